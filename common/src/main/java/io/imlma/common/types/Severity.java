@@ -1,0 +1,7 @@
+package io.imlma.common.types;
+
+public enum Severity {
+    INFO,
+    WARNING,
+    CRITICAL
+}
