@@ -22,7 +22,6 @@ import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.Path;
@@ -30,6 +29,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
 import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
+import org.apache.flink.util.Collector;
 
 /**
  * Data flow steps 3–4: attaches the snapshot FileSink, the manifest writer and the retraining trigger to a stream
@@ -134,10 +134,12 @@ public final class SnapshotStage {
                 .setParallelism(1)
                 .setMaxParallelism(1);
 
+        // without manual requests, an empty stream derived from the committed partitions: it carries their
+        // watermarks, so the trigger's event time (the minimum of both inputs) is not held back
         DataStream<ManualRetrain> manual = manualRequests != null ? manualRequests
-                : rows.getExecutionEnvironment()
-                        .fromData(List.<ManualRetrain>of(), TypeInformation.of(ManualRetrain.class))
-                        .name("no manual retrain requests").uid("manual-retrain-none");
+                : committed.flatMap((PartitionCommitted p, Collector<ManualRetrain> out) -> { })
+                        .returns(ManualRetrain.class)
+                        .name("no manual retrain requests").uid("manual-retrain-none").setParallelism(1);
         String model = config.modelName();
         DataStream<RetrainRequest> requests = committed
                 .connect(manual)
