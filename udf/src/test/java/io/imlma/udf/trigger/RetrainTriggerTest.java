@@ -1,0 +1,186 @@
+package io.imlma.udf.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.imlma.common.integrity.PartitionCommitted;
+import io.imlma.common.types.RetrainReason;
+import io.imlma.common.types.RetrainRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class RetrainTriggerTest {
+    private static final String MODEL = "load-forecast";
+    private static final long DAY = Duration.ofDays(1).toMillis();
+    /** 2024-01-01 is a Monday. */
+    private static final long MONDAY = Instant.parse("2024-01-01T00:00:00Z").toEpochMilli();
+
+    private static TriggerConfig volumeOnly(Duration minInterval) {
+        return new TriggerConfig(0.10, 100, minInterval, null);
+    }
+
+    private static TriggerConfig withSchedule(long minInitialRows, Duration minInterval) {
+        return new TriggerConfig(0.10, minInitialRows, minInterval, TriggerSchedule.weeklyMondayAt2());
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, PartitionCommitted, ManualRetrain, RetrainRequest>
+            harness(TriggerConfig config, OperatorSubtaskState restoreFrom) throws Exception {
+        var harness = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new RetrainTrigger(config)), p -> MODEL, ManualRetrain::modelName,
+                Types.STRING);
+        harness.setup();
+        if (restoreFrom != null) {
+            harness.initializeState(restoreFrom);
+        }
+        harness.open();
+        return harness;
+    }
+
+    /** Daily partition starting {@code day} days after Monday 2024-01-01. */
+    private static PartitionCommitted day(int day, long rows) {
+        long start = MONDAY + day * DAY;
+        return new PartitionCommitted("dt=" + Instant.ofEpochMilli(start).toString().substring(0, 10), start,
+                start + DAY, rows, "file:///snapshots/_MANIFEST.json");
+    }
+
+    private static void commit(
+            KeyedTwoInputStreamOperatorTestHarness<String, PartitionCommitted, ManualRetrain, RetrainRequest> h,
+            PartitionCommitted p) throws Exception {
+        h.processElement1(new StreamRecord<>(p, p.rangeEnd() - 1));
+    }
+
+    private static void watermark(
+            KeyedTwoInputStreamOperatorTestHarness<String, PartitionCommitted, ManualRetrain, RetrainRequest> h,
+            long time) throws Exception {
+        h.processWatermark1(new Watermark(time));
+        h.processWatermark2(new Watermark(time));
+    }
+
+    private static List<RetrainRequest> requests(
+            KeyedTwoInputStreamOperatorTestHarness<String, PartitionCommitted, ManualRetrain, RetrainRequest> h) {
+        return h.extractOutputValues();
+    }
+
+    @Test
+    void firesWhenVolumeExceedsThetaTimesD0AndFirstTrainingWaitsForMinimumRows() throws Exception {
+        var h = harness(volumeOnly(Duration.ZERO), null);
+        commit(h, day(1, 60));
+        assertThat(requests(h)).isEmpty();
+        commit(h, day(2, 50)); // 110 >= 100 initial rows
+        assertThat(requests(h)).singleElement().satisfies(r -> {
+            assertThat(r.reason()).isEqualTo(RetrainReason.VOLUME);
+            assertThat(r.d0()).isZero();
+            assertThat(r.deltaD()).isEqualTo(110);
+            assertThat(r.dataFrom()).isEqualTo(MONDAY + DAY);
+            assertThat(r.dataTo()).isEqualTo(MONDAY + 3 * DAY);
+            assertThat(r.requestId()).isEqualTo(RetrainTrigger.requestId(MODEL, MONDAY + DAY, MONDAY + 3 * DAY));
+        });
+        commit(h, day(3, 11)); // 11 is not > 0.1 * 110
+        assertThat(requests(h)).hasSize(1);
+        commit(h, day(4, 1)); // 12 > 11
+        assertThat(requests(h)).hasSize(2);
+        RetrainRequest second = requests(h).get(1);
+        assertThat(second.d0()).isEqualTo(110);
+        assertThat(second.deltaD()).isEqualTo(12);
+        assertThat(second.dataTo()).isEqualTo(MONDAY + 5 * DAY);
+        assertThat(second.requestId()).isNotEqualTo(requests(h).get(0).requestId());
+    }
+
+    @Test
+    void scheduleFiresInEventTimeOnlyWhenThereIsNewData() throws Exception {
+        var h = harness(withSchedule(1_000_000, Duration.ZERO), null);
+        commit(h, day(1, 50)); // Tuesday; the first training waits for far more rows
+        watermark(h, MONDAY + 7 * DAY + Duration.ofHours(1).toMillis()); // Monday 01:00: not yet
+        assertThat(requests(h)).isEmpty();
+        watermark(h, MONDAY + 7 * DAY + Duration.ofHours(2).toMillis()); // Monday 02:00
+        assertThat(requests(h)).singleElement().satisfies(r -> {
+            assertThat(r.reason()).isEqualTo(RetrainReason.SCHEDULE);
+            assertThat(r.deltaD()).isEqualTo(50);
+            assertThat(r.requestedAt()).isEqualTo(MONDAY + 7 * DAY + Duration.ofHours(2).toMillis());
+        });
+        watermark(h, MONDAY + 21 * DAY + Duration.ofHours(3).toMillis()); // two more Mondays, no new data
+        assertThat(requests(h)).hasSize(1);
+        commit(h, day(21, 3)); // 3 is not > 0.1 * 50: only the schedule fires
+        watermark(h, MONDAY + 28 * DAY + Duration.ofHours(2).toMillis());
+        assertThat(requests(h)).hasSize(2);
+        assertThat(requests(h).get(1).reason()).isEqualTo(RetrainReason.SCHEDULE);
+        assertThat(requests(h).get(1).deltaD()).isEqualTo(3);
+    }
+
+    @Test
+    void volumeAndScheduleDueTogetherMakeOneRequest() throws Exception {
+        var h = harness(withSchedule(100, Duration.ZERO), null);
+        commit(h, day(1, 10)); // schedule armed for Monday 2024-01-08 02:00
+        commit(h, day(7, 200)); // the Monday partition: volume due, and the schedule is due in the same data
+        watermark(h, MONDAY + 8 * DAY);
+        assertThat(requests(h)).singleElement().satisfies(r -> {
+            assertThat(r.reason()).isEqualTo(RetrainReason.VOLUME);
+            assertThat(r.deltaD()).isEqualTo(210);
+        });
+    }
+
+    @Test
+    void minimumIntervalDefersButKeepsTheRequest() throws Exception {
+        var h = harness(withSchedule(100, Duration.ofDays(7)), null);
+        commit(h, day(1, 100)); // Tuesday: first training
+        assertThat(requests(h)).hasSize(1);
+        long firstAt = requests(h).get(0).requestedAt();
+        commit(h, day(3, 50)); // volume due again (50 > 10) but within 7 days
+        watermark(h, MONDAY + 7 * DAY + Duration.ofHours(3).toMillis()); // schedule due too, still within 7 days
+        assertThat(requests(h)).hasSize(1);
+        watermark(h, firstAt + Duration.ofDays(7).toMillis()); // interval over: the pending request fires, once
+        watermark(h, firstAt + Duration.ofDays(8).toMillis());
+        assertThat(requests(h)).hasSize(2);
+        RetrainRequest deferred = requests(h).get(1);
+        assertThat(deferred.reason()).isEqualTo(RetrainReason.VOLUME);
+        assertThat(deferred.d0()).isEqualTo(100);
+        assertThat(deferred.deltaD()).isEqualTo(50);
+        assertThat(deferred.requestedAt()).isEqualTo(firstAt + Duration.ofDays(7).toMillis());
+    }
+
+    @Test
+    void manualRequestFiresOnNewDataOnlyAndBypassesTheInterval() throws Exception {
+        var h = harness(volumeOnly(Duration.ofDays(30)), null);
+        commit(h, day(1, 5));
+        h.processElement2(new StreamRecord<>(new ManualRetrain(MODEL, "operator", 0L)));
+        assertThat(requests(h)).singleElement().satisfies(r -> {
+            assertThat(r.reason()).isEqualTo(RetrainReason.MANUAL);
+            assertThat(r.deltaD()).isEqualTo(5);
+        });
+        h.processElement2(new StreamRecord<>(new ManualRetrain(MODEL, "operator", 1L))); // same data: nothing
+        assertThat(requests(h)).hasSize(1);
+        commit(h, day(2, 1));
+        h.processElement2(new StreamRecord<>(new ManualRetrain(MODEL, "operator", 2L)));
+        assertThat(requests(h)).hasSize(2);
+        assertThat(requests(h).get(1).dataTo()).isEqualTo(MONDAY + 3 * DAY);
+    }
+
+    @Test
+    void restoredStateDoesNotFireTwiceForReplayedPartitions() throws Exception {
+        var h = harness(volumeOnly(Duration.ZERO), null);
+        commit(h, day(1, 60));
+        commit(h, day(2, 50));
+        assertThat(requests(h)).hasSize(1);
+        OperatorSubtaskState snapshot = h.snapshot(1L, 1L);
+        h.close();
+
+        var restored = harness(volumeOnly(Duration.ZERO), snapshot);
+        commit(restored, day(1, 60)); // replayed after a failure
+        commit(restored, day(2, 50));
+        assertThat(requests(restored)).isEmpty();
+        commit(restored, day(3, 12)); // new data: counted on top of the restored D0 = 110
+        assertThat(requests(restored)).singleElement().satisfies(r -> {
+            assertThat(r.d0()).isEqualTo(110);
+            assertThat(r.deltaD()).isEqualTo(12);
+            assertThat(r.dataFrom()).isEqualTo(MONDAY + DAY);
+        });
+        restored.close();
+    }
+}
