@@ -4,6 +4,6 @@ package io.imlma.ml.model;
 public record ScaledModel(Scaler scaler, Model inner) implements Model {
     @Override
     public double predict(double[] features) {
-        return scaler.unscaleTarget(inner.predict(scaler.scaleFeatures(features)));
+        return scaler.unscaleTarget(inner.predict(scaler.scaleFeatures(features)), features);
     }
 }

@@ -18,7 +18,9 @@ import org.hipparchus.random.Well19937c;
  * Bayesian optimization: a {@link GaussianProcess} surrogate of the loss and expected improvement (EI).
  *
  * <ul>
- *   <li>The first {@code initialPoints} proposals are uniform random.</li>
+ *   <li>The first {@code initialPoints} proposals are a random Latin hypercube: each dimension's range is cut
+ *       into as many strata as points and each stratum is sampled once, so the start covers the space evenly
+ *       (uniform random starts leave whole regions unseen often enough to mislead the surrogate).</li>
  *   <li>Losses are modelled on a log scale while all are positive (validation errors span orders of magnitude
  *       between good and diverged settings), otherwise as they are; non-finite losses count as the worst seen.</li>
  *   <li>EI is maximized over random candidates plus perturbations of the best points so far, then the best few
@@ -56,12 +58,14 @@ public final class BayesianOptimizer implements Tuner {
     private final List<double[]> observedPoints = new ArrayList<>();
     private final List<Double> observedLosses = new ArrayList<>();
     private final List<double[]> pending = new ArrayList<>();
+    private final List<double[]> initialDesign;
     private double[] theta;
 
     public BayesianOptimizer(SearchSpace space, Config config, long seed) {
         this.space = space;
         this.config = config;
         this.random = new Well19937c(seed);
+        this.initialDesign = latinHypercube(config.initialPoints(), space.size(), random);
     }
 
     public BayesianOptimizer(SearchSpace space, long seed) {
@@ -79,7 +83,9 @@ public final class BayesianOptimizer implements Tuner {
         GaussianProcess fitted = null;
         for (int i = 0; i < n; i++) {
             double[] unit;
-            if (observedPoints.size() + pending.size() < config.initialPoints() || observedPoints.size() < 2) {
+            if (!initialDesign.isEmpty()) {
+                unit = initialDesign.remove(0);
+            } else if (observedPoints.size() < 2) {
                 unit = RandomSearch.uniformPoint(space.size(), random);
             } else {
                 if (fitted == null) {
@@ -214,6 +220,29 @@ public final class BayesianOptimizer implements Tuner {
         double[] losses = modelledLosses();
         order.sort(Comparator.comparingDouble(i -> losses[i]));
         return order.stream().limit(count).map(observedPoints::get).toList();
+    }
+
+    private static List<double[]> latinHypercube(int n, int dimensions, Well19937c random) {
+        List<double[]> points = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            points.add(new double[dimensions]);
+        }
+        for (int j = 0; j < dimensions; j++) {
+            int[] strata = new int[n];
+            for (int i = 0; i < n; i++) {
+                strata[i] = i;
+            }
+            for (int i = n - 1; i > 0; i--) {
+                int k = random.nextInt(i + 1);
+                int swap = strata[i];
+                strata[i] = strata[k];
+                strata[k] = swap;
+            }
+            for (int i = 0; i < n; i++) {
+                points.get(i)[j] = (strata[i] + random.nextDouble()) / n;
+            }
+        }
+        return points;
     }
 
     private static double standardDeviation(double[] values) {
