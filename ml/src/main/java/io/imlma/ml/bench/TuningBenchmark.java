@@ -80,9 +80,7 @@ public final class TuningBenchmark {
                 for (int t = 0; t < names.size(); t++) {
                     StreamingStatistics at = new StreamingStatistics();
                     for (double[] curve : curves[t]) {
-                        if (k < curve.length) {
-                            at.addValue(curve[k]);
-                        }
+                        at.addValue(curve[Math.min(k, curve.length - 1)]); // a finished grid keeps its best
                     }
                     System.out.printf(Locale.ROOT, " | %.4f ± %.4f     ", at.getMean(), at.getStandardDeviation());
                 }
