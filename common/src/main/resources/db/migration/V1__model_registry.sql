@@ -1,21 +1,23 @@
 -- Model registry schema. The same SQL runs on MySQL/MariaDB (InnoDB) and on H2 in MySQL mode.
--- Times are UTC DATETIME(3); JSON documents are TEXT written and read by the application's Jackson mapper
--- (H2's JSON type differs from MySQL's, so neither's JSON type is used). Names compare case-sensitively
--- (utf8mb4_bin) so that MySQL and H2 agree on which model names are distinct.
+-- Times are BIGINT milliseconds since the epoch: exact on every engine, whereas mysql-connector-j drops the
+-- fraction of DATETIME(3) values on MariaDB, whose handshake version (5.5.5-10.x) it takes for a server without
+-- fractional seconds. In SQL, FROM_UNIXTIME(created_at_ms / 1000) shows one as a date.
+-- JSON documents are TEXT written and read by the application's Jackson mapper (H2's JSON type differs from
+-- MySQL's, so neither is used). Names compare case-sensitively (utf8mb4_bin) so MySQL and H2 agree on them.
 
 CREATE TABLE models (
-    name        VARCHAR(128) NOT NULL,
-    created_at  DATETIME(3)  NOT NULL,
-    CONSTRAINT pk_models PRIMARY KEY (name)
+    name           VARCHAR(128) NOT NULL,
+    created_at_ms  BIGINT       NOT NULL,
+    PRIMARY KEY (name)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 CREATE TABLE model_versions (
     model_name               VARCHAR(128)  NOT NULL,
     version                  INT           NOT NULL,
-    created_at               DATETIME(3)   NOT NULL,
+    created_at_ms            BIGINT        NOT NULL,
     training_run             VARCHAR(128),
-    data_from                DATETIME(3),
-    data_to                  DATETIME(3),
+    data_from_ms             BIGINT,
+    data_to_ms               BIGINT,
     snapshot_id              VARCHAR(512),
     trainer                  VARCHAR(128)  NOT NULL,
     hyperparameters          TEXT          NOT NULL,
@@ -37,13 +39,15 @@ CREATE TABLE model_versions (
     -- one champion per model (NULLs never collide, on MySQL and H2 alike)
     champion_of              VARCHAR(128),
     decision_reasons         TEXT          NOT NULL,
-    status_changed_at        DATETIME(3)   NOT NULL,
-    CONSTRAINT pk_model_versions PRIMARY KEY (model_name, version),
+    status_changed_at_ms     BIGINT        NOT NULL,
+    PRIMARY KEY (model_name, version),
     CONSTRAINT fk_model_versions_model FOREIGN KEY (model_name) REFERENCES models (name),
     CONSTRAINT uq_model_versions_one_champion UNIQUE (champion_of),
     CONSTRAINT ck_model_versions_status CHECK (status IN ('CANDIDATE', 'CHAMPION', 'ARCHIVED', 'REJECTED')),
+    -- IS NOT NULL spelled out: a CHECK that evaluates to UNKNOWN passes
     CONSTRAINT ck_model_versions_champion_marker CHECK (
-        (status = 'CHAMPION' AND champion_of = model_name) OR (status <> 'CHAMPION' AND champion_of IS NULL)),
+        (status = 'CHAMPION' AND champion_of IS NOT NULL AND champion_of = model_name)
+        OR (status <> 'CHAMPION' AND champion_of IS NULL)),
     CONSTRAINT ck_model_versions_version CHECK (version > 0),
     CONSTRAINT ck_model_versions_sha256 CHECK (CHAR_LENGTH(artifact_sha256) = 64)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
@@ -51,15 +55,15 @@ CREATE TABLE model_versions (
 CREATE INDEX ix_model_versions_training_run ON model_versions (model_name, training_run);
 
 CREATE TABLE promotions (
-    id            BIGINT        NOT NULL AUTO_INCREMENT,
-    model_name    VARCHAR(128)  NOT NULL,
-    from_version  INT,
-    to_version    INT           NOT NULL,
-    kind          VARCHAR(16)   NOT NULL,
-    promoted_at   DATETIME(3)   NOT NULL,
-    promoted_by   VARCHAR(128)  NOT NULL,
-    reason        VARCHAR(2048) NOT NULL,
-    CONSTRAINT pk_promotions PRIMARY KEY (id),
+    id              BIGINT        NOT NULL AUTO_INCREMENT,
+    model_name      VARCHAR(128)  NOT NULL,
+    from_version    INT,
+    to_version      INT           NOT NULL,
+    kind            VARCHAR(16)   NOT NULL,
+    promoted_at_ms  BIGINT        NOT NULL,
+    promoted_by     VARCHAR(128)  NOT NULL,
+    reason          VARCHAR(2048) NOT NULL,
+    PRIMARY KEY (id),
     CONSTRAINT fk_promotions_to FOREIGN KEY (model_name, to_version) REFERENCES model_versions (model_name, version),
     CONSTRAINT fk_promotions_from FOREIGN KEY (model_name, from_version) REFERENCES model_versions (model_name, version),
     CONSTRAINT ck_promotions_kind CHECK (kind IN ('PROMOTE', 'ROLLBACK'))
@@ -77,22 +81,22 @@ CREATE TABLE tuning_trials (
     validation_mae  DOUBLE       NOT NULL,
     duration_ms     BIGINT       NOT NULL,
     seed            BIGINT       NOT NULL,
-    recorded_at     DATETIME(3)  NOT NULL,
-    CONSTRAINT pk_tuning_trials PRIMARY KEY (model_name, training_run, trial_no)
+    recorded_at_ms  BIGINT       NOT NULL,
+    PRIMARY KEY (model_name, training_run, trial_no)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 CREATE TABLE alarms (
-    alarm_id         VARCHAR(255) NOT NULL,
-    alarm_type       VARCHAR(32)  NOT NULL,
-    severity         VARCHAR(16)  NOT NULL,
+    alarm_id         VARCHAR(255)  NOT NULL,
+    alarm_type       VARCHAR(32)   NOT NULL,
+    severity         VARCHAR(16)   NOT NULL,
     meter_id         VARCHAR(128),
-    model_version    INT          NOT NULL,
-    measured_value   DOUBLE       NOT NULL,
-    threshold_value  DOUBLE       NOT NULL,
-    raised_at        DATETIME(3)  NOT NULL,
+    model_version    INT           NOT NULL,
+    measured_value   DOUBLE        NOT NULL,
+    threshold_value  DOUBLE        NOT NULL,
+    raised_at_ms     BIGINT        NOT NULL,
     message          VARCHAR(2048) NOT NULL,
-    recorded_at      DATETIME(3)  NOT NULL,
-    CONSTRAINT pk_alarms PRIMARY KEY (alarm_id)
+    recorded_at_ms   BIGINT        NOT NULL,
+    PRIMARY KEY (alarm_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
-CREATE INDEX ix_alarms_raised_at ON alarms (raised_at);
+CREATE INDEX ix_alarms_raised_at ON alarms (raised_at_ms);

@@ -17,8 +17,6 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -55,12 +53,12 @@ public final class JdbcModelRegistry implements ModelRegistry {
     private static final TypeReference<LinkedHashMap<String, Object>> JSON_OBJECT = new TypeReference<>() {};
     private static final TypeReference<List<String>> JSON_STRINGS = new TypeReference<>() {};
 
-    private static final String VERSION_COLUMNS = "model_name, version, created_at, training_run, data_from, data_to,"
-            + " snapshot_id, trainer, hyperparameters, mse, mae, r2, previous_version, delta_prev_mse,"
+    private static final String VERSION_COLUMNS = "model_name, version, created_at_ms, training_run, data_from_ms,"
+            + " data_to_ms, snapshot_id, trainer, hyperparameters, mse, mae, r2, previous_version, delta_prev_mse,"
             + " delta_prev_mae, delta_prev_r2, champion_at_registration, delta_champion_mse, delta_champion_mae,"
-            + " delta_champion_r2, artifact_path, artifact_sha256, status, status_changed_at, decision_reasons";
+            + " delta_champion_r2, artifact_path, artifact_sha256, status, status_changed_at_ms, decision_reasons";
     private static final String PROMOTION_COLUMNS =
-            "id, model_name, from_version, to_version, kind, promoted_at, promoted_by, reason";
+            "id, model_name, from_version, to_version, kind, promoted_at_ms, promoted_by, reason";
     private static final String TRIAL_COLUMNS = "model_name, training_run, trial_no, tuner, parameters,"
             + " validation_mse, validation_mae, duration_ms, seed";
 
@@ -221,7 +219,7 @@ public final class JdbcModelRegistry implements ModelRegistry {
     @Override
     public boolean recordTrial(TuningTrial t) {
         return read("record trial " + t.trialNo() + " of run " + t.trainingRun(), c -> insertUnlessPresent(c,
-                "INSERT INTO tuning_trials (" + TRIAL_COLUMNS + ", recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO tuning_trials (" + TRIAL_COLUMNS + ", recorded_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 s -> {
                     s.setString(1, t.modelName());
                     s.setString(2, t.trainingRun());
@@ -256,7 +254,7 @@ public final class JdbcModelRegistry implements ModelRegistry {
         }
         return read("record alarm " + a.alarmId(), c -> insertUnlessPresent(c,
                 "INSERT INTO alarms (alarm_id, alarm_type, severity, meter_id, model_version, measured_value,"
-                        + " threshold_value, raised_at, message, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " threshold_value, raised_at_ms, message, recorded_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 s -> {
                     s.setString(1, a.alarmId());
                     s.setString(2, a.type().name());
@@ -265,7 +263,7 @@ public final class JdbcModelRegistry implements ModelRegistry {
                     s.setInt(5, a.modelVersion());
                     s.setDouble(6, a.value());
                     s.setDouble(7, a.threshold());
-                    setInstant(s, 8, Instant.ofEpochMilli(a.time()));
+                    s.setLong(8, a.time());
                     s.setString(9, a.message());
                     setInstant(s, 10, now());
                 }));
@@ -275,8 +273,8 @@ public final class JdbcModelRegistry implements ModelRegistry {
     public List<Alarm> alarms(Instant from, Instant to, int limit) {
         return read("list alarms", c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT alarm_id, alarm_type, severity, meter_id,"
-                    + " model_version, measured_value, threshold_value, raised_at, message FROM alarms"
-                    + " WHERE raised_at >= ? AND raised_at < ? ORDER BY raised_at, alarm_id LIMIT ?")) {
+                    + " model_version, measured_value, threshold_value, raised_at_ms, message FROM alarms"
+                    + " WHERE raised_at_ms >= ? AND raised_at_ms < ? ORDER BY raised_at_ms, alarm_id LIMIT ?")) {
                 setInstant(s, 1, from);
                 setInstant(s, 2, to);
                 s.setInt(3, limit);
@@ -285,7 +283,7 @@ public final class JdbcModelRegistry implements ModelRegistry {
                     while (rs.next()) {
                         alarms.add(new Alarm(rs.getString(1), AlarmType.valueOf(rs.getString(2)),
                                 Severity.valueOf(rs.getString(3)), rs.getString(4), rs.getInt(5), rs.getDouble(6),
-                                rs.getDouble(7), instant(rs, 8).toEpochMilli(), rs.getString(9)));
+                                rs.getDouble(7), rs.getLong(8), rs.getString(9)));
                     }
                     return alarms;
                 }
@@ -312,14 +310,14 @@ public final class JdbcModelRegistry implements ModelRegistry {
         Optional<ModelVersion> previous = currentChampion(c, target.modelName());
         if (previous.isPresent()) {
             // the old champion steps down first: the unique index never sees two champions of one model
-            update(c, "UPDATE model_versions SET status = 'ARCHIVED', champion_of = NULL, status_changed_at = ?"
+            update(c, "UPDATE model_versions SET status = 'ARCHIVED', champion_of = NULL, status_changed_at_ms = ?"
                     + " WHERE model_name = ? AND version = ?", now, target.modelName(), previous.get().version());
         }
-        update(c, "UPDATE model_versions SET status = 'CHAMPION', champion_of = model_name, status_changed_at = ?"
-                + " WHERE model_name = ? AND version = ?", now, target.modelName(), target.version());
+        update(c, "UPDATE model_versions SET status = 'CHAMPION', champion_of = model_name,"
+                + " status_changed_at_ms = ? WHERE model_name = ? AND version = ?", now, target.modelName(), target.version());
         Integer from = previous.map(ModelVersion::version).orElse(null);
         try (PreparedStatement s = c.prepareStatement("INSERT INTO promotions (model_name, from_version, to_version,"
-                + " kind, promoted_at, promoted_by, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                + " kind, promoted_at_ms, promoted_by, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
             s.setString(1, target.modelName());
             setInteger(s, 2, from);
@@ -372,7 +370,7 @@ public final class JdbcModelRegistry implements ModelRegistry {
         List<String> reasons = new ArrayList<>(v.decisionReasons());
         reasons.add(reason);
         Instant now = now();
-        update(c, "UPDATE model_versions SET status = ?, status_changed_at = ?, decision_reasons = ?"
+        update(c, "UPDATE model_versions SET status = ?, status_changed_at_ms = ?, decision_reasons = ?"
                 + " WHERE model_name = ? AND version = ?", status.name(), now, toJson(reasons), v.modelName(),
                 v.version());
         return existing(c, v.modelName(), v.version());
@@ -390,7 +388,7 @@ public final class JdbcModelRegistry implements ModelRegistry {
         if (lockedModelExists(c, modelName)) {
             return;
         }
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO models (name, created_at) VALUES (?, ?)")) {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO models (name, created_at_ms) VALUES (?, ?)")) {
             s.setString(1, modelName);
             setInstant(s, 2, now());
             s.executeUpdate();
@@ -558,13 +556,13 @@ public final class JdbcModelRegistry implements ModelRegistry {
             while (rs.next()) {
                 Metrics metrics = new Metrics(rs.getDouble("mse"), rs.getDouble("mae"), rs.getDouble("r2"));
                 versions.add(new ModelVersion(rs.getString("model_name"), rs.getInt("version"),
-                        instant(rs, "created_at"), rs.getString("training_run"), instant(rs, "data_from"),
-                        instant(rs, "data_to"), rs.getString("snapshot_id"), rs.getString("trainer"),
+                        instant(rs, "created_at_ms"), rs.getString("training_run"), instant(rs, "data_from_ms"),
+                        instant(rs, "data_to_ms"), rs.getString("snapshot_id"), rs.getString("trainer"),
                         fromJson(rs.getString("hyperparameters"), JSON_OBJECT), metrics,
                         deltas(rs, "previous_version", "delta_prev_"),
                         deltas(rs, "champion_at_registration", "delta_champion_"), rs.getString("artifact_path"),
                         rs.getString("artifact_sha256"), VersionStatus.valueOf(rs.getString("status")),
-                        instant(rs, "status_changed_at"), fromJson(rs.getString("decision_reasons"), JSON_STRINGS)));
+                        instant(rs, "status_changed_at_ms"), fromJson(rs.getString("decision_reasons"), JSON_STRINGS)));
             }
             return versions;
         }
@@ -615,7 +613,7 @@ public final class JdbcModelRegistry implements ModelRegistry {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
-    /** DATETIME(3) keeps milliseconds; truncating first makes what is returned equal what is stored. */
+    /** Times are stored in milliseconds; truncating first makes what is returned equal what is stored. */
     private static Instant millis(Instant instant) {
         return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS);
     }
@@ -645,19 +643,19 @@ public final class JdbcModelRegistry implements ModelRegistry {
 
     private static void setInstant(PreparedStatement s, int index, Instant instant) throws SQLException {
         if (instant == null) {
-            s.setNull(index, Types.TIMESTAMP);
+            s.setNull(index, Types.BIGINT);
         } else {
-            s.setObject(index, LocalDateTime.ofInstant(millis(instant), ZoneOffset.UTC));
+            s.setLong(index, instant.toEpochMilli());
         }
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
-        LocalDateTime time = rs.getObject(column, LocalDateTime.class);
-        return time == null ? null : time.toInstant(ZoneOffset.UTC);
+        Long millis = rs.getObject(column, Long.class);
+        return millis == null ? null : Instant.ofEpochMilli(millis);
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {
-        return rs.getObject(column, LocalDateTime.class).toInstant(ZoneOffset.UTC);
+        return Instant.ofEpochMilli(rs.getLong(column));
     }
 
     private static void setInteger(PreparedStatement s, int index, Integer value) throws SQLException {
