@@ -420,16 +420,18 @@ public final class JdbcModelRegistry implements ModelRegistry {
 
     private <T> T inTransaction(String what, SqlWork<T> work) {
         for (int attempt = 1; ; attempt++) {
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(false);
-                try {
-                    T result = work.run(c);
-                    c.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    rollbackQuietly(c, e);
-                    throw e;
-                }
+            try {
+                return withConnection(c -> {
+                    c.setAutoCommit(false);
+                    try {
+                        T result = work.run(c);
+                        c.commit();
+                        return result;
+                    } catch (SQLException | RuntimeException e) {
+                        rollbackQuietly(c, e);
+                        throw e;
+                    }
+                });
             } catch (SQLException e) {
                 if (attempt < MAX_ATTEMPTS && isTransient(e)) {
                     LOG.debug("retrying '{}' after attempt {}: {}", what, attempt, e.getMessage());
@@ -442,10 +444,38 @@ public final class JdbcModelRegistry implements ModelRegistry {
     }
 
     private <T> T read(String what, SqlWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            return work.run(c);
+        try {
+            return withConnection(work);
         } catch (SQLException e) {
             throw new RegistryException("Could not " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T withConnection(SqlWork<T> work) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            try {
+                return work.run(c);
+            } catch (SQLException e) {
+                evictIfBroken(c);
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * HikariCP evicts connections that fail with SQLState 08xxx, but not every driver reports a lost server that
+     * way (H2 over TCP says 90121), and a connection reused within half a second is not validated on borrowing: a
+     * connection that failed and no longer passes {@code isValid} is evicted here so the next call opens a new one.
+     */
+    private void evictIfBroken(Connection c) {
+        if (dataSource instanceof HikariDataSource pool) {
+            try {
+                if (!c.isValid((int) RegistryDataSource.VALIDATION_TIMEOUT.toSeconds())) {
+                    pool.evictConnection(c);
+                }
+            } catch (SQLException e) {
+                pool.evictConnection(c);
+            }
         }
     }
 
