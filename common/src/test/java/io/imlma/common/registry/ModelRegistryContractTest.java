@@ -53,7 +53,13 @@ abstract class ModelRegistryContractTest {
 
     @BeforeEach
     void openRegistry() {
-        dataSource = RegistryDataSource.open(createDatabase());
+        Settings settings = createDatabase();
+        try {
+            dataSource = RegistryDataSource.open(settings);
+        } catch (RuntimeException e) {
+            dropDatabase();
+            throw e;
+        }
         // stands in for the checksum code of the storage layer: it fails for paths the test marks corrupt
         ArtifactVerifier verifier = (path, sha256) -> {
             verifiedArtifacts.add(path);
@@ -66,8 +72,10 @@ abstract class ModelRegistryContractTest {
 
     @AfterEach
     void closeRegistry() {
-        registry.close();
-        dropDatabase();
+        if (registry != null) {
+            registry.close();
+            dropDatabase();
+        }
     }
 
     @Test
