@@ -14,6 +14,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingProcessingTimeWindows;
+import org.apache.flink.util.Collector;
 
 import java.time.Duration;
 
@@ -53,8 +54,9 @@ public final class Monitors {
 
         DataStream<DriftReference> references = driftReferences != null
                 ? driftReferences
-                : features.getExecutionEnvironment()
-                        .fromData(TypeInformation.of(DriftReference.class))
+                // an empty stream without a source: empty collection sources fail in Flink 1.20
+                : features.flatMap((FeatureRow row, Collector<DriftReference> none) -> { },
+                                TypeInformation.of(DriftReference.class))
                         .name("no-drift-references").uid("no-drift-references");
         SingleOutputStreamOperator<Alarm> driftAlarms = features
                 .connect(references)
