@@ -1,0 +1,224 @@
+package io.imlma.udf.monitor;
+
+import io.imlma.common.config.ConfigException;
+import io.imlma.common.config.Settings;
+import io.imlma.common.types.Alarm;
+import io.imlma.common.types.AlarmType;
+import io.imlma.common.types.DriftReference;
+import io.imlma.common.types.FeatureRow;
+import io.imlma.common.types.RetrainReason;
+import io.imlma.common.types.RetrainRequest;
+
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.hipparchus.stat.inference.KolmogorovSmirnovTest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Watches the input distribution of each meter (keyed by meter): per configured feature, the latest window of
+ * values is tested against the champion's training reference every {@code stride} values — two-sample
+ * Kolmogorov–Smirnov (hipparchus) for windows up to {@code ksMaxWindow}, population stability index for larger
+ * ones — and a DRIFT alarm is raised through {@link Hysteresis} when the per-feature threshold is crossed.
+ *
+ * <p>References arrive on the second input ({@link DriftReference}, published by the retraining job with each
+ * champion). <b>Until one is known for a meter and feature, the first {@code referenceSize} accepted values of the
+ * stream serve as the reference</b> (alarm model version 0); a published reference replaces it.
+ *
+ * <p>When configured, a raised DRIFT alarm also emits a {@link RetrainRequest} with reason DRIFT on
+ * {@link #RETRAIN_REQUESTS}, so it goes through the retrain trigger.
+ */
+public class DriftMonitor extends KeyedCoProcessFunction<String, FeatureRow, DriftReference, Alarm> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(DriftMonitor.class);
+    /** Seeds the jitter hipparchus uses to break ties, so a replay computes the same p-values. */
+    private static final long KS_TIE_SEED = 20250101L;
+
+    public static final OutputTag<RetrainRequest> RETRAIN_REQUESTS = new OutputTag<>("drift-retrain-requests") {};
+
+    /** Thresholds of one feature: KS significance level and PSI limit. */
+    public record Thresholds(double ksAlpha, double psi) implements Serializable {}
+
+    /**
+     * @param thresholds     the features watched and their thresholds
+     * @param window         values per test
+     * @param stride         values between tests
+     * @param referenceSize  first values of the stream used as reference when none is published
+     * @param ksMaxWindow    windows up to this size are tested with KS, larger ones with PSI
+     * @param psiBins        PSI bins (at the reference's quantiles)
+     * @param modelName      model named in retrain requests when the reference does not name one
+     * @param requestRetrain emit a DRIFT retrain request when a drift alarm is raised
+     */
+    public record Config(Map<DriftFeature, Thresholds> thresholds, int window, int stride, int referenceSize,
+                         int ksMaxWindow, int psiBins, String modelName, boolean requestRetrain,
+                         Hysteresis hysteresis) implements Serializable {
+        public static Config fromSettings(Settings s) {
+            String p = "monitor.drift";
+            Map<DriftFeature, Thresholds> thresholds = new EnumMap<>(DriftFeature.class);
+            for (String name : s.string(p + ".features", "standardized").split(",")) {
+                DriftFeature feature;
+                try {
+                    feature = DriftFeature.valueOf(name.trim().toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(p + ".features", "unknown feature '" + name.trim() + "', expected any of "
+                            + Arrays.toString(DriftFeature.values()).toLowerCase(Locale.ROOT));
+                }
+                String f = p + "." + feature.key();
+                double alpha = s.decimal(f + ".ks-alpha", s.decimal(p + ".ks-alpha", 1e-3));
+                double psi = s.decimal(f + ".psi-threshold", s.decimal(p + ".psi-threshold", 0.25));
+                Settings.require(alpha > 0 && alpha < 1, f + ".ks-alpha", "must be in (0, 1)");
+                Settings.require(psi > 0, f + ".psi-threshold", "must be positive");
+                thresholds.put(feature, new Thresholds(alpha, psi));
+            }
+            int window = s.integer(p + ".window", 96);
+            int stride = s.integer(p + ".stride", window);
+            int referenceSize = s.integer(p + ".reference-size", 672);
+            int ksMax = s.integer(p + ".ks-max-window", 200);
+            int bins = s.integer(p + ".psi-bins", 10);
+            Settings.require(window >= 8, p + ".window", "must be at least 8");
+            Settings.require(stride >= 1, p + ".stride", "must be at least 1");
+            Settings.require(referenceSize >= 8, p + ".reference-size", "must be at least 8");
+            Settings.require(bins >= 2, p + ".psi-bins", "must be at least 2");
+            return new Config(thresholds, window, stride, referenceSize, ksMax, bins,
+                    s.string("model.name", "load-forecast"), s.bool(p + ".retrain-request", true),
+                    Hysteresis.fromSettings(s, p, 2));
+        }
+    }
+
+    private final Config config;
+    private final AlarmGate gate;
+    private transient MapState<String, DriftState> states;
+    private transient KolmogorovSmirnovTest ks;
+    private transient double lastStatistic;
+    private transient Counter tests;
+    private transient Counter retrainRequests;
+
+    public DriftMonitor(Config config) {
+        this.config = config;
+        this.gate = new AlarmGate(AlarmType.DRIFT, config.hysteresis());
+    }
+
+    @Override
+    public void open(Configuration parameters) {
+        states = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("drift", Types.STRING, Types.POJO(DriftState.class)));
+        ks = new KolmogorovSmirnovTest(KS_TIE_SEED);
+        gate.open(getRuntimeContext().getMetricGroup());
+        getRuntimeContext().getMetricGroup().gauge(MonitorMetrics.DRIFT_STATISTIC, (Gauge<Double>) () -> lastStatistic);
+        tests = getRuntimeContext().getMetricGroup().counter(MonitorMetrics.DRIFT_TESTS);
+        retrainRequests = getRuntimeContext().getMetricGroup().counter(MonitorMetrics.DRIFT_RETRAIN_REQUESTS);
+    }
+
+    @Override
+    public void processElement1(FeatureRow row, Context ctx, Collector<Alarm> out) throws Exception {
+        for (Map.Entry<DriftFeature, Thresholds> e : config.thresholds().entrySet()) {
+            DriftFeature feature = e.getKey();
+            if (!feature.accepts(row)) {
+                continue;
+            }
+            DriftState s = states.get(feature.key());
+            if (s == null) {
+                s = DriftState.start(config.window(), config.referenceSize());
+            }
+            double value = feature.of(row);
+            if (s.reference == null) {
+                s.collecting[s.collected++] = value;
+                if (s.collected == config.referenceSize()) {
+                    s.reference = sorted(s.collecting);
+                    s.collecting = null;
+                }
+            } else {
+                s.remember(value, row.windowStart());
+                if (s.recentCount == config.window() && ++s.sinceTest >= config.stride()) {
+                    s.sinceTest = 0;
+                    test(row, feature, e.getValue(), s, ctx, out);
+                }
+            }
+            states.put(feature.key(), s);
+        }
+    }
+
+    private void test(FeatureRow row, DriftFeature feature, Thresholds thresholds, DriftState s, Context ctx,
+                      Collector<Alarm> out) {
+        boolean useKs = config.window() <= config.ksMaxWindow();
+        double statistic;
+        double threshold;
+        String describe;
+        String reference = s.referenceVersion == 0
+                ? "its first " + s.reference.length + " values"
+                : "the training data of " + s.referenceModel + " v" + s.referenceVersion;
+        if (useKs) {
+            double pValue = ks.kolmogorovSmirnovTest(s.reference, s.recent);
+            // as 1 − p so that, like every monitored value, larger means worse
+            statistic = 1 - pValue;
+            threshold = 1 - thresholds.ksAlpha();
+            describe = String.format("%s of meter %s: last %d values differ from %s (Kolmogorov–Smirnov p = %.3g, α = %.3g)",
+                    feature.key(), row.meterId(), s.recent.length, reference, pValue, thresholds.ksAlpha());
+        } else {
+            statistic = PopulationStabilityIndex.of(s.reference, s.recent, config.psiBins());
+            threshold = thresholds.psi();
+            describe = String.format("%s of meter %s: last %d values differ from %s (PSI = %.3f, limit %.3f)",
+                    feature.key(), row.meterId(), s.recent.length, reference, statistic, threshold);
+        }
+        tests.inc();
+        lastStatistic = statistic;
+        String scope = row.meterId() + '|' + feature.key();
+        Hysteresis.Step step = gate.evaluate(s.condition, scope, row.meterId(), s.referenceVersion, statistic,
+                threshold, row.windowEnd(), describe, out::collect);
+        s.condition = step.state();
+        if (config.requestRetrain() && step.transition() == Hysteresis.Transition.RAISE) {
+            String model = s.referenceModel != null ? s.referenceModel : config.modelName();
+            // D0 and ΔD are the trigger's bookkeeping, unknown here
+            ctx.output(RETRAIN_REQUESTS, new RetrainRequest(
+                    Hysteresis.alarmId("DRIFT_RETRAIN", scope, step.state().episodeStart()), model, RetrainReason.DRIFT,
+                    s.oldestStart(), row.windowEnd(), 0, 0, row.windowEnd()));
+            retrainRequests.inc();
+        }
+    }
+
+    @Override
+    public void processElement2(DriftReference reference, Context ctx, Collector<Alarm> out) throws Exception {
+        DriftFeature feature;
+        try {
+            feature = DriftFeature.valueOf(reference.feature().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            LOG.warn("Ignoring drift reference of meter {} for unknown feature '{}'", reference.meterId(), reference.feature());
+            return;
+        }
+        if (!config.thresholds().containsKey(feature) || reference.sortedSample() == null
+                || reference.sortedSample().length < 2) {
+            LOG.warn("Ignoring drift reference of meter {} for feature {}: feature not watched or sample too small",
+                    reference.meterId(), feature.key());
+            return;
+        }
+        DriftState s = states.get(feature.key());
+        if (s == null) {
+            s = DriftState.start(config.window(), config.referenceSize());
+        }
+        s.reference = sorted(reference.sortedSample());
+        s.referenceVersion = reference.modelVersion();
+        s.referenceModel = reference.modelName();
+        s.collecting = null;
+        s.collected = 0;
+        states.put(feature.key(), s);
+    }
+
+    private static double[] sorted(double[] values) {
+        double[] copy = values.clone();
+        Arrays.sort(copy);
+        return copy;
+    }
+}

@@ -1,0 +1,171 @@
+package io.imlma.udf.monitor;
+
+import io.imlma.common.config.Settings;
+import io.imlma.common.types.Alarm;
+import io.imlma.common.types.AlarmType;
+import io.imlma.common.types.Prediction;
+
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.java.tuple.Tuple3;
+import org.apache.flink.api.common.typeinfo.TypeHint;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.HistogramStatistics;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Watches scoring latency: for every prediction, event time → scored time and ingestion → scored time go into a
+ * sliding window of the most recent latencies (Flink's {@link DescriptiveStatisticsHistogram}, bounded memory);
+ * every few records the configured percentile of each window is compared with its budget and a LATENCY alarm is
+ * raised through {@link Hysteresis} when it is over.
+ *
+ * <p>Pipeline-wide, not keyed: each subtask watches the predictions it sees. The windows and the alarm state are
+ * checkpointed so that a replay after failure continues the same episodes (same alarm ids).
+ */
+public class LatencyMonitor extends ProcessFunction<Prediction, Alarm> implements CheckpointedFunction {
+    private static final long serialVersionUID = 1L;
+
+    public enum LatencyKind {
+        /** Window end of the newest input row → scoring. Includes the window length and the watermark delay. */
+        EVENT_TO_SCORED,
+        /** Ingestion of the newest reading behind the prediction → scoring. */
+        INGEST_TO_SCORED;
+
+        long of(Prediction p) {
+            return p.scoredAt() - (this == EVENT_TO_SCORED ? p.eventTime() : p.ingestTime());
+        }
+    }
+
+    /**
+     * @param budgetsMs     budget per kind in ms; kinds not in the map are not watched
+     * @param percentile    percentile compared with the budget, in (0, 100]
+     * @param windowSize    latencies kept per kind
+     * @param minSamples    no evaluation before this many latencies are in the window
+     * @param evaluateEvery evaluate once per this many predictions
+     */
+    public record Config(Map<LatencyKind, Long> budgetsMs, double percentile, int windowSize, int minSamples,
+                         int evaluateEvery, Hysteresis hysteresis) implements Serializable {
+        public static Config fromSettings(Settings s) {
+            String p = "monitor.latency";
+            Map<LatencyKind, Long> budgets = new EnumMap<>(LatencyKind.class);
+            long event = s.duration(p + ".event-budget", Duration.ofMinutes(20)).toMillis();
+            long ingest = s.duration(p + ".ingest-budget", Duration.ofSeconds(2)).toMillis();
+            // a zero budget switches the kind off (e.g. event time in a replay of old data)
+            if (event > 0) {
+                budgets.put(LatencyKind.EVENT_TO_SCORED, event);
+            }
+            if (ingest > 0) {
+                budgets.put(LatencyKind.INGEST_TO_SCORED, ingest);
+            }
+            double percentile = s.decimal(p + ".percentile", 99);
+            int window = s.integer(p + ".window", 1024);
+            int minSamples = s.integer(p + ".min-samples", 100);
+            int every = s.integer(p + ".evaluate-every", 50);
+            Settings.require(percentile > 0 && percentile <= 100, p + ".percentile", "must be in (0, 100]");
+            Settings.require(window >= 1, p + ".window", "must be at least 1");
+            Settings.require(minSamples >= 1 && minSamples <= window, p + ".min-samples", "must be in [1, window]");
+            Settings.require(every >= 1, p + ".evaluate-every", "must be at least 1");
+            return new Config(budgets, percentile, window, minSamples, every, Hysteresis.fromSettings(s, p, 2));
+        }
+    }
+
+    private final Config config;
+    private final AlarmGate gate;
+
+    private transient Map<LatencyKind, DescriptiveStatisticsHistogram> windows;
+    private transient Map<LatencyKind, HysteresisState> conditions;
+    private transient long sinceEvaluation;
+    private transient ListState<Tuple3<String, long[], HysteresisState>> checkpointed;
+
+    public LatencyMonitor(Config config) {
+        this.config = config;
+        this.gate = new AlarmGate(AlarmType.LATENCY, config.hysteresis());
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        windows = new EnumMap<>(LatencyKind.class);
+        conditions = new EnumMap<>(LatencyKind.class);
+        for (LatencyKind kind : config.budgetsMs().keySet()) {
+            windows.put(kind, new DescriptiveStatisticsHistogram(config.windowSize()));
+            conditions.put(kind, HysteresisState.INITIAL);
+        }
+        checkpointed = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("latency-windows",
+                TypeInformation.of(new TypeHint<Tuple3<String, long[], HysteresisState>>() {})));
+        if (context.isRestored()) {
+            for (Tuple3<String, long[], HysteresisState> entry : checkpointed.get()) {
+                LatencyKind kind = LatencyKind.valueOf(entry.f0);
+                if (windows.containsKey(kind)) {
+                    for (long latency : entry.f1) {
+                        windows.get(kind).update(latency);
+                    }
+                    conditions.put(kind, entry.f2);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        checkpointed.clear();
+        for (LatencyKind kind : windows.keySet()) {
+            checkpointed.add(Tuple3.of(kind.name(), windows.get(kind).getStatistics().getValues(), conditions.get(kind)));
+        }
+    }
+
+    @Override
+    public void open(Configuration parameters) {
+        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        gate.open(metrics);
+        for (LatencyKind kind : windows.keySet()) {
+            MetricGroup group = metrics.addGroup(MonitorMetrics.LATENCY_KIND_GROUP, kind.name());
+            DescriptiveStatisticsHistogram window = windows.get(kind);
+            group.histogram(MonitorMetrics.LATENCY_MS, window);
+            group.gauge(MonitorMetrics.LATENCY_P99_MS, (Gauge<Double>) () -> window.getStatistics().getQuantile(0.99));
+            group.gauge(MonitorMetrics.LATENCY_PERCENTILE_MS,
+                    (Gauge<Double>) () -> window.getStatistics().getQuantile(config.percentile() / 100));
+        }
+    }
+
+    @Override
+    public void processElement(Prediction prediction, Context ctx, Collector<Alarm> out) {
+        for (Map.Entry<LatencyKind, DescriptiveStatisticsHistogram> e : windows.entrySet()) {
+            e.getValue().update(e.getKey().of(prediction));
+        }
+        if (++sinceEvaluation < config.evaluateEvery()) {
+            return;
+        }
+        sinceEvaluation = 0;
+        for (Map.Entry<LatencyKind, DescriptiveStatisticsHistogram> e : windows.entrySet()) {
+            LatencyKind kind = e.getKey();
+            HistogramStatistics window = e.getValue().getStatistics();
+            if (window.size() < config.minSamples()) {
+                continue;
+            }
+            double value = window.getQuantile(config.percentile() / 100);
+            long budget = config.budgetsMs().get(kind);
+            String describe = String.format("p%s %s latency %.0f ms against a budget of %d ms over the last %d predictions",
+                    trim(config.percentile()), kind.name().toLowerCase(), value, budget, window.size());
+            Hysteresis.Step step = gate.evaluate(conditions.get(kind), kind.name(), null, prediction.modelVersion(),
+                    value, budget, prediction.eventTime(), describe, out::collect);
+            conditions.put(kind, step.state());
+        }
+    }
+
+    private static String trim(double percentile) {
+        return percentile == Math.rint(percentile) ? Long.toString((long) percentile) : Double.toString(percentile);
+    }
+}

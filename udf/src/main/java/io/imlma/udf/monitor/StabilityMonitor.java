@@ -1,0 +1,141 @@
+package io.imlma.udf.monitor;
+
+import io.imlma.common.config.Settings;
+import io.imlma.common.types.Alarm;
+import io.imlma.common.types.AlarmType;
+import io.imlma.common.types.Prediction;
+
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.hipparchus.stat.StatUtils;
+
+import java.io.Serializable;
+
+/**
+ * Watches the stability of one meter's forecasts (keyed by meter):
+ * <ul>
+ *   <li>STABILITY when |ŷ_t − ŷ_{t−1}| &gt; δ. δ is the configured absolute value, or k × the champion's validation
+ *       residual standard deviation when that is configured, or else k × the RMS step of the meter's own baseline
+ *       window (the first full window of forecasts after the model version changes).</li>
+ *   <li>VARIANCE when the variance of the latest window of forecasts differs from the baseline window's variance by
+ *       more than the configured fraction of it (the paper reports fluctuation under 30 % of the baseline).
+ *       Evaluated once per window of forecasts.</li>
+ * </ul>
+ * A new model version starts a new baseline: the old one describes another model.
+ */
+public class StabilityMonitor extends KeyedProcessFunction<String, Prediction, Alarm> {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param window            forecasts in the rolling-variance window and in the baseline
+     * @param varianceThreshold alarm when |var − baseline| / baseline exceeds it
+     * @param delta             absolute δ, or NaN to derive it
+     * @param deltaK            multiple of the residual std (or of the baseline RMS step) used as δ
+     * @param residualStd       champion's validation residual std, or NaN when unknown
+     */
+    public record Config(int window, double varianceThreshold, double delta, double deltaK, double residualStd,
+                         Hysteresis deltaHysteresis, Hysteresis varianceHysteresis) implements Serializable {
+        public static Config fromSettings(Settings s) {
+            String p = "monitor.stability";
+            int window = s.integer(p + ".window", 672);
+            double varianceThreshold = s.decimal(p + ".variance-threshold", 0.30);
+            double delta = s.decimal(p + ".delta", Double.NaN);
+            double k = s.decimal(p + ".delta-k", 8);
+            double residualStd = s.decimal(p + ".residual-std", Double.NaN);
+            Settings.require(window >= 2, p + ".window", "must be at least 2");
+            Settings.require(varianceThreshold > 0, p + ".variance-threshold", "must be positive");
+            Settings.require(Double.isNaN(delta) || delta > 0, p + ".delta", "must be positive");
+            Settings.require(k > 0, p + ".delta-k", "must be positive");
+            Settings.require(Double.isNaN(residualStd) || residualStd > 0, p + ".residual-std", "must be positive");
+            return new Config(window, varianceThreshold, delta, k, residualStd,
+                    Hysteresis.fromSettings(s, p + ".delta", 3), Hysteresis.fromSettings(s, p + ".variance", 2));
+        }
+    }
+
+    private final Config config;
+    private final AlarmGate deltaGate;
+    private final AlarmGate varianceGate;
+    private transient ValueState<StabilityState> state;
+    private transient double lastDelta;
+    private transient double lastFluctuation;
+
+    public StabilityMonitor(Config config) {
+        this.config = config;
+        this.deltaGate = new AlarmGate(AlarmType.STABILITY, config.deltaHysteresis());
+        this.varianceGate = new AlarmGate(AlarmType.VARIANCE, config.varianceHysteresis());
+    }
+
+    @Override
+    public void open(Configuration parameters) {
+        state = getRuntimeContext().getState(new ValueStateDescriptor<>("stability", StabilityState.class));
+        deltaGate.open(getRuntimeContext().getMetricGroup());
+        varianceGate.open(getRuntimeContext().getMetricGroup());
+        getRuntimeContext().getMetricGroup().gauge(MonitorMetrics.PREDICTION_STABILITY_DELTA, (Gauge<Double>) () -> lastDelta);
+        getRuntimeContext().getMetricGroup().gauge(MonitorMetrics.PREDICTION_VARIANCE_FLUCTUATION,
+                (Gauge<Double>) () -> lastFluctuation);
+    }
+
+    @Override
+    public void processElement(Prediction p, Context ctx, Collector<Alarm> out) throws Exception {
+        StabilityState s = state.value();
+        if (s == null || s.modelVersion != p.modelVersion()) {
+            s = StabilityState.start(p.modelVersion(), config.window(), s);
+        }
+        String meter = p.meterId();
+        double forecast = p.forecast();
+        boolean inBaseline = Double.isNaN(s.baselineVariance);
+
+        if (!Double.isNaN(s.lastForecast)) {
+            double step = Math.abs(forecast - s.lastForecast);
+            if (inBaseline) {
+                s.baselineStepSumSq += step * step;
+                s.baselineSteps++;
+            }
+            double delta = delta(s);
+            if (!Double.isNaN(delta)) {
+                lastDelta = step;
+                s.delta = deltaGate.evaluate(s.delta, meter + "|delta", meter, p.modelVersion(), step, delta,
+                        p.eventTime(), String.format("forecast of meter %s moved by %.4g between consecutive intervals, δ = %.4g",
+                                meter, step, delta), out::collect).state();
+            }
+        }
+        s.lastForecast = forecast;
+        s.remember(forecast);
+
+        if (s.recentCount == config.window() && ++s.sinceVarianceCheck >= config.window()) {
+            s.sinceVarianceCheck = 0;
+            double variance = StatUtils.variance(s.recent);
+            if (inBaseline) {
+                // a flat baseline (e.g. a run of zeros) gives no scale to compare with: take the next window instead
+                if (variance > 0) {
+                    s.baselineVariance = variance;
+                    if (s.baselineSteps > 0) {
+                        s.derivedDelta = config.deltaK() * Math.sqrt(s.baselineStepSumSq / s.baselineSteps);
+                    }
+                }
+            } else {
+                double fluctuation = Math.abs(variance - s.baselineVariance) / s.baselineVariance;
+                lastFluctuation = fluctuation;
+                s.variance = varianceGate.evaluate(s.variance, meter + "|variance", meter, p.modelVersion(), fluctuation,
+                        config.varianceThreshold(), p.eventTime(),
+                        String.format("variance of meter %s's last %d forecasts is %.4g, %.0f %% away from the baseline %.4g",
+                                meter, config.window(), variance, 100 * fluctuation, s.baselineVariance), out::collect).state();
+            }
+        }
+        state.update(s);
+    }
+
+    private double delta(StabilityState s) {
+        if (!Double.isNaN(config.delta())) {
+            return config.delta();
+        }
+        if (!Double.isNaN(config.residualStd())) {
+            return config.deltaK() * config.residualStd();
+        }
+        return s.derivedDelta;
+    }
+}

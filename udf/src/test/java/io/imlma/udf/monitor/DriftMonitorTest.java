@@ -1,0 +1,113 @@
+package io.imlma.udf.monitor;
+
+import io.imlma.common.config.Settings;
+import io.imlma.common.types.Alarm;
+import io.imlma.common.types.AlarmType;
+import io.imlma.common.types.DriftReference;
+import io.imlma.common.types.FeatureRow;
+import io.imlma.common.types.RetrainReason;
+import io.imlma.common.types.RetrainRequest;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DriftMonitorTest {
+    private static final long STEP = 900_000L;
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, FeatureRow, DriftReference, Alarm> harness(
+            Map<String, String> extra) throws Exception {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "monitor.drift.window", "96", "monitor.drift.reference-size", "480"));
+        settings.putAll(extra);
+        return ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+                new DriftMonitor(DriftMonitor.Config.fromSettings(new Settings(settings))),
+                FeatureRow::meterId, DriftReference::meterId, TypeInformation.of(String.class));
+    }
+
+    private static FeatureRow row(String meter, long i, double z) {
+        return new FeatureRow(meter, i * STEP, (i + 1) * STEP, 100 + 10 * z, 90, 110, 15, z, false, false, i * STEP);
+    }
+
+    private static List<RetrainRequest> requests(KeyedTwoInputStreamOperatorTestHarness<?, ?, ?, ?> h) {
+        var out = h.getSideOutput(DriftMonitor.RETRAIN_REQUESTS);
+        return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
+    }
+
+    @Test
+    void stationaryStreamRaisesNothing() throws Exception {
+        Random random = new Random(7);
+        try (var h = harness(Map.of())) {
+            for (long i = 0; i < 96 * 60; i++) {
+                h.processElement1(row("m1", i, random.nextGaussian()), i);
+            }
+            assertThat(h.extractOutputValues()).isEmpty();
+            assertThat(requests(h)).isEmpty();
+        }
+    }
+
+    @Test
+    void shiftedDistributionRaisesDriftAlarmAndRetrainRequest() throws Exception {
+        Random random = new Random(8);
+        try (var h = harness(Map.of())) {
+            for (long i = 0; i < 96 * 10; i++) {
+                h.processElement1(row("m1", i, random.nextGaussian()), i);
+            }
+            assertThat(h.extractOutputValues()).isEmpty();
+            for (long i = 96 * 10; i < 96 * 14; i++) {
+                h.processElement1(row("m1", i, 0.8 + random.nextGaussian()), i);
+            }
+            List<Alarm> alarms = h.extractOutputValues();
+            assertThat(alarms).isNotEmpty();
+            Alarm alarm = alarms.get(0);
+            assertThat(alarm.type()).isEqualTo(AlarmType.DRIFT);
+            assertThat(alarm.meterId()).isEqualTo("m1");
+            assertThat(alarm.message()).contains("Kolmogorov").contains("first 480 values");
+            assertThat(alarm.value()).isGreaterThan(alarm.threshold());
+
+            assertThat(requests(h)).singleElement().satisfies(r -> {
+                assertThat(r.reason()).isEqualTo(RetrainReason.DRIFT);
+                assertThat(r.modelName()).isEqualTo("load-forecast");
+                assertThat(r.dataTo()).isEqualTo(alarm.time());
+                assertThat(r.dataFrom()).isEqualTo(alarm.time() - 96 * STEP);
+            });
+        }
+    }
+
+    @Test
+    void largeWindowsUsePsiAgainstThePublishedReference() throws Exception {
+        Random random = new Random(9);
+        try (var h = harness(Map.of("monitor.drift.window", "672", "monitor.drift.stride", "96",
+                "monitor.drift.retrain-request", "false"))) {
+            double[] training = new double[1000];
+            for (int i = 0; i < training.length; i++) {
+                training[i] = 1.5 + random.nextGaussian();
+            }
+            Arrays.sort(training);
+            h.processElement2(new DriftReference("m1", "standardized", training, "load", 5, 0), 0);
+            // the stream matches the training data at first, then its spread halves
+            for (long i = 0; i < 96 * 14; i++) {
+                h.processElement1(row("m1", i, 1.5 + random.nextGaussian()), i);
+            }
+            assertThat(h.extractOutputValues()).isEmpty();
+            for (long i = 96 * 14; i < 96 * 24; i++) {
+                h.processElement1(row("m1", i, 1.5 + 0.3 * random.nextGaussian()), i);
+            }
+            List<Alarm> alarms = h.extractOutputValues();
+            assertThat(alarms).isNotEmpty();
+            assertThat(alarms.get(0).message()).contains("PSI").contains("load v5");
+            assertThat(alarms.get(0).modelVersion()).isEqualTo(5);
+            assertThat(requests(h)).isEmpty();
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.imlma.udf.monitor;
+
+import io.imlma.common.config.Settings;
+import io.imlma.common.types.Alarm;
+import io.imlma.common.types.AlarmType;
+import io.imlma.common.types.DriftReference;
+import io.imlma.common.types.FeatureRow;
+import io.imlma.common.types.Prediction;
+import io.imlma.common.types.Severity;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.hipparchus.stat.descriptive.StreamingStatistics;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * False-alarm rates of the stability and drift monitors, with their default settings, on two years of real
+ * 15-minute load readings (ETTm1, channel HUFL) that contain no injected fault. The prediction is the last value
+ * (a naive forecaster), the feature a running z-score; the champion is assumed retrained every four weeks, which
+ * starts a new stability baseline and publishes a new drift reference (the last week of values), as the
+ * retraining job will. An "alarm" is one raised episode (distinct alarm id).
+ */
+class EttFalseAlarmRateTest {
+    private static final Path DATA = Path.of("..", "data", "ETTm1.csv.gz");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final int RETRAIN_EVERY = 4 * 672;
+    private static final int REFERENCE = 672;
+
+    /** Bounds asserted: a monitor that alarms on more than this share of its evaluations of healthy data is noise. */
+    private static final double MAX_STABILITY_RATE = 0.0005;
+    private static final double MAX_VARIANCE_RATE = 0.10;
+    private static final double MAX_DRIFT_RATE = 0.02;
+
+    private record Reading(long time, double value) {}
+
+    private static List<Reading> load(String channel) throws Exception {
+        List<Reading> out = new ArrayList<>();
+        try (var in = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(DATA)),
+                StandardCharsets.UTF_8))) {
+            int column = Arrays.asList(in.readLine().split(",")).indexOf(channel);
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                String[] f = line.split(",");
+                out.add(new Reading(LocalDateTime.parse(f[0], TIME).toInstant(ZoneOffset.UTC).toEpochMilli(),
+                        Double.parseDouble(f[column])));
+            }
+        }
+        return out;
+    }
+
+    private static long episodes(List<Alarm> alarms, AlarmType type) {
+        return alarms.stream().filter(a -> a.type() == type && a.severity() != Severity.INFO)
+                .map(Alarm::alarmId).distinct().count();
+    }
+
+    @Test
+    void stabilityAndDriftMonitorsRarelyAlarmOnRealHealthyData() throws Exception {
+        List<Reading> readings = load("HUFL");
+        assertThat(readings).hasSize(69_680);
+        Settings defaults = new Settings(Map.of());
+
+        try (var stability = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                     new StabilityMonitor(StabilityMonitor.Config.fromSettings(defaults)), Prediction::meterId, Types.STRING);
+             var drift = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+                     new DriftMonitor(DriftMonitor.Config.fromSettings(defaults)), FeatureRow::meterId,
+                     DriftReference::meterId, TypeInformation.of(String.class))) {
+            StreamingStatistics running = new StreamingStatistics();
+            double[] lastWeek = new double[REFERENCE];
+            long deltaEvaluations = 0;
+            long driftValues = 0;
+            for (int i = 0; i < readings.size(); i++) {
+                Reading r = readings.get(i);
+                int version = 1 + i / RETRAIN_EVERY;
+                if (i > 0) {
+                    long t = r.time();
+                    stability.processElement(new Prediction("HUFL", t, readings.get(i - 1).value(), "naive", version,
+                            t, t, t), i);
+                    deltaEvaluations++;
+                }
+                running.addValue(r.value());
+                boolean warmUp = running.getN() < 96;
+                double z = running.getStandardDeviation() > 0
+                        ? (r.value() - running.getMean()) / running.getStandardDeviation() : 0;
+                lastWeek[i % REFERENCE] = z;
+                if (i > 0 && i % RETRAIN_EVERY == 0) {
+                    drift.processElement2(new DriftReference("HUFL", "standardized", lastWeek.clone(), "naive",
+                            version, r.time()), i);
+                }
+                drift.processElement1(new FeatureRow("HUFL", r.time(), r.time() + 900_000, r.value(), r.value(),
+                        r.value(), 1, z, false, warmUp, r.time()), i);
+                if (!warmUp) {
+                    driftValues++;
+                }
+            }
+            List<Alarm> stabilityAlarms = stability.extractOutputValues();
+            List<Alarm> driftAlarms = drift.extractOutputValues();
+            long weeks = readings.size() / 672;
+            // evaluations: every prediction for δ; one per window after each baseline window for the variance
+            long varianceEvaluations = (readings.size() / RETRAIN_EVERY) * (RETRAIN_EVERY / 672 - 1);
+            long driftTests = (driftValues - REFERENCE) / 96;
+            double stabilityRate = (double) episodes(stabilityAlarms, AlarmType.STABILITY) / deltaEvaluations;
+            double varianceRate = (double) episodes(stabilityAlarms, AlarmType.VARIANCE) / varianceEvaluations;
+            double driftRate = (double) episodes(driftAlarms, AlarmType.DRIFT) / driftTests;
+            System.out.printf("ETTm1 HUFL, %d readings (%d weeks), no injected faults, default settings:%n", readings.size(), weeks);
+            System.out.printf("  STABILITY episodes %d over %d predictions: rate %.5f (bound %.4f)%n",
+                    episodes(stabilityAlarms, AlarmType.STABILITY), deltaEvaluations, stabilityRate, MAX_STABILITY_RATE);
+            System.out.printf("  VARIANCE  episodes %d over %d weekly checks: rate %.3f (bound %.2f)%n",
+                    episodes(stabilityAlarms, AlarmType.VARIANCE), varianceEvaluations, varianceRate, MAX_VARIANCE_RATE);
+            System.out.printf("  DRIFT     episodes %d over %d daily KS tests: rate %.3f (bound %.2f)%n",
+                    episodes(driftAlarms, AlarmType.DRIFT), driftTests, driftRate, MAX_DRIFT_RATE);
+            System.out.printf("  DRIFT retrain requests %d%n", drift.getSideOutput(DriftMonitor.RETRAIN_REQUESTS) == null
+                    ? 0 : drift.getSideOutput(DriftMonitor.RETRAIN_REQUESTS).size());
+
+            assertThat(stabilityRate).isLessThan(MAX_STABILITY_RATE);
+            assertThat(varianceRate).isLessThan(MAX_VARIANCE_RATE);
+            assertThat(driftRate).isLessThan(MAX_DRIFT_RATE);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.imlma.udf.monitor;
+
+import io.imlma.common.config.Settings;
+import io.imlma.common.types.Alarm;
+import io.imlma.common.types.AlarmType;
+import io.imlma.common.types.Prediction;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StabilityMonitorTest {
+    private static final long STEP = 900_000L;
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Prediction, Alarm> harness(Map<String, String> settings)
+            throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new StabilityMonitor(StabilityMonitor.Config.fromSettings(new Settings(settings))),
+                Prediction::meterId, Types.STRING);
+    }
+
+    private static Prediction forecast(String meter, long i, double value) {
+        return new Prediction(meter, i * STEP, value, "load", 2, i * STEP + 1, i * STEP, i * STEP);
+    }
+
+    /** A smooth daily cycle with a little noise, as a good forecaster produces. */
+    private static double smooth(long i, Random noise) {
+        return 10 + 3 * Math.sin(2 * Math.PI * i / 96) + 0.05 * noise.nextGaussian();
+    }
+
+    @Test
+    void stationaryForecastsRaiseNothing() throws Exception {
+        Random noise = new Random(1);
+        try (var h = harness(Map.of("monitor.stability.window", "96"))) {
+            for (long i = 0; i < 96 * 30; i++) {
+                h.processElement(forecast("m1", i, smooth(i, noise)), i);
+            }
+            assertThat(h.extractOutputValues()).isEmpty();
+        }
+    }
+
+    @Test
+    void injectedOscillationRaisesOneStabilityAlarmForThatMeterOnly() throws Exception {
+        Random noise = new Random(2);
+        try (var h = harness(Map.of("monitor.stability.window", "96"))) {
+            for (long i = 0; i < 96 * 3; i++) {
+                h.processElement(forecast("steady", i, smooth(i, noise)), i);
+                h.processElement(forecast("flaky", i, smooth(i, noise)), i);
+            }
+            assertThat(h.extractOutputValues()).isEmpty();
+            // two hours of the forecast jumping ±2 around the cycle every interval
+            for (long i = 96 * 3; i < 96 * 3 + 8; i++) {
+                h.processElement(forecast("steady", i, smooth(i, noise)), i);
+                h.processElement(forecast("flaky", i, smooth(i, noise) + (i % 2 == 0 ? 2 : -2)), i);
+            }
+            List<Alarm> alarms = h.extractOutputValues();
+            // one episode over the two hours: raised once, re-notified once after the default hour
+            assertThat(alarms).hasSize(2).extracting(Alarm::alarmId).containsOnly(alarms.get(0).alarmId());
+            assertThat(alarms.get(1).message()).startsWith("still active");
+            Alarm alarm = alarms.get(0);
+            assertThat(alarm.type()).isEqualTo(AlarmType.STABILITY);
+            assertThat(alarm.meterId()).isEqualTo("flaky");
+            assertThat(alarm.value()).isGreaterThan(alarm.threshold());
+            assertThat(alarm.modelVersion()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void configuredDeltaFromResidualStdIsUsed() throws Exception {
+        // δ = 2 × 0.5 = 1: a steady ramp of 1.5 per interval breaches it from the start, no baseline needed
+        try (var h = harness(Map.of("monitor.stability.residual-std", "0.5", "monitor.stability.delta-k", "2"))) {
+            for (long i = 0; i < 4; i++) {
+                h.processElement(forecast("m1", i, 1.5 * i), i);
+            }
+            assertThat(h.extractOutputValues()).singleElement()
+                    .satisfies(a -> assertThat(a.threshold()).isEqualTo(1.0));
+        }
+    }
+
+    @Test
+    void varianceFarAboveBaselineRaisesVarianceAlarm() throws Exception {
+        Random noise = new Random(3);
+        // a large δ so only the variance check speaks
+        try (var h = harness(Map.of("monitor.stability.window", "96", "monitor.stability.delta", "1000"))) {
+            for (long i = 0; i < 96 * 4; i++) {
+                h.processElement(forecast("m1", i, smooth(i, noise)), i);
+            }
+            assertThat(h.extractOutputValues()).isEmpty();
+            // the daily swing doubles: variance ×4, fluctuation 300 % > 30 %
+            for (long i = 96 * 4; i < 96 * 8; i++) {
+                h.processElement(forecast("m1", i, 2 * smooth(i, noise) - 10), i);
+            }
+            List<Alarm> alarms = h.extractOutputValues();
+            assertThat(alarms).isNotEmpty().allSatisfy(a -> assertThat(a.type()).isEqualTo(AlarmType.VARIANCE));
+            assertThat(alarms).extracting(Alarm::alarmId).containsOnly(alarms.get(0).alarmId());
+            assertThat(alarms.get(0).value()).isGreaterThan(0.3);
+        }
+    }
+}
