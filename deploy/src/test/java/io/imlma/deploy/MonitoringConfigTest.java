@@ -36,7 +36,7 @@ class MonitoringConfigTest {
         List<String> projectMetrics = catalog.values().stream().filter(m -> m.origin().equals("imlma"))
                 .map(m -> m.name().substring(OPERATOR_SCOPE.length())).toList();
         assertThat(projectMetrics).containsExactlyInAnyOrder("readingsIn", "deadLettered", "duplicates",
-                "conflicts", "lateReadings", "imputedRows", "alarmType_alarmsRaised", "latencyP99Ms",
+                "conflicts", "lateReadings", "imputedRows", "alarm_type_alarmsRaised", "latency_kind_latencyP99Ms",
                 "predictionStabilityDelta", "driftStatistic", "championVersion", "championTestMae");
     }
 
@@ -67,7 +67,7 @@ class MonitoringConfigTest {
             used.addAll(metrics);
         }
         assertThat(used).contains(OPERATOR_SCOPE + "deadLettered", OPERATOR_SCOPE + "lateReadings",
-                OPERATOR_SCOPE + "alarmType_alarmsRaised", OPERATOR_SCOPE + "championVersion",
+                OPERATOR_SCOPE + "alarm_type_alarmsRaised", OPERATOR_SCOPE + "championVersion",
                 "flink_jobmanager_job_numberOfFailedCheckpoints");
     }
 
@@ -93,7 +93,7 @@ class MonitoringConfigTest {
         // throughput, lag, checkpoint duration, state size, alarms, model version, MAE over time
         assertThat(used).contains(OPERATOR_SCOPE + "readingsIn", OPERATOR_SCOPE + "pendingRecords",
                 "flink_jobmanager_job_lastCheckpointDuration", "flink_jobmanager_job_lastCheckpointFullSize",
-                OPERATOR_SCOPE + "alarmType_alarmsRaised", OPERATOR_SCOPE + "championVersion",
+                OPERATOR_SCOPE + "alarm_type_alarmsRaised", OPERATOR_SCOPE + "championVersion",
                 OPERATOR_SCOPE + "championTestMae");
     }
 
