@@ -18,9 +18,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.client.program.ClusterClient;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,14 +33,17 @@ import org.junit.jupiter.api.io.TempDir;
  * The Flink-REST launcher against the REST API of a Flink MiniCluster (with the web submission handlers of
  * flink-runtime-web): uploads the shaded job jar built by {@code package}, runs the placeholder job on a snapshot,
  * polls it to the end and reads its accumulators; a second request reuses the uploaded jar; a refused snapshot is a
- * FAILED outcome carrying the integrity message.
+ * FAILED outcome carrying the integrity message. Ordered: the first test starts from an empty upload directory.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FlinkRestLauncherIT {
     private static final Path JOB_JAR = Path.of("target", "imlma-jobs-" + System.getProperty("project.version",
             "0.1.0-SNAPSHOT") + "-job.jar");
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setConfiguration(new Configuration().set(WebOptions.UPLOAD_DIR,
+                    Path.of("target", "flink-web-upload-" + System.nanoTime()).toAbsolutePath().toString()))
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     @TempDir
@@ -52,10 +60,12 @@ class FlinkRestLauncherIT {
     }
 
     @Test
+    @Order(1)
     void uploadsRunsAndPollsTheJobOnTheCluster(@InjectClusterClient ClusterClient<?> cluster) throws Exception {
         URI rest = URI.create(cluster.getWebInterfaceURL());
         assertThat(JOB_JAR).as("the shaded job jar (run as a failsafe IT after package)").isRegularFile();
         SnapshotFixture snapshot = SnapshotFixture.write(dir, 2, 2);
+        assertThat(get(rest, "jars").path("files")).as("a fresh upload directory").isEmpty();
         try (RetrainLauncher launcher = restLauncher(snapshot, rest)) {
             LaunchOutcome first = launcher.launch(snapshot.request("rest-1")).get(4, TimeUnit.MINUTES);
             assertThat(first.status()).as(first.message()).isEqualTo(Status.SUCCEEDED);
@@ -75,6 +85,7 @@ class FlinkRestLauncherIT {
     }
 
     @Test
+    @Order(2)
     void aRefusedSnapshotFailsWithTheIntegrityMessage(@InjectClusterClient ClusterClient<?> cluster) throws Exception {
         URI rest = URI.create(cluster.getWebInterfaceURL());
         SnapshotFixture snapshot = SnapshotFixture.write(dir, 1, 1);

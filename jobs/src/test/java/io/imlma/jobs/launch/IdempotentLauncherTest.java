@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
 import io.imlma.jobs.launch.LaunchOutcome.Status;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ class IdempotentLauncherTest {
             int run = runs.incrementAndGet();
             assertThat(release.await(1, TimeUnit.MINUTES)).isTrue();
             if (spec.programArgs().contains("--model=broken")) {
-                throw new IllegalStateException("job failed", new java.io.IOException("disk gone"));
+                throw new IllegalStateException("job failed", new IOException("disk gone"));
             }
             return new LaunchOutcome(spec.requestId(), mode(), "job-" + run, Status.SUCCEEDED, startedAt,
                     System.currentTimeMillis(), "ok", Map.of("run", Integer.toString(run)));

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,7 @@ final class SnapshotFixture {
         IntegrityStore store = new IntegrityStore(primary.toUri(), backup.toUri());
         SnapshotPartitionCommitter committer = new SnapshotPartitionCommitter(store, Clock.systemUTC());
         long total = 0;
-        List<SnapshotManifest> manifests = new java.util.ArrayList<>();
+        List<SnapshotManifest> manifests = new ArrayList<>();
         for (int d = 0; d < days; d++) {
             long dayStart = JAN2 + d * DAY;
             String partition = PartitionGranularity.DAILY.partitionId(dayStart);
