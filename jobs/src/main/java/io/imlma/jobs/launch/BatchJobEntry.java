@@ -1,0 +1,21 @@
+package io.imlma.jobs.launch;
+
+import io.imlma.common.config.Settings;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * What a batch job started by a {@link RetrainLauncher} implements, besides its {@code main}: build the pipeline on
+ * the environment it is given and execute it. {@code main(args)} is then just
+ * {@code new Job().run(StreamExecutionEnvironment.getExecutionEnvironment(), Settings.fromArgs(args))}, so the
+ * cluster modes (REST, Kubernetes) run {@code main} with the spec's program arguments and the local mode calls
+ * {@code run} in-process with the same arguments parsed into {@link Settings}. Implementations need a public
+ * no-argument constructor (the local mode instantiates the spec's entry class).
+ *
+ * <p>Small results (row counts, a model version) are reported through Flink accumulators: the local mode reads
+ * them from the returned {@link JobExecutionResult}, the REST mode from {@code /jobs/:jobid/accumulators}; a
+ * detached execution returns a result without them, so {@code run} must not read its own accumulators.
+ */
+public interface BatchJobEntry {
+    JobExecutionResult run(StreamExecutionEnvironment env, Settings settings) throws Exception;
+}

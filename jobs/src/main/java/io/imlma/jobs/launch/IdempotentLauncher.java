@@ -1,0 +1,122 @@
+package io.imlma.jobs.launch;
+
+import io.imlma.common.types.RetrainRequest;
+import io.imlma.jobs.launch.LaunchOutcome.Status;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link RetrainLauncher}: claims the request id in a {@link LaunchLedger}, runs the job with a
+ * {@link JobRunner} on its own thread (one job at a time) and records the outcome. A repeated request id gets the
+ * running launch's future, or the ledger's record once it is over, and starts nothing.
+ */
+public final class IdempotentLauncher implements RetrainLauncher {
+    private static final Logger LOG = LoggerFactory.getLogger(IdempotentLauncher.class);
+    private static final int MAX_MESSAGE = 4_000;
+
+    private final JobRunner runner;
+    private final LaunchLedger ledger;
+    private final Function<RetrainRequest, RetrainJobSpec> specs;
+    private final ExecutorService executor;
+    private final Clock clock;
+    private final Map<String, CompletableFuture<LaunchOutcome>> running = new HashMap<>();
+
+    public IdempotentLauncher(JobRunner runner, LaunchLedger ledger, Function<RetrainRequest, RetrainJobSpec> specs,
+            Clock clock) {
+        this.runner = runner;
+        this.ledger = ledger;
+        this.specs = specs;
+        this.clock = clock;
+        this.executor = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "retrain-launcher-" + runner.mode());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Override
+    public synchronized CompletableFuture<LaunchOutcome> launch(RetrainRequest request) {
+        String id = request.requestId();
+        CompletableFuture<LaunchOutcome> inFlight = running.get(id);
+        if (inFlight != null) {
+            LOG.info("Retrain request {} is being launched already; not starting it again", id);
+            return inFlight;
+        }
+        long startedAt = clock.millis();
+        Optional<LaunchOutcome> known = ledger.claim(
+                new LaunchOutcome(id, runner.mode(), null, Status.RUNNING, startedAt, 0, "launching", Map.of()));
+        if (known.isPresent()) {
+            LOG.info("Retrain request {} was launched before ({}); not starting it again", id, known.get().status());
+            return CompletableFuture.completedFuture(known.get());
+        }
+        CompletableFuture<LaunchOutcome> outcome = new CompletableFuture<>();
+        running.put(id, outcome);
+        try {
+            executor.execute(() -> finish(outcome, runAndRecord(request, startedAt)));
+        } catch (RejectedExecutionException e) {
+            finish(outcome, record(failed(request, startedAt, "launcher is closed")));
+        }
+        return outcome;
+    }
+
+    private LaunchOutcome runAndRecord(RetrainRequest request, long startedAt) {
+        LOG.info("Launching retraining for request {} ({} mode)", request.requestId(), runner.mode());
+        LaunchOutcome outcome;
+        try {
+            outcome = runner.run(specs.apply(request), startedAt);
+        } catch (Throwable t) {
+            LOG.error("Retraining for request {} failed", request.requestId(), t);
+            outcome = failed(request, startedAt, describe(t));
+        }
+        LOG.info("Retraining for request {}: {} ({})", request.requestId(), outcome.status(), outcome.message());
+        return record(outcome);
+    }
+
+    private LaunchOutcome record(LaunchOutcome outcome) {
+        ledger.record(outcome);
+        return outcome;
+    }
+
+    private void finish(CompletableFuture<LaunchOutcome> future, LaunchOutcome outcome) {
+        synchronized (this) {
+            running.remove(outcome.requestId());
+        }
+        future.complete(outcome);
+    }
+
+    private LaunchOutcome failed(RetrainRequest request, long startedAt, String message) {
+        return new LaunchOutcome(request.requestId(), runner.mode(), null, Status.FAILED, startedAt, clock.millis(),
+                message, Map.of());
+    }
+
+    /** The messages of the cause chain, outermost first: wrapped job failures keep the real cause visible. */
+    static String describe(Throwable failure) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = failure; t != null && text.length() < MAX_MESSAGE; t = t.getCause()) {
+            String part = t.getClass().getSimpleName() + ": " + t.getMessage();
+            if (text.length() > 0) {
+                text.append(" <- caused by ");
+            }
+            text.append(part);
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return text.length() > MAX_MESSAGE ? text.substring(0, MAX_MESSAGE) + " ..." : text.toString();
+    }
+
+    /** Stops accepting launches and stops waiting for running ones (a job on a cluster keeps running there). */
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,21 @@
+package io.imlma.jobs.launch;
+
+import java.util.Optional;
+
+/**
+ * Record of launched retrain requests, which makes launching idempotent by request id. In memory for now
+ * ({@link InMemoryLaunchLedger}); the model registry will keep it in its database, so a request replayed after a
+ * restart of the launching job is recognised too.
+ */
+public interface LaunchLedger {
+    /**
+     * Atomically records {@code running} (status {@link LaunchOutcome.Status#RUNNING}) unless the request id is known;
+     * returns the existing record if it is, in which case the caller must not start anything.
+     */
+    Optional<LaunchOutcome> claim(LaunchOutcome running);
+
+    /** Replaces the record of {@code outcome.requestId()} with the outcome. */
+    void record(LaunchOutcome outcome);
+
+    Optional<LaunchOutcome> find(String requestId);
+}

@@ -1,0 +1,145 @@
+package io.imlma.jobs.launch;
+
+import io.imlma.common.config.ConfigException;
+import io.imlma.common.config.Settings;
+import io.imlma.common.types.RetrainRequest;
+import java.io.Serializable;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Validated launcher settings; {@link #from} fails at start with a {@link ConfigException} naming the setting, and
+ * {@link #create} builds the launcher (on the task manager, for {@link LaunchRetrainFunction}).
+ *
+ * <table>
+ * <caption>settings</caption>
+ * <tr><td>{@value #MODE}</td><td>{@code local} (default), {@code flink-rest} or {@code kubernetes}</td></tr>
+ * <tr><td>{@value #ENTRY_CLASS}</td><td>the batch job, a {@link BatchJobEntry}; default {@value #DEFAULT_ENTRY}</td></tr>
+ * <tr><td>{@value #PARALLELISM}</td><td>parallelism of the batch job, default 2</td></tr>
+ * <tr><td>{@value #PASS_THROUGH}</td><td>comma-separated prefixes of the settings handed to the job as
+ *     {@code --key=value}; default {@value #DEFAULT_PASS_THROUGH}</td></tr>
+ * <tr><td>{@value #REST_ADDRESS}</td><td>flink-rest: the session cluster's REST address, e.g. http://jm:8081</td></tr>
+ * <tr><td>{@value #JAR}</td><td>flink-rest: path of the shaded job jar to upload; kubernetes: the jar URI the
+ *     operator fetches</td></tr>
+ * <tr><td>{@value #POLL_INTERVAL} / {@value #TIMEOUT}</td><td>flink-rest: job state polling, default 2s / 6h</td></tr>
+ * <tr><td>{@value #K8S_OUTPUT_DIR}</td><td>kubernetes: directory the FlinkSessionJob files are written to</td></tr>
+ * <tr><td>{@value #K8S_DEPLOYMENT}</td><td>kubernetes: name of the session cluster's FlinkDeployment</td></tr>
+ * <tr><td>{@value #K8S_NAMESPACE}</td><td>kubernetes: namespace of the resources (optional)</td></tr>
+ * </table>
+ */
+public record LauncherConfig(Mode mode, String entryClass, int parallelism, Map<String, String> jobSettings,
+        URI restAddress, String jar, Duration pollInterval, Duration timeout, String k8sOutputDir,
+        String k8sDeploymentName, String k8sNamespace) implements Serializable {
+
+    public static final String MODE = "launcher.mode";
+    public static final String ENTRY_CLASS = "launcher.entry-class";
+    public static final String PARALLELISM = "launcher.parallelism";
+    public static final String PASS_THROUGH = "launcher.pass-through";
+    public static final String REST_ADDRESS = "launcher.rest-address";
+    public static final String JAR = "launcher.jar";
+    public static final String POLL_INTERVAL = "launcher.poll-interval";
+    public static final String TIMEOUT = "launcher.timeout";
+    public static final String K8S_OUTPUT_DIR = "launcher.k8s.output-dir";
+    public static final String K8S_DEPLOYMENT = "launcher.k8s.deployment-name";
+    public static final String K8S_NAMESPACE = "launcher.k8s.namespace";
+    /** Until RetrainJob is merged, the placeholder that verifies and reads the snapshot range. */
+    public static final String DEFAULT_ENTRY = "io.imlma.jobs.VerifySnapshotJob";
+    public static final String DEFAULT_PASS_THROUGH = "snapshot.,registry.,retrain.,model.";
+
+    public enum Mode { LOCAL, FLINK_REST, KUBERNETES }
+
+    public LauncherConfig {
+        jobSettings = Map.copyOf(jobSettings);
+    }
+
+    public static LauncherConfig from(Settings settings) {
+        Mode mode = settings.enumValue(MODE, Mode.class, Mode.LOCAL);
+        String entryClass = settings.string(ENTRY_CLASS, DEFAULT_ENTRY);
+        int parallelism = settings.integer(PARALLELISM, 2);
+        Settings.require(parallelism >= 1, PARALLELISM, "must be at least 1, got " + parallelism);
+        Duration pollInterval = settings.duration(POLL_INTERVAL, Duration.ofSeconds(2));
+        Settings.require(!pollInterval.isNegative() && !pollInterval.isZero(), POLL_INTERVAL, "must be positive");
+        Duration timeout = settings.duration(TIMEOUT, Duration.ofHours(6));
+        Settings.require(!timeout.isNegative() && !timeout.isZero(), TIMEOUT, "must be positive");
+
+        URI restAddress = null;
+        String jar = null;
+        String outputDir = null;
+        String deployment = null;
+        switch (mode) {
+            case LOCAL -> LocalJobRunner.entry(entryClass, ENTRY_CLASS);
+            case FLINK_REST -> {
+                restAddress = httpUri(settings.string(REST_ADDRESS));
+                jar = settings.string(JAR);
+                Settings.require(Files.isRegularFile(Path.of(jar)), JAR, "no such file: " + jar
+                        + " (build it with mvn package: jobs/target/imlma-jobs-<version>-job.jar)");
+            }
+            case KUBERNETES -> {
+                jar = settings.string(JAR);
+                Settings.require(URI.create(jar).getScheme() != null, JAR,
+                        "needs a URI the operator can fetch, e.g. https://repo/imlma-jobs-job.jar, got " + jar);
+                outputDir = settings.string(K8S_OUTPUT_DIR);
+                deployment = settings.string(K8S_DEPLOYMENT);
+                Settings.require(deployment.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?"), K8S_DEPLOYMENT,
+                        "must be a Kubernetes name (lower-case letters, digits, '-'), got " + deployment);
+            }
+        }
+        return new LauncherConfig(mode, entryClass, parallelism, jobSettings(settings), restAddress, jar,
+                pollInterval, timeout, outputDir, deployment, settings.string(K8S_NAMESPACE, null));
+    }
+
+    private static Map<String, String> jobSettings(Settings settings) {
+        List<String> prefixes = Arrays.stream(settings.string(PASS_THROUGH, DEFAULT_PASS_THROUGH).split(","))
+                .map(String::trim).filter(p -> !p.isEmpty()).toList();
+        Map<String, String> passed = new LinkedHashMap<>();
+        settings.asMap().forEach((key, value) -> {
+            if (prefixes.stream().anyMatch(key::startsWith) && settings.has(key)) {
+                passed.put(key, value.trim());
+            }
+        });
+        return passed;
+    }
+
+    private static URI httpUri(String raw) {
+        try {
+            URI uri = URI.create(raw);
+            if ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) {
+                return uri;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new ConfigException(REST_ADDRESS, "expected an http(s) address such as http://jobmanager:8081, got '"
+                + raw + "'");
+    }
+
+    public RetrainJobSpec spec(RetrainRequest request) {
+        return RetrainJobSpec.of(request, entryClass, jobSettings, parallelism);
+    }
+
+    /** The runner of this mode; the local mode runs on {@link StreamExecutionEnvironment#getExecutionEnvironment()}. */
+    public JobRunner runner() {
+        return switch (mode) {
+            case LOCAL -> new LocalJobRunner(StreamExecutionEnvironment::getExecutionEnvironment);
+            case FLINK_REST -> new FlinkRestJobRunner(restAddress, Path.of(jar), pollInterval, timeout);
+            case KUBERNETES -> new KubernetesJobRunner(Path.of(k8sOutputDir), k8sDeploymentName, k8sNamespace, jar);
+        };
+    }
+
+    /** A launcher with an in-memory ledger. */
+    public RetrainLauncher create() {
+        return create(new InMemoryLaunchLedger());
+    }
+
+    public RetrainLauncher create(LaunchLedger ledger) {
+        return new IdempotentLauncher(runner(), ledger, this::spec, Clock.systemUTC());
+    }
+}

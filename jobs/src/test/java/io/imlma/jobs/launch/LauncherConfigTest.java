@@ -1,0 +1,51 @@
+package io.imlma.jobs.launch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.imlma.common.config.ConfigException;
+import io.imlma.common.config.Settings;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LauncherConfigTest {
+    private static void assertRefused(Map<String, String> settings, String setting, String problem) {
+        assertThatThrownBy(() -> LauncherConfig.from(new Settings(settings)))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).setting()).isEqualTo(setting))
+                .hasMessageContaining(problem);
+    }
+
+    @Test
+    void localIsTheDefaultWithThePlaceholderJob() {
+        LauncherConfig config = LauncherConfig.from(new Settings(Map.of("snapshot.path", "file:///s")));
+        assertThat(config.mode()).isEqualTo(LauncherConfig.Mode.LOCAL);
+        assertThat(config.runner()).isInstanceOf(LocalJobRunner.class);
+        assertThat(config.entryClass()).isEqualTo("io.imlma.jobs.VerifySnapshotJob");
+        assertThat(config.jobSettings()).containsExactly(Map.entry("snapshot.path", "file:///s"));
+    }
+
+    @Test
+    void incompleteSettingsAreNamed() {
+        assertRefused(Map.of(LauncherConfig.MODE, "yarn"), LauncherConfig.MODE, "[flink-rest, kubernetes, local]");
+        assertRefused(Map.of(LauncherConfig.MODE, "flink-rest"), LauncherConfig.REST_ADDRESS, "required");
+        assertRefused(Map.of(LauncherConfig.MODE, "flink-rest", LauncherConfig.REST_ADDRESS, "jm:8081"),
+                LauncherConfig.REST_ADDRESS, "http");
+        assertRefused(Map.of(LauncherConfig.MODE, "flink-rest", LauncherConfig.REST_ADDRESS, "http://jm:8081"),
+                LauncherConfig.JAR, "required");
+        assertRefused(Map.of(LauncherConfig.MODE, "flink-rest", LauncherConfig.REST_ADDRESS, "http://jm:8081",
+                LauncherConfig.JAR, "/no/such/job.jar"), LauncherConfig.JAR, "no such file");
+        assertRefused(Map.of(LauncherConfig.MODE, "kubernetes", LauncherConfig.JAR, "https://repo/job.jar"),
+                LauncherConfig.K8S_OUTPUT_DIR, "required");
+        assertRefused(Map.of(LauncherConfig.MODE, "kubernetes", LauncherConfig.JAR, "https://repo/job.jar",
+                LauncherConfig.K8S_OUTPUT_DIR, "/tmp/k8s"), LauncherConfig.K8S_DEPLOYMENT, "required");
+        assertRefused(Map.of(LauncherConfig.MODE, "kubernetes", LauncherConfig.JAR, "https://repo/job.jar",
+                LauncherConfig.K8S_OUTPUT_DIR, "/tmp/k8s", LauncherConfig.K8S_DEPLOYMENT, "Imlma_Session"),
+                LauncherConfig.K8S_DEPLOYMENT, "Kubernetes name");
+        assertRefused(Map.of(LauncherConfig.ENTRY_CLASS, "io.imlma.jobs.NoSuchJob"), LauncherConfig.ENTRY_CLASS,
+                "class not found");
+        assertRefused(Map.of(LauncherConfig.ENTRY_CLASS, "java.lang.String"), LauncherConfig.ENTRY_CLASS,
+                "does not implement");
+        assertRefused(Map.of(LauncherConfig.PARALLELISM, "0"), LauncherConfig.PARALLELISM, "at least 1");
+    }
+}
