@@ -118,7 +118,7 @@ public final class RetrainJob {
         FlinkTuning.Outcome tuning = FlinkTuning.run(env, config.tuner(), config.budget(), settings,
                 snapshot.manifests(), "retrain " + run + " of " + model, this::recordTrial);
         Model candidate = ModelCodec.fromBytes(tuning.best().model());
-        Hyperparameters hyperparameters = Hyperparameters.of(tuning.best().parameters())
+        Hyperparameters hyperparameters = tuning.best().task().parameters()
                 .withDefaults(config.estimatorFactory().defaults());
 
         List<String> reasons = new ArrayList<>();

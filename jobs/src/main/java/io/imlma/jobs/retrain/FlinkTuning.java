@@ -2,7 +2,6 @@ package io.imlma.jobs.retrain;
 
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.SnapshotManifest;
-import io.imlma.ml.model.Hyperparameters;
 import io.imlma.ml.tune.TrialPoint;
 import io.imlma.ml.tune.TrialRecord;
 import io.imlma.ml.tune.Tuner;
@@ -10,7 +9,6 @@ import io.imlma.ml.tune.TuningBudget;
 import io.imlma.ml.tune.TuningDriver;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -52,17 +50,18 @@ public final class FlinkTuning {
             }
             List<TrialTask> tasks = new ArrayList<>(points.size());
             for (TrialPoint point : points) {
-                tasks.add(new TrialTask(trials.size() + tasks.size() + 1, round,
-                        new HashMap<>(point.parameters().values()), budget.trialSeed()));
+                tasks.add(TrialTask.of(trials.size() + tasks.size() + 1, round, point.parameters(),
+                        budget.trialSeed()));
             }
             List<TrialResult> results = runRound(env, tasks, trainTrial, jobName + " round " + round);
             for (int i = 0; i < points.size(); i++) {
                 TrialResult result = results.get(i);
                 tuner.observe(points.get(i), result.loss());
                 stall.record(Double.isFinite(result.loss()) ? result.loss() : Double.POSITIVE_INFINITY);
-                TrialRecord record = new TrialRecord(tuner.name(), result.trialNo(), round,
-                        Hyperparameters.of(result.parameters()), result.loss(), result.validationMse(),
-                        result.validationMae(), result.durationMs(), result.seed());
+                TrialTask task = result.task();
+                TrialRecord record = new TrialRecord(tuner.name(), task.trialNo(), round, task.parameters(),
+                        result.loss(), result.validationMse(), result.validationMae(), result.durationMs(),
+                        task.seed());
                 trials.add(record);
                 onTrial.accept(record);
                 if (Double.isFinite(result.loss()) && (best == null || result.loss() < best.loss())) {
@@ -92,7 +91,7 @@ public final class FlinkTuning {
             throw new IllegalStateException(jobName + " returned " + collected.size() + " results for "
                     + tasks.size() + " trials");
         }
-        collected.sort(Comparator.comparingInt(TrialResult::trialNo));
+        collected.sort(Comparator.comparingInt(r -> r.task().trialNo()));
         return collected;
     }
 }

@@ -8,7 +8,6 @@ import io.imlma.common.json.Json;
 import io.imlma.ml.data.Dataset;
 import io.imlma.ml.eval.Metrics;
 import io.imlma.ml.model.EstimatorFactory;
-import io.imlma.ml.model.Hyperparameters;
 import io.imlma.ml.model.Model;
 import io.imlma.ml.model.ModelCodec;
 import java.util.HashMap;
@@ -49,12 +48,10 @@ public final class TrainTrial extends RichMapFunction<TrialTask, TrialResult> {
     @Override
     public TrialResult map(TrialTask task) {
         long started = System.nanoTime();
-        Model model = factory.create(Hyperparameters.of(task.parameters()), task.seed())
-                .fit(data.train(), data.validation());
+        Model model = factory.create(task.parameters(), task.seed()).fit(data.train(), data.validation());
         Metrics validation = Metrics.of(model, data.validation());
         long millis = (System.nanoTime() - started) / 1_000_000;
-        return new TrialResult(task.trialNo(), task.round(), new HashMap<>(task.parameters()),
-                validation.get(config.lossMetric()), validation.mse(), validation.mae(), millis, task.seed(),
+        return new TrialResult(task, validation.get(config.lossMetric()), validation.mse(), validation.mae(), millis,
                 ModelCodec.toBytes(model));
     }
 }
