@@ -1,0 +1,270 @@
+package io.imlma.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.imlma.common.config.Settings;
+import io.imlma.common.integrity.FileDigest;
+import io.imlma.common.integrity.IntegrityException;
+import io.imlma.common.integrity.IntegrityStore;
+import io.imlma.common.json.Json;
+import io.imlma.common.registry.JdbcModelRegistry;
+import io.imlma.common.registry.ModelRegistry;
+import io.imlma.common.registry.ModelVersion;
+import io.imlma.common.registry.VersionStatus;
+import io.imlma.common.types.Alarm;
+import io.imlma.common.types.AlarmType;
+import io.imlma.common.types.ModelUpdate;
+import io.imlma.common.types.Severity;
+import io.imlma.jobs.retrain.EttSnapshot;
+import io.imlma.jobs.retrain.ModelStore;
+import io.imlma.jobs.retrain.RetrainRefusedException;
+import io.imlma.jobs.retrain.RetrainResult;
+import io.imlma.ml.model.ModelArtifact;
+import io.imlma.testkit.KafkaBroker;
+import io.imlma.testkit.KafkaBrokerExtension;
+import io.imlma.testkit.KafkaRecords;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * RetrainJob end to end on a Flink MiniCluster, on a sealed snapshot of eight weeks of three ETTm1 load channels,
+ * with an H2 registry and a real Kafka broker: the first run registers and promotes v1 and publishes the update;
+ * a second run on the same data is compared with that champion on the same rows and rejected; a damaged champion
+ * file and a damaged snapshot file are restored from their backups during a run; a snapshot whose backup is damaged
+ * too is refused with a critical alarm. The runs build on each other, so they run in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(KafkaBrokerExtension.class)
+class RetrainJobIT {
+    private static final String MODEL = "load-forecast";
+    private static final String TOPIC = "model-updates-it";
+    private static final List<String> CHANNELS = List.of("HUFL", "MUFL", "LUFL");
+    private static final int WEEKS = 8;
+    private static final Instant FROM = Instant.parse("2016-07-01T00:00:00Z");
+    private static final Instant TO = FROM.plus(Duration.ofDays(7L * WEEKS));
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @TempDir
+    static Path dir;
+
+    private static IntegrityStore snapshots;
+    private static IntegrityStore models;
+    private static Map<String, String> base;
+    private static RetrainResult first;
+
+    @BeforeAll
+    static void writeSnapshot() throws Exception {
+        snapshots = new IntegrityStore(dir.resolve("snapshots").toUri(), dir.resolve("snapshots-backup").toUri());
+        models = new IntegrityStore(dir.resolve("models").toUri(), dir.resolve("models-backup").toUri());
+        EttSnapshot.write(snapshots, CHANNELS, 96 * 7 * WEEKS);
+        base = new HashMap<>();
+        base.put("model", MODEL);
+        base.put("data-from", FROM.toString());
+        base.put("data-to", String.valueOf(TO.toEpochMilli()));
+        base.put("snapshot.path", snapshots.primaryBase().toString());
+        base.put("snapshot.backup-path", snapshots.backupBase().toString());
+        base.put("model.store.path", models.primaryBase().toString());
+        base.put("model.store.backup-path", models.backupBase().toString());
+        base.put("registry.jdbc-url", "jdbc:h2:file:" + dir.resolve("registry").toAbsolutePath()
+                + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE");
+        base.put("training.model", "linear");
+        base.put("tuning.method", "bo");
+        base.put("tuning.trials", "6");
+        base.put("tuning.round-size", "3");
+        base.put("tuning.patience", "0");
+        base.put("tuning.seed", "7");
+        base.put("kafka.topic.model-updates", TOPIC);
+    }
+
+    @Test
+    @Order(1)
+    void firstRunRegistersPromotesAndPublishesTheModel(KafkaBroker kafka) throws Exception {
+        kafka.createTopic(TOPIC, 1);
+        first = retrain("r1", Map.of("kafka.bootstrap-servers", kafka.bootstrapServers()));
+        report("first run", first);
+
+        assertThat(first.version()).isEqualTo(1);
+        assertThat(first.promoted()).isTrue();
+        assertThat(first.reasons()).containsExactly("no champion yet");
+        assertThat(first.meters()).containsExactly("ETTm1/HUFL", "ETTm1/LUFL", "ETTm1/MUFL");
+        assertThat(first.trials()).hasSize(6);
+        // every meter contributes its newest 15 % to the pooled test part
+        assertThat(first.candidate().count()).isBetween(3 * 780, 3 * 800);
+        // pooled over three meters and eight weeks the tuned linear model beats both naive baselines (on four
+        // weeks it did not beat last value: 0.438 vs 0.430)
+        assertThat(first.candidate().mae()).isLessThan(first.lastValue().mae())
+                .isLessThan(first.seasonalValue().mae());
+
+        try (ModelRegistry registry = registry()) {
+            ModelVersion v1 = registry.champion(MODEL).orElseThrow();
+            assertThat(v1.version()).isEqualTo(1);
+            assertThat(v1.trainingRun()).isEqualTo("r1");
+            assertThat(v1.metrics().mae()).isEqualTo(first.candidate().mae());
+            assertThat(v1.artifactPath()).isEqualTo("load-forecast/v1/model.json");
+            assertThat(v1.snapshotId()).isEqualTo("dt=2016-07-01..dt=2016-08-25");
+            assertThat(registry.promotions(MODEL)).singleElement()
+                    .satisfies(p -> assertThat(p.by()).isEqualTo(RetrainJob.PROMOTED_BY));
+            assertThat(registry.trialsOf(MODEL, 1)).hasSize(6).allSatisfy(t -> {
+                assertThat(t.tuner()).isEqualTo("bayesian");
+                assertThat(t.validationMae()).isPositive();
+                assertThat(t.parameters()).containsKeys("learningRate", "l2", "batchSize");
+                assertThat(t.seed()).isEqualTo(7);
+            });
+            byte[] primary = Files.readAllBytes(Path.of(models.primary(v1.artifactPath()).toUri()));
+            assertThat(FileDigest.sha256(primary)).isEqualTo(v1.artifactSha256()).isEqualTo(first.artifactSha256());
+            assertThat(Files.readAllBytes(Path.of(models.backup(v1.artifactPath()).toUri()))).isEqualTo(primary);
+            assertThat(Files.readString(Path.of(models.primary(v1.artifactPath() + ".sha256").toUri())))
+                    .startsWith(v1.artifactSha256() + "  model.json");
+            ModelArtifact artifact = ModelArtifact.fromBytes(primary);
+            assertThat(artifact.testMetrics()).isEqualTo(first.candidate());
+            assertThat(artifact.residualStd()).isPositive();
+            assertThat(artifact.dataFrom()).isEqualTo(FROM.toEpochMilli());
+        }
+
+        ModelUpdate expected = first.modelUpdate();
+        assertThat(expected).isNotNull();
+        assertThat(expected.version()).isEqualTo(1);
+        assertThat(expected.sha256()).isEqualTo(first.artifactSha256());
+        ModelUpdate published = Json.read(KafkaRecords.readCommitted(kafka.bootstrapServers(), TOPIC, 1,
+                Duration.ofSeconds(60)).get(0).value(), ModelUpdate.class);
+        assertThat(published).isEqualTo(expected);
+    }
+
+    @Test
+    @Order(2)
+    void aSecondRunIsComparedWithTheChampionOnTheSameRowsAndRejected() throws Exception {
+        RetrainResult second = retrain("r2", Map.of());
+        report("second run", second);
+
+        assertThat(second.version()).isEqualTo(2);
+        assertThat(second.championVersion()).isEqualTo(1);
+        // same data, seed and tuner: the candidate is the champion's model again, scored on the same rows
+        assertThat(second.champion()).isEqualTo(second.candidate()).isEqualTo(first.candidate());
+        assertThat(second.promoted()).isFalse();
+        assertThat(second.reasons())
+                .anySatisfy(r -> assertThat(r).matches("MAE improves by -?0\\.00 % .*needs at least 1\\.00 %"));
+        assertThat(second.modelUpdate()).isNull();
+        try (ModelRegistry registry = registry()) {
+            assertThat(registry.champion(MODEL).orElseThrow().version()).isEqualTo(1);
+            ModelVersion v2 = registry.version(MODEL, 2);
+            assertThat(v2.status()).isEqualTo(VersionStatus.REJECTED);
+            assertThat(v2.deltaVsChampion().baseVersion()).isEqualTo(1);
+            assertThat(v2.deltaVsChampion().mae()).isEqualTo(0.0);
+            assertThat(v2.decisionReasons()).anySatisfy(r -> assertThat(r).contains("MAE improves by"));
+            assertThat(registry.trialsOf(MODEL, 2)).hasSize(6);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void damagedChampionAndSnapshotFilesAreRestoredFromTheirBackupsDuringARun() throws Exception {
+        Path championFile = Path.of(models.primary("load-forecast/v1/model.json").toUri());
+        byte[] champion = Files.readAllBytes(championFile);
+        flipByte(championFile);
+        Path snapshotFile = Path.of(snapshots.primary("dt=2016-07-10/part-0-0.jsonl").toUri());
+        byte[] snapshot = Files.readAllBytes(snapshotFile);
+        flipByte(snapshotFile);
+
+        RetrainResult third = retrain("r3", Map.of("tuning.trials", "2", "tuning.round-size", "2"));
+
+        assertThat(Files.readAllBytes(championFile)).isEqualTo(champion);
+        assertThat(Files.readAllBytes(snapshotFile)).isEqualTo(snapshot);
+        assertThat(third.championVersion()).isEqualTo(1);
+        assertThat(third.alarms()).extracting(Alarm::severity).containsOnly(Severity.WARNING);
+        assertThat(third.alarms()).extracting(Alarm::message)
+                .anySatisfy(m -> assertThat(m).startsWith("Restored load-forecast/v1/model.json from backup"))
+                .anySatisfy(m -> assertThat(m).startsWith("Restored dt=2016-07-10/part-0-0.jsonl from backup"));
+        try (ModelRegistry registry = registry()) {
+            assertThat(registry.alarms(Instant.EPOCH, Instant.now().plusSeconds(60), 100))
+                    .extracting(Alarm::alarmId)
+                    .containsAll(third.alarms().stream().map(Alarm::alarmId).toList());
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aModelFileWhoseBackupIsDamagedTooIsRefusedOnLoad() throws Exception {
+        String path = "load-forecast/v1/model.json";
+        flipByte(Path.of(models.primary(path).toUri()));
+        flipByte(Path.of(models.backup(path).toUri()));
+        List<Alarm> alarms = new ArrayList<>();
+        ModelStore store = new ModelStore(models, Clock.systemUTC(), alarms::add);
+
+        assertThatThrownBy(() -> store.load(path, first.artifactSha256()))
+                .isInstanceOf(IntegrityException.class)
+                .hasMessageContaining("REFUSED file " + path);
+        assertThat(alarms).singleElement().satisfies(a -> {
+            assertThat(a.type()).isEqualTo(AlarmType.INTEGRITY);
+            assertThat(a.severity()).isEqualTo(Severity.CRITICAL);
+        });
+    }
+
+    @Test
+    @Order(5)
+    void aSnapshotWhoseBackupIsDamagedTooIsRefusedWithACriticalAlarm() throws Exception {
+        String file = "dt=2016-07-15/part-0-0.jsonl";
+        flipByte(Path.of(snapshots.primary(file).toUri()));
+        flipByte(Path.of(snapshots.backup(file).toUri()));
+
+        assertThatThrownBy(() -> retrain("r5", Map.of()))
+                .isInstanceOf(RetrainRefusedException.class)
+                .hasMessageContaining("REFUSED snapshot range dt=2016-07-01 .. dt=2016-08-25")
+                .hasMessageContaining(file);
+        try (ModelRegistry registry = registry()) {
+            assertThat(registry.alarms(Instant.EPOCH, Instant.now().plusSeconds(60), 100))
+                    .filteredOn(a -> a.severity() == Severity.CRITICAL)
+                    .extracting(Alarm::alarmId)
+                    .contains("retrain-refused:r5")
+                    .anySatisfy(id -> assertThat(id).startsWith("integrity:" + file));
+            assertThat(registry.versions(MODEL)).hasSize(3);
+        }
+    }
+
+    private static RetrainResult retrain(String requestId, Map<String, String> extra) throws Exception {
+        Map<String, String> values = new HashMap<>(base);
+        values.put("request-id", requestId);
+        values.putAll(extra);
+        return RetrainJob.run(StreamExecutionEnvironment.getExecutionEnvironment(), new Settings(values));
+    }
+
+    private static ModelRegistry registry() {
+        return JdbcModelRegistry.open(new Settings(base), (path, sha) -> { });
+    }
+
+    private static void flipByte(Path file) throws Exception {
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(file, bytes);
+    }
+
+    private static void report(String what, RetrainResult r) {
+        System.out.printf(Locale.ROOT, "%s: %d trials, best %s; test MAE candidate %.4f, champion %s, last value"
+                        + " %.4f, seasonal %.4f (n=%d); %d ms%n", what, r.trials().size(), r.hyperparameters(),
+                r.candidate().mae(), r.champion() == null ? "-" : String.format(Locale.ROOT, "%.4f",
+                        r.champion().mae()), r.lastValue().mae(), r.seasonalValue().mae(), r.candidate().count(),
+                r.durationMs());
+    }
+}
