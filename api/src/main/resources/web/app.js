@@ -149,7 +149,7 @@ async function renderTrials(versions) {
     tooltip: { trigger: 'axis' },
     legend: { type: 'scroll', data: series.map((s) => s.name) },
     grid: { left: 50, right: 20, bottom: 40, top: 40 },
-    xAxis: { type: 'value', name: 'trial', minInterval: 1 },
+    xAxis: { type: 'value', name: 'trial', nameLocation: 'middle', nameGap: 25, minInterval: 1 },
     yAxis: { type: 'value', name: 'validation MAE', scale: true },
     series,
     graphic: series.length ? [] : [{ type: 'text', left: 'center', top: 'middle', style: { text: 'no tuning trials recorded' } }],
@@ -164,7 +164,7 @@ async function renderAlarms() {
     animation: false,
     tooltip: { formatter: (p) => `${time(new Date(p.value[0]).toISOString())}<br>${p.value[1]} · ${p.value[2]}<br>${p.value[3]}` },
     grid: { left: 110, right: 20, bottom: 30, top: 20 },
-    xAxis: { type: 'time' },
+    xAxis: { type: 'time', boundaryGap: ['3%', '3%'] },
     yAxis: { type: 'category', data: types },
     series: [{
       type: 'scatter',

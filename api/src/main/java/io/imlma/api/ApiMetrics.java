@@ -50,7 +50,7 @@ final class ApiMetrics {
 
     /** The matched route pattern, e.g. {@code /models/{name}/versions/{version}}: bounded label values. */
     private static String route(Context ctx) {
-        String path = ctx.endpointHandlerPath();
-        return path == null || path.isEmpty() || path.equals("*") ? OTHER_ROUTE : path;
+        // the handler type stays BEFORE when no endpoint matched; the endpoint path is only known after a match
+        return ctx.handlerType().isHttpMethod() ? ctx.endpointHandlerPath() : OTHER_ROUTE;
     }
 }

@@ -355,6 +355,8 @@ abstract class ApiContractTest {
         api.post("/predict", predictBody(500), null);
         api.post("/predict", "{}", null);
         api.get("/models/" + MODEL + "/versions/2");
+        api.get("/nothing-here");
+        assertThat(api.get("/").status()).isEqualTo(200);
 
         Response metrics = api.get("/metrics");
         assertThat(metrics.status()).isEqualTo(200);
@@ -364,6 +366,8 @@ abstract class ApiContractTest {
                 .contains("imlma_api_requests_total{method=\"POST\",route=\"/predict\",status=\"400\"} 1.0")
                 .contains("imlma_api_requests_total{method=\"GET\",route=\"/models/{name}/versions/{version}\","
                         + "status=\"200\"} 1.0")
+                .contains("imlma_api_requests_total{method=\"GET\",route=\"other\",status=\"404\"} 1.0")
+                .contains("imlma_api_requests_total{method=\"GET\",route=\"other\",status=\"200\"}")
                 .contains("imlma_api_request_duration_seconds_bucket{method=\"POST\",route=\"/predict\",le=\"+Inf\"} 3")
                 .contains("# TYPE imlma_api_request_duration_seconds histogram");
     }
