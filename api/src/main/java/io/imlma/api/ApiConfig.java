@@ -1,0 +1,73 @@
+package io.imlma.api;
+
+import io.imlma.common.config.ConfigException;
+import io.imlma.common.config.Settings;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * Settings of the API server.
+ *
+ * @param host             address to bind ({@code api.host}, default all interfaces)
+ * @param port             port ({@code api.port}, default 7070; 0 picks a free one)
+ * @param token            bearer token of mutating calls ({@code api.token}), {@code null} when auth is off
+ * @param defaultModel     model served by /predict when a request names none ({@code trigger.model-name})
+ * @param championRecheck  how long a looked-up champion is trusted before the registry is asked again
+ *                         ({@code api.champion-recheck}); changes made through this API apply at once
+ * @param maxBatch         most requests in one batch prediction ({@code api.predict.max-batch})
+ * @param modelStore       primary base of model files ({@code model.store.path})
+ * @param modelStoreBackup backup base of model files ({@code model.store.backup-path})
+ */
+public record ApiConfig(String host, int port, String token, String defaultModel, Duration championRecheck,
+        int maxBatch, URI modelStore, URI modelStoreBackup) {
+
+    public static final String HOST = "api.host";
+    public static final String PORT = "api.port";
+    public static final String AUTH = "api.auth";
+    public static final String TOKEN = "api.token";
+    public static final String DEFAULT_MODEL = "trigger.model-name";
+    public static final String CHAMPION_RECHECK = "api.champion-recheck";
+    public static final String MAX_BATCH = "api.predict.max-batch";
+    public static final String MODEL_STORE = "model.store.path";
+    public static final String MODEL_STORE_BACKUP = "model.store.backup-path";
+
+    public static final int DEFAULT_PORT = 7070;
+
+    public boolean authRequired() {
+        return token != null;
+    }
+
+    public static ApiConfig from(Settings settings) {
+        int port = settings.integer(PORT, DEFAULT_PORT);
+        Settings.require(port >= 0 && port <= 65_535, PORT, "must be a TCP port (0..65535), got " + port);
+        String auth = settings.string(AUTH, "on");
+        Settings.require(auth.equals("on") || auth.equals("off"), AUTH, "expected on or off, got '" + auth + "'");
+        String token = null;
+        if (auth.equals("on")) {
+            Settings.require(settings.has(TOKEN), TOKEN,
+                    "required while " + AUTH + "=on (set a secret token, or " + AUTH + "=off only for the demo)");
+            token = settings.string(TOKEN);
+            Settings.require(token.length() >= 16, TOKEN, "must be at least 16 characters long");
+        }
+        Duration recheck = settings.duration(CHAMPION_RECHECK, Duration.ofSeconds(1));
+        Settings.require(!recheck.isNegative(), CHAMPION_RECHECK, "must not be negative, got " + recheck);
+        int maxBatch = settings.integer(MAX_BATCH, 1_000);
+        Settings.require(maxBatch >= 1, MAX_BATCH, "must be at least 1, got " + maxBatch);
+        URI store = uri(settings, MODEL_STORE);
+        URI backup = uri(settings, MODEL_STORE_BACKUP);
+        Settings.require(!store.normalize().equals(backup.normalize()), MODEL_STORE_BACKUP,
+                "must differ from " + MODEL_STORE + " (" + store + "): the backup is the second copy");
+        return new ApiConfig(settings.string(HOST, "0.0.0.0"), port, token,
+                settings.string(DEFAULT_MODEL, "load-forecast"), recheck, maxBatch, store, backup);
+    }
+
+    private static URI uri(Settings settings, String key) {
+        String raw = settings.string(key);
+        try {
+            URI uri = URI.create(raw);
+            return uri.getScheme() == null ? java.nio.file.Path.of(raw).toAbsolutePath().toUri() : uri;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key, "not a path or URI: '" + raw + "'");
+        }
+    }
+}

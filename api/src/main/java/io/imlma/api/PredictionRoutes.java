@@ -1,0 +1,111 @@
+package io.imlma.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * POST /predict: forecasts of a meter's next 15-minute mean from its recent interval means, by the current champion.
+ * A single request is {@code {meterId, recent: [oldest .. newest], targetTime?, model?}}; a batch is
+ * {@code {requests: [...]}} and is answered as {@code {predictions: [...]}} in the same order.
+ */
+final class PredictionRoutes {
+    static final Duration INTERVAL = Duration.ofMinutes(15);
+
+    /** One forecast; {@code version} is the champion version that made it. */
+    record Forecast(String meterId, String model, int version, Instant targetTime, double forecast) {}
+
+    private final ServedChampions champions;
+    private final String defaultModel;
+    private final int maxBatch;
+    private final Clock clock;
+
+    PredictionRoutes(ServedChampions champions, String defaultModel, int maxBatch, Clock clock) {
+        this.champions = champions;
+        this.defaultModel = defaultModel;
+        this.maxBatch = maxBatch;
+        this.clock = clock;
+    }
+
+    void register(Javalin app) {
+        app.post("/predict", this::predict);
+    }
+
+    private void predict(Context ctx) {
+        JsonNode body = Requests.object(ctx);
+        JsonNode batch = body.get("requests");
+        if (batch == null) {
+            ctx.json(forecast(body, ""));
+            return;
+        }
+        if (!batch.isArray() || batch.isEmpty()) {
+            throw new ApiException(400, "field 'requests' must be a non-empty array of prediction requests");
+        }
+        if (batch.size() > maxBatch) {
+            throw new ApiException(413, "at most " + maxBatch + " requests per batch, got " + batch.size());
+        }
+        List<Forecast> forecasts = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            JsonNode item = batch.get(i);
+            String where = "requests[" + i + "]: ";
+            if (!item.isObject()) {
+                throw new ApiException(400, where + "must be a JSON object");
+            }
+            forecasts.add(forecast(item, where));
+        }
+        ctx.json(Map.of("predictions", forecasts));
+    }
+
+    private Forecast forecast(JsonNode request, String where) {
+        try {
+            String model = Requests.optionalText(request, "model", defaultModel);
+            String meterId = Requests.text(request, "meterId");
+            double[] recent = recentValues(request);
+            Instant target = Requests.optionalInstant(request, "targetTime");
+            if (target == null) {
+                target = currentIntervalStart();
+            }
+            ServedChampions.Served champion = champions.champion(model);
+            int needed = champion.artifact().requiredHistory();
+            if (recent.length < needed) {
+                throw new ApiException(422, "model '" + model + "' v" + champion.version().version() + " needs the last "
+                        + needed + " interval means in 'recent' (oldest first), got " + recent.length);
+            }
+            double value = champion.artifact().forecast(recent, target.toEpochMilli());
+            return new Forecast(meterId, model, champion.version().version(), target, value);
+        } catch (ApiException e) {
+            throw where.isEmpty() ? e : new ApiException(e.status(), where + e.getMessage(), e);
+        }
+    }
+
+    private static double[] recentValues(JsonNode request) {
+        JsonNode recent = request.get("recent");
+        if (recent == null || recent.isNull()) {
+            throw new ApiException(400, "field 'recent' is required: the meter's latest interval means, oldest first");
+        }
+        if (!recent.isArray() || recent.isEmpty()) {
+            throw new ApiException(400, "field 'recent' must be a non-empty array of numbers, oldest first");
+        }
+        double[] values = new double[recent.size()];
+        for (int i = 0; i < values.length; i++) {
+            JsonNode value = recent.get(i);
+            if (!value.isNumber()) {
+                throw new ApiException(400, "recent[" + i + "] must be a number, got " + value);
+            }
+            values[i] = value.doubleValue();
+        }
+        return values;
+    }
+
+    /** Without a target time, the forecast is for the interval in progress, the first without a complete mean. */
+    private Instant currentIntervalStart() {
+        long now = clock.millis();
+        return Instant.ofEpochMilli(now - Math.floorMod(now, INTERVAL.toMillis()));
+    }
+}

@@ -1,0 +1,143 @@
+package io.imlma.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imlma.common.registry.ModelRegistry;
+import io.imlma.common.registry.ModelVersion;
+import io.imlma.common.registry.NoSuchVersionException;
+import io.imlma.common.registry.Promotion;
+import io.imlma.common.registry.TuningTrial;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * The registry over HTTP: models, versions, comparison, trials, alarms, and the champion changes (promote, roll
+ * back, archive), which need the bearer token. A change of champion made here is served by /predict at once.
+ */
+final class RegistryRoutes {
+    static final int DEFAULT_ALARM_LIMIT = 1_000;
+    static final int MAX_ALARM_LIMIT = 10_000;
+
+    /** A model and where it stands. */
+    record ModelSummary(String name, Integer champion, int latestVersion, int versions) {}
+
+    private final ModelRegistry registry;
+    private final ServedChampions champions;
+
+    RegistryRoutes(ModelRegistry registry, ServedChampions champions) {
+        this.registry = registry;
+        this.champions = champions;
+    }
+
+    void register(Javalin app, UnaryOperator<Handler> authorized) {
+        app.get("/models", this::models);
+        app.get("/models/{name}/versions", this::versions);
+        app.get("/models/{name}/versions/{version}", ctx -> ctx.json(
+                registry.version(ctx.pathParam("name"), Requests.pathInt(ctx, "version"))));
+        app.get("/models/{name}/compare", ctx -> ctx.json(registry.compare(ctx.pathParam("name"),
+                Requests.requiredQueryInt(ctx, "a"), Requests.requiredQueryInt(ctx, "b"))));
+        app.get("/models/{name}/trials", this::trials);
+        app.get("/models/{name}/promotions", ctx -> ctx.json(promotions(ctx.pathParam("name"))));
+        app.get("/alarms", this::alarms);
+        app.post("/models/{name}/versions/{version}/promote", authorized.apply(this::promote));
+        app.post("/models/{name}/versions/{version}/archive", authorized.apply(this::archive));
+        app.post("/models/{name}/rollback", authorized.apply(this::rollback));
+    }
+
+    private void models(Context ctx) {
+        List<ModelSummary> models = new ArrayList<>();
+        for (String name : registry.models()) {
+            List<ModelVersion> versions = registry.versions(name);
+            models.add(new ModelSummary(name, registry.champion(name).map(ModelVersion::version).orElse(null),
+                    versions.isEmpty() ? 0 : versions.get(versions.size() - 1).version(), versions.size()));
+        }
+        ctx.json(models);
+    }
+
+    private void versions(Context ctx) {
+        String name = ctx.pathParam("name");
+        List<ModelVersion> versions = registry.versions(name);
+        if (versions.isEmpty()) {
+            throw unknownModel(name);
+        }
+        ctx.json(versions);
+    }
+
+    private void trials(Context ctx) {
+        String name = ctx.pathParam("name");
+        String run = ctx.queryParam("run");
+        Integer version = Requests.queryInt(ctx, "version");
+        List<TuningTrial> trials;
+        if (run != null && !run.isBlank()) {
+            trials = registry.trials(name, run);
+        } else if (version != null) {
+            trials = registry.trialsOf(name, version);
+        } else {
+            throw new ApiException(400, "name the training run (?run=...) or the version (?version=...) whose"
+                    + " tuning trials to list");
+        }
+        ctx.json(trials);
+    }
+
+    private List<Promotion> promotions(String name) {
+        if (registry.versions(name).isEmpty()) {
+            throw unknownModel(name);
+        }
+        return registry.promotions(name);
+    }
+
+    private void alarms(Context ctx) {
+        Instant from = Requests.queryInstant(ctx, "from", Instant.EPOCH);
+        Instant to = Requests.queryInstant(ctx, "to", Instant.ofEpochMilli(Long.MAX_VALUE));
+        if (!from.isBefore(to)) {
+            throw new ApiException(400, "'from' (" + from + ") must be before 'to' (" + to + ")");
+        }
+        Integer limit = Requests.queryInt(ctx, "limit");
+        int max = limit == null ? DEFAULT_ALARM_LIMIT : limit;
+        if (max < 1 || max > MAX_ALARM_LIMIT) {
+            throw new ApiException(400, "'limit' must be between 1 and " + MAX_ALARM_LIMIT + ", got " + max);
+        }
+        ctx.json(registry.alarms(from, to, max));
+    }
+
+    private void promote(Context ctx) {
+        String name = ctx.pathParam("name");
+        int version = Requests.pathInt(ctx, "version");
+        JsonNode body = Requests.optionalObject(ctx);
+        Promotion promotion = registry.promote(name, version, by(body),
+                Requests.optionalText(body, "reason", "promoted through the API"));
+        champions.forget(name);
+        ctx.json(promotion);
+    }
+
+    private void rollback(Context ctx) {
+        String name = ctx.pathParam("name");
+        JsonNode body = Requests.optionalObject(ctx);
+        Integer toVersion = Requests.optionalInt(body, "toVersion");
+        String by = by(body);
+        Promotion promotion = toVersion == null
+                ? registry.rollback(name, by, Requests.optionalText(body, "reason", "rolled back through the API"))
+                : registry.rollbackTo(name, toVersion, by,
+                        Requests.optionalText(body, "reason", "rolled back to v" + toVersion + " through the API"));
+        champions.forget(name);
+        ctx.json(promotion);
+    }
+
+    private void archive(Context ctx) {
+        JsonNode body = Requests.optionalObject(ctx);
+        ctx.json(registry.archive(ctx.pathParam("name"), Requests.pathInt(ctx, "version"), by(body),
+                Requests.optionalText(body, "reason", "archived through the API")));
+    }
+
+    private static String by(JsonNode body) {
+        return Requests.optionalText(body, "by", "api");
+    }
+
+    private static NoSuchVersionException unknownModel(String name) {
+        return new NoSuchVersionException("no model named '" + name + "' is registered");
+    }
+}

@@ -1,0 +1,188 @@
+package io.imlma.api.bench;
+
+import io.imlma.api.ApiConfig;
+import io.imlma.api.ApiServer;
+import io.imlma.common.config.Settings;
+import io.imlma.common.integrity.IntegrityStore;
+import io.imlma.common.json.Json;
+import io.imlma.common.registry.JdbcModelRegistry;
+import io.imlma.common.registry.Metrics;
+import io.imlma.common.registry.ModelVersion;
+import io.imlma.common.registry.NewVersion;
+import io.imlma.common.registry.RegistryDataSource;
+import io.imlma.common.types.FeatureRow;
+import io.imlma.ml.data.BundledData;
+import io.imlma.ml.data.Dataset;
+import io.imlma.ml.data.EttCsv;
+import io.imlma.ml.data.FeatureBuilder;
+import io.imlma.ml.data.FeatureSpec;
+import io.imlma.ml.model.Hyperparameters;
+import io.imlma.ml.model.LinearRegression;
+import io.imlma.ml.model.Model;
+import io.imlma.ml.model.ModelArtifact;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Latency of POST /predict under load: starts the API on a loopback port over an H2 registry whose champion is a
+ * linear model trained on ETTm1 (96 lags + calendar features, as served in production), then drives it with 50,
+ * 100, 200 and 500 concurrent clients, each sending its next request as soon as the previous one is answered.
+ * Every level is bounded by a request count and a time limit. Prints mean, p50, p99 and max latency and requests/s
+ * per level. Arguments: {@code --requests-per-level N} (default 20000), {@code --seconds-per-level S} (default 30).
+ */
+public final class PredictBenchmark {
+    private static final int[] CONCURRENCY = {50, 100, 200, 500};
+    private static final String MODEL = "load-forecast";
+
+    private PredictBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Settings options = Settings.fromArgs(args);
+        int requestsPerLevel = options.integer("requests-per-level", 20_000);
+        Duration timePerLevel = Duration.ofSeconds(options.integer("seconds-per-level", 30));
+        Path dir = Files.createTempDirectory("predict-benchmark");
+
+        List<FeatureRow> rows = EttCsv.read(BundledData.ettm1(), "OT", 0, 6_000);
+        FeatureSpec spec = FeatureSpec.defaults();
+        Settings settings = new Settings(Map.of(
+                RegistryDataSource.JDBC_URL, "jdbc:h2:mem:bench-" + UUID.randomUUID() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE",
+                ApiConfig.HOST, "127.0.0.1",
+                ApiConfig.PORT, "0",
+                ApiConfig.TOKEN, UUID.randomUUID().toString(),
+                ApiConfig.MODEL_STORE, dir.resolve("models").toUri().toString(),
+                ApiConfig.MODEL_STORE_BACKUP, dir.resolve("models-backup").toUri().toString()));
+        IntegrityStore store = new IntegrityStore(dir.resolve("models").toUri(), dir.resolve("models-backup").toUri());
+        try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, (path, sha) -> { })) {
+            ModelVersion champion = registerChampion(registry, store, rows, spec);
+            System.out.printf("champion %s v%d: linear, %d features, test MAE %.4f%n", MODEL, champion.version(),
+                    spec.featureNames().size(), champion.metrics().mae());
+            ApiServer server = ApiServer.open(settings, null, null).start();
+            try {
+                List<String> bodies = requestBodies(rows, spec);
+                URI predict = URI.create("http://127.0.0.1:" + server.port() + "/predict");
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                run(http, predict, bodies, 50, 5_000, timePerLevel); // warm-up: JIT, connections
+                System.out.printf("%-8s %9s %9s %9s %9s %9s %10s %7s%n", "clients", "requests", "mean ms", "p50 ms",
+                        "p99 ms", "max ms", "req/s", "errors");
+                for (int clients : CONCURRENCY) {
+                    Level level = run(http, predict, bodies, clients, requestsPerLevel, timePerLevel);
+                    System.out.printf("%-8d %9d %9.2f %9.2f %9.2f %9.2f %10.0f %7d%n", clients, level.count(),
+                            level.meanMs(), level.percentileMs(50), level.percentileMs(99), level.percentileMs(100),
+                            level.requestsPerSecond(), level.errors());
+                }
+            } finally {
+                server.stop();
+            }
+        }
+    }
+
+    private static ModelVersion registerChampion(JdbcModelRegistry registry, IntegrityStore store,
+            List<FeatureRow> rows, FeatureSpec spec) throws Exception {
+        Dataset.Split split = new FeatureBuilder(spec).build(rows).split();
+        LinearRegression trainer = new LinearRegression();
+        Map<String, Double> hyperparameters = Map.of("learningRate", 0.01, "epochs", 30.0);
+        Model model = trainer.create(Hyperparameters.of(hyperparameters), 1).fit(split.train(), split.validation());
+        io.imlma.ml.eval.Metrics test = io.imlma.ml.eval.Metrics.of(split.test().targets(),
+                model.predictAll(split.test().features()));
+        long from = rows.get(0).windowStart();
+        long to = rows.get(rows.size() - 1).windowEnd();
+        ModelArtifact artifact = new ModelArtifact(ModelArtifact.FORMAT_VERSION, MODEL, trainer.name(), spec,
+                hyperparameters, test, 0.0, from, to, System.currentTimeMillis(), model);
+        String path = MODEL + "/bench.json";
+        String sha256 = store.write(path, artifact.toBytes());
+        ModelVersion version = registry.register(new NewVersion(MODEL, "bench", Instant.ofEpochMilli(from),
+                Instant.ofEpochMilli(to), null, trainer.name(), new HashMap<>(hyperparameters),
+                new Metrics(test.mse(), test.mae(), test.r2()), path, sha256, List.of("benchmark champion")));
+        registry.promote(MODEL, version.version(), "benchmark", "benchmark champion");
+        return version;
+    }
+
+    /** One request per window of the data: the 96 preceding means and the window's start. */
+    private static List<String> requestBodies(List<FeatureRow> rows, FeatureSpec spec) {
+        double[] means = rows.stream().mapToDouble(FeatureRow::mean).toArray();
+        int lags = spec.lags();
+        return java.util.stream.IntStream.range(lags, Math.min(rows.size(), lags + 1_000))
+                .mapToObj(i -> Json.write(Map.of(
+                        "meterId", rows.get(i).meterId(),
+                        "recent", Arrays.copyOfRange(means, i - lags, i),
+                        "targetTime", rows.get(i).windowStart())))
+                .toList();
+    }
+
+    private static Level run(HttpClient http, URI predict, List<String> bodies, int clients, int maxRequests,
+            Duration maxTime) throws InterruptedException {
+        long[] latencies = new long[maxRequests];
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        long deadline = System.nanoTime() + maxTime.toNanos();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long start = System.nanoTime();
+        for (int c = 0; c < clients; c++) {
+            pool.execute(() -> {
+                for (int i = next.getAndIncrement(); i < maxRequests && System.nanoTime() < deadline;
+                        i = next.getAndIncrement()) {
+                    HttpRequest request = HttpRequest.newBuilder(predict)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i % bodies.size())))
+                            .build();
+                    long sent = System.nanoTime();
+                    try {
+                        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                        if (response.statusCode() != 200) {
+                            errors.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                    }
+                    latencies[i] = System.nanoTime() - sent;
+                }
+            });
+        }
+        pool.shutdown();
+        if (!pool.awaitTermination(maxTime.toSeconds() + 60, TimeUnit.SECONDS)) {
+            pool.shutdownNow();
+        }
+        long elapsed = System.nanoTime() - start;
+        int done = Math.min(next.get(), maxRequests);
+        long[] measured = Arrays.stream(latencies, 0, done).filter(l -> l > 0).sorted().toArray();
+        return new Level(measured, elapsed, errors.get());
+    }
+
+    /** Latencies of one level, sorted, in nanoseconds. */
+    private record Level(long[] sortedNanos, long elapsedNanos, int errors) {
+        int count() {
+            return sortedNanos.length;
+        }
+
+        double meanMs() {
+            return Arrays.stream(sortedNanos).average().orElse(Double.NaN) / 1e6;
+        }
+
+        double percentileMs(int p) {
+            if (sortedNanos.length == 0) {
+                return Double.NaN;
+            }
+            int index = (int) Math.ceil(p / 100.0 * sortedNanos.length) - 1;
+            return sortedNanos[Math.max(0, Math.min(index, sortedNanos.length - 1))] / 1e6;
+        }
+
+        double requestsPerSecond() {
+            return sortedNanos.length / (elapsedNanos / 1e9);
+        }
+    }
+}

@@ -1,0 +1,260 @@
+'use strict';
+// The registry page: versions, metric and ΔM charts, tuning trials, comparison, alarms. Talks only to this API.
+
+const $ = (id) => document.getElementById(id);
+const charts = {};
+let currentModel = null;
+let currentVersions = [];
+
+function chart(id) {
+  if (!charts[id]) {
+    charts[id] = echarts.init($(id), null, { renderer: 'canvas' });
+    window.addEventListener('resize', () => charts[id].resize());
+  }
+  return charts[id];
+}
+
+function say(text, isError) {
+  $('message').textContent = text || '';
+  $('message').className = isError ? 'error' : '';
+}
+
+async function api(path, options) {
+  const response = await fetch(path, options);
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    throw new Error(body.error || (response.status + ' ' + response.statusText));
+  }
+  return body;
+}
+
+async function change(path, body) {
+  const headers = { 'Content-Type': 'application/json' };
+  const token = $('token').value.trim();
+  if (token) {
+    headers.Authorization = 'Bearer ' + token;
+    sessionStorage.setItem('imlma-token', token);
+  }
+  return api(path, { method: 'POST', headers, body: JSON.stringify(body || {}) });
+}
+
+const fmt = (x, digits = 4) => (x === null || x === undefined || Number.isNaN(x)) ? '–' : Number(x).toFixed(digits);
+const pct = (x) => (x === null || x === undefined) ? '–' : (x >= 0 ? '+' : '') + (100 * x).toFixed(2) + ' %';
+const day = (iso) => iso ? iso.substring(0, 10) : '–';
+const time = (iso) => iso ? iso.replace('T', ' ').substring(0, 19) : '–';
+
+// For errors lower is better, for R² higher is better.
+function deltaCell(delta, lowerIsBetter) {
+  const td = document.createElement('td');
+  td.className = 'num';
+  td.textContent = pct(delta);
+  if (delta !== null && delta !== undefined && delta !== 0) {
+    td.classList.add((delta < 0) === lowerIsBetter ? 'better' : 'worse');
+  }
+  return td;
+}
+
+function cell(text, className) {
+  const td = document.createElement('td');
+  td.textContent = text;
+  if (className) td.className = className;
+  return td;
+}
+
+function renderVersions(versions) {
+  const tbody = $('versions-table').querySelector('tbody');
+  tbody.replaceChildren();
+  for (const v of [...versions].reverse()) {
+    const tr = document.createElement('tr');
+    tr.dataset.version = v.version;
+    const status = document.createElement('span');
+    status.className = 'status status-' + v.status;
+    status.textContent = v.status.toLowerCase();
+    const statusCell = document.createElement('td');
+    statusCell.append(status);
+    const d = v.deltaVsPrevious || {};
+    tr.append(cell('v' + v.version), statusCell, cell(time(v.createdAt)), cell(v.trainer),
+      cell(day(v.dataFrom) + ' … ' + day(v.dataTo)),
+      cell(fmt(v.metrics.mse), 'num'), cell(fmt(v.metrics.mae), 'num'), cell(fmt(v.metrics.r2), 'num'),
+      deltaCell(d.mse, true), deltaCell(d.mae, true), deltaCell(d.r2, false));
+    const actions = document.createElement('td');
+    actions.className = 'actions';
+    if (v.status !== 'CHAMPION') {
+      const promote = document.createElement('button');
+      promote.textContent = v.status === 'REJECTED' ? 'Roll back to' : 'Promote';
+      promote.onclick = () => act(v.status === 'REJECTED'
+        ? change(`/models/${enc(currentModel)}/rollback`, { toVersion: v.version, by: 'web page' })
+        : change(`/models/${enc(currentModel)}/versions/${v.version}/promote`, { by: 'web page' }),
+        `v${v.version} is now the champion`);
+      actions.append(promote);
+    }
+    if (v.status === 'CANDIDATE' || v.status === 'REJECTED') {
+      const archive = document.createElement('button');
+      archive.className = 'secondary';
+      archive.textContent = 'Archive';
+      archive.onclick = () => act(change(`/models/${enc(currentModel)}/versions/${v.version}/archive`,
+        { by: 'web page' }), `v${v.version} archived`);
+      actions.append(archive);
+    }
+    tr.append(actions);
+    tbody.append(tr);
+  }
+  const champion = versions.find((v) => v.status === 'CHAMPION');
+  $('champion-badge').textContent = champion ? `champion: v${champion.version}` : 'no champion';
+}
+
+function renderMetricCharts(versions) {
+  const labels = versions.map((v) => 'v' + v.version);
+  chart('chart-metrics').setOption({
+    animation: false,
+    tooltip: { trigger: 'axis' },
+    legend: { data: ['MAE', 'MSE', 'R²'] },
+    grid: { left: 50, right: 50, bottom: 30, top: 40 },
+    xAxis: { type: 'category', data: labels },
+    yAxis: [{ type: 'value', name: 'error', scale: true }, { type: 'value', name: 'R²', scale: true }],
+    series: [
+      { name: 'MAE', type: 'line', data: versions.map((v) => v.metrics.mae) },
+      { name: 'MSE', type: 'line', data: versions.map((v) => v.metrics.mse) },
+      { name: 'R²', type: 'line', yAxisIndex: 1, data: versions.map((v) => v.metrics.r2) },
+    ],
+  }, true);
+  const delta = (v, key) => (v.deltaVsPrevious && v.deltaVsPrevious[key] !== null)
+    ? +(100 * v.deltaVsPrevious[key]).toFixed(3) : null;
+  chart('chart-deltas').setOption({
+    animation: false,
+    tooltip: { trigger: 'axis', valueFormatter: (x) => x === null ? '–' : x + ' %' },
+    legend: { data: ['ΔMSE', 'ΔMAE', 'ΔR²'] },
+    grid: { left: 50, right: 20, bottom: 30, top: 40 },
+    xAxis: { type: 'category', data: labels },
+    yAxis: { type: 'value', name: '%' },
+    series: [
+      { name: 'ΔMSE', type: 'bar', data: versions.map((v) => delta(v, 'mse')) },
+      { name: 'ΔMAE', type: 'bar', data: versions.map((v) => delta(v, 'mae')) },
+      { name: 'ΔR²', type: 'bar', data: versions.map((v) => delta(v, 'r2')) },
+    ],
+  }, true);
+}
+
+async function renderTrials(versions) {
+  const runs = [...new Set(versions.map((v) => v.trainingRun).filter(Boolean))];
+  const trialsByRun = await Promise.all(runs.map((run) =>
+    api(`/models/${enc(currentModel)}/trials?run=${enc(run)}`).then((trials) => ({ run, trials }))));
+  const series = trialsByRun.filter((r) => r.trials.length > 0).map((r) => ({
+    name: r.run,
+    type: 'line',
+    data: r.trials.map((t) => [t.trialNo, t.validationMae]),
+  }));
+  chart('chart-trials').setOption({
+    animation: false,
+    tooltip: { trigger: 'axis' },
+    legend: { type: 'scroll', data: series.map((s) => s.name) },
+    grid: { left: 50, right: 20, bottom: 40, top: 40 },
+    xAxis: { type: 'value', name: 'trial', nameLocation: 'middle', nameGap: 25, minInterval: 1 },
+    yAxis: { type: 'value', name: 'validation MAE', scale: true },
+    series,
+    graphic: series.length ? [] : [{ type: 'text', left: 'center', top: 'middle', style: { text: 'no tuning trials recorded' } }],
+  }, true);
+}
+
+async function renderAlarms() {
+  const alarms = await api('/alarms?limit=1000');
+  const types = [...new Set(alarms.map((a) => a.type))].sort();
+  const colors = { INFO: '#2563eb', WARNING: '#d97706', CRITICAL: '#dc2626' };
+  chart('chart-alarms').setOption({
+    animation: false,
+    tooltip: { formatter: (p) => `${time(new Date(p.value[0]).toISOString())}<br>${p.value[1]} · ${p.value[2]}<br>${p.value[3]}` },
+    grid: { left: 110, right: 20, bottom: 30, top: 20 },
+    xAxis: { type: 'time', boundaryGap: ['3%', '3%'] },
+    yAxis: { type: 'category', data: types },
+    series: [{
+      type: 'scatter',
+      symbolSize: 10,
+      data: alarms.map((a) => [a.time, a.type, a.severity, a.message]),
+      itemStyle: { color: (p) => colors[p.value[2]] || '#64748b' },
+    }],
+    graphic: alarms.length ? [] : [{ type: 'text', left: 'center', top: 'middle', style: { text: 'no alarms' } }],
+  }, true);
+  const tbody = $('alarms-table').querySelector('tbody');
+  tbody.replaceChildren();
+  for (const a of alarms.slice(-50).reverse()) {
+    const tr = document.createElement('tr');
+    tr.append(cell(time(new Date(a.time).toISOString())), cell(a.type), cell(a.severity), cell(a.meterId || '–'),
+      cell(a.modelVersion ? 'v' + a.modelVersion : '–'), cell(a.message));
+    tbody.append(tr);
+  }
+}
+
+function fillCompareSelectors(versions) {
+  for (const [id, pick] of [['compare-a', versions.length - 2], ['compare-b', versions.length - 1]]) {
+    const select = $(id);
+    select.replaceChildren(...versions.map((v) => new Option('v' + v.version, v.version)));
+    if (pick >= 0) select.value = versions[pick].version;
+  }
+}
+
+async function compare() {
+  const a = $('compare-a').value;
+  const b = $('compare-b').value;
+  const result = await api(`/models/${enc(currentModel)}/compare?a=${a}&b=${b}`);
+  const tbody = $('compare-table').querySelector('tbody');
+  tbody.replaceChildren();
+  for (const [key, label, lowerIsBetter] of [['mse', 'MSE', true], ['mae', 'MAE', true], ['r2', 'R²', false]]) {
+    const tr = document.createElement('tr');
+    tr.append(cell(label), cell(fmt(result.a.metrics[key]), 'num'), cell(fmt(result.b.metrics[key]), 'num'),
+      deltaCell(result.delta[key], lowerIsBetter));
+    tbody.append(tr);
+  }
+}
+
+const enc = encodeURIComponent;
+
+async function act(promise, done) {
+  try {
+    await promise;
+    say(done);
+    await loadModel();
+  } catch (e) {
+    say(e.message, true);
+  }
+}
+
+async function loadModel() {
+  currentModel = $('model-select').value;
+  if (!currentModel) {
+    return;
+  }
+  currentVersions = await api(`/models/${enc(currentModel)}/versions`);
+  renderVersions(currentVersions);
+  renderMetricCharts(currentVersions);
+  fillCompareSelectors(currentVersions);
+  await renderTrials(currentVersions);
+  if (currentVersions.length >= 2) {
+    await compare();
+  }
+}
+
+async function load() {
+  document.body.dataset.state = 'loading';
+  try {
+    const models = await api('/models');
+    const select = $('model-select');
+    const previous = select.value;
+    select.replaceChildren(...models.map((m) => new Option(m.name, m.name)));
+    if (models.some((m) => m.name === previous)) select.value = previous;
+    if (models.length === 0) say('No models registered yet.');
+    await loadModel();
+    await renderAlarms();
+    document.body.dataset.state = 'ready';
+  } catch (e) {
+    say(e.message, true);
+    document.body.dataset.state = 'error';
+  }
+}
+
+$('token').value = sessionStorage.getItem('imlma-token') || '';
+$('refresh').onclick = load;
+$('model-select').onchange = () => loadModel().catch((e) => say(e.message, true));
+$('compare').onclick = () => compare().catch((e) => say(e.message, true));
+$('rollback').onclick = () => act(change(`/models/${enc(currentModel)}/rollback`, { by: 'web page' }),
+  'rolled back to the previous champion');
+load();

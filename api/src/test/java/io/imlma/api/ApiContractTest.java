@@ -1,0 +1,428 @@
+package io.imlma.api;
+
+import static io.imlma.api.ApiFixture.MODEL;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imlma.api.ApiFixture.Response;
+import io.imlma.common.config.Settings;
+import io.imlma.common.json.Json;
+import io.imlma.common.registry.ModelVersion;
+import io.imlma.common.types.Alarm;
+import io.imlma.common.types.AlarmType;
+import io.imlma.common.types.Severity;
+import io.imlma.ml.model.ModelArtifact;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every endpoint over real HTTP against a server on a real registry and real model files: v1 champion, v2 a better
+ * candidate, v3 another candidate. Subclasses choose the database.
+ */
+abstract class ApiContractTest {
+    private static final Map<String, Double> WEAK = Map.of("learningRate", 0.001, "epochs", 1.0, "batchSize", 64.0);
+    private static final Map<String, Double> STRONG = Map.of("learningRate", 0.05, "epochs", 60.0, "batchSize", 16.0);
+    private static final Map<String, Double> OTHER = Map.of("learningRate", 0.01, "epochs", 20.0, "batchSize", 32.0);
+
+    @TempDir
+    Path dir;
+
+    ApiFixture api;
+
+    protected abstract Settings createDatabase();
+
+    protected abstract void dropDatabase();
+
+    @BeforeEach
+    void start() {
+        api = new ApiFixture(createDatabase(), dir, true);
+        api.registerTrained("run-1", WEAK, 1);
+        api.registerTrained("run-2", STRONG, 2);
+        api.registerTrained("run-3", OTHER, 3);
+        api.registry.promote(MODEL, 1, "test", "first champion");
+        api.recordTrials("run-1", 3);
+        api.recordTrials("run-2", 5);
+        api.registry.recordAlarm(alarm("a1", AlarmType.STABILITY, "2024-01-02T00:00:00Z"));
+        api.registry.recordAlarm(alarm("a2", AlarmType.LATENCY, "2024-01-03T00:00:00Z"));
+        api.registry.recordAlarm(alarm("a3", AlarmType.DRIFT, "2024-01-04T00:00:00Z"));
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+        dropDatabase();
+    }
+
+    // --- reading the registry ---
+
+    @Test
+    void healthAndModelList() {
+        Response health = api.get("/healthz");
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.json().path("status").asText()).isEqualTo("ok");
+
+        Response models = api.get("/models");
+        assertThat(models.status()).isEqualTo(200);
+        assertThat(models.json()).hasSize(1);
+        assertThat(models.json().get(0).path("name").asText()).isEqualTo(MODEL);
+        assertThat(models.json().get(0).path("champion").asInt()).isEqualTo(1);
+        assertThat(models.json().get(0).path("versions").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void versionsWithMetricsAndDeltas() {
+        Response versions = api.get("/models/" + MODEL + "/versions");
+        assertThat(versions.status()).isEqualTo(200);
+        assertThat(versions.json()).hasSize(3);
+        JsonNode v2 = versions.json().get(1);
+        assertThat(v2.path("version").asInt()).isEqualTo(2);
+        assertThat(v2.path("status").asText()).isEqualTo("CANDIDATE");
+        double mae1 = api.artifacts.get(1).testMetrics().mae();
+        double mae2 = api.artifacts.get(2).testMetrics().mae();
+        assertThat(v2.path("metrics").path("mae").asDouble()).isEqualTo(mae2);
+        assertThat(v2.path("deltaVsPrevious").path("mae").asDouble()).isEqualTo((mae2 - mae1) / Math.abs(mae1));
+
+        Response one = api.get("/models/" + MODEL + "/versions/1");
+        assertThat(one.status()).isEqualTo(200);
+        assertThat(one.json().path("status").asText()).isEqualTo("CHAMPION");
+        assertThat(one.json().path("artifactPath").asText()).isEqualTo(MODEL + "/run-1.json");
+    }
+
+    @Test
+    void unknownModelsAndVersionsAre404AndBadNumbers400() {
+        assertError(api.get("/models/" + MODEL + "/versions/99"), 404, "has no version 99");
+        assertError(api.get("/models/nope/versions"), 404, "no model named 'nope'");
+        assertError(api.get("/models/nope/versions/1"), 404, "model 'nope' has no version 1");
+        assertError(api.get("/models/" + MODEL + "/versions/abc"), 400, "must be an integer, got 'abc'");
+        assertError(api.get("/models/" + MODEL + "/compare?a=1&b=42"), 404, "has no version 42");
+        assertError(api.get("/nothing-here"), 404, "no such endpoint: GET /nothing-here");
+    }
+
+    @Test
+    void compareGivesPerMetricDeltas() {
+        Response compare = api.get("/models/" + MODEL + "/compare?a=1&b=2");
+        assertThat(compare.status()).isEqualTo(200);
+        io.imlma.ml.eval.Metrics a = api.artifacts.get(1).testMetrics();
+        io.imlma.ml.eval.Metrics b = api.artifacts.get(2).testMetrics();
+        assertThat(compare.json().path("delta").path("mse").asDouble()).isEqualTo((b.mse() - a.mse()) / Math.abs(a.mse()));
+        assertThat(compare.json().path("delta").path("r2").asDouble()).isEqualTo((b.r2() - a.r2()) / Math.abs(a.r2()));
+        assertThat(compare.json().path("b").path("version").asInt()).isEqualTo(2);
+
+        assertError(api.get("/models/" + MODEL + "/compare?a=1"), 400, "query parameter 'b' is required");
+    }
+
+    @Test
+    void trialsByRunOrVersion() {
+        Response run2 = api.get("/models/" + MODEL + "/trials?run=run-2");
+        assertThat(run2.status()).isEqualTo(200);
+        assertThat(run2.json()).hasSize(5);
+        assertThat(run2.json().get(4).path("trialNo").asInt()).isEqualTo(5);
+        assertThat(api.get("/models/" + MODEL + "/trials?version=1").json()).hasSize(3);
+        assertThat(api.get("/models/" + MODEL + "/trials?version=3").json()).isEmpty();
+        assertError(api.get("/models/" + MODEL + "/trials"), 400, "name the training run");
+    }
+
+    @Test
+    void alarmsByTimeRangeAndLimit() {
+        Response all = api.get("/alarms");
+        assertThat(all.status()).isEqualTo(200);
+        assertThat(ids(all.json())).containsExactly("a1", "a2", "a3");
+        assertThat(ids(api.get("/alarms?from=2024-01-02T12:00:00Z&to=2024-01-04T00:00:00Z").json()))
+                .containsExactly("a2");
+        long from = Instant.parse("2024-01-03T00:00:00Z").toEpochMilli();
+        assertThat(ids(api.get("/alarms?from=" + from).json())).containsExactly("a2", "a3");
+        assertThat(ids(api.get("/alarms?limit=2").json())).containsExactly("a1", "a2");
+        assertError(api.get("/alarms?from=yesterday"), 400, "ISO-8601");
+        assertError(api.get("/alarms?limit=0"), 400, "'limit' must be between 1 and");
+        assertError(api.get("/alarms?from=2024-01-05T00:00:00Z&to=2024-01-01T00:00:00Z"), 400, "must be before");
+    }
+
+    // --- predictions ---
+
+    @Test
+    void predictsWithTheChampionSingleAndBatch() {
+        Response single = api.post("/predict", predictBody(500), null);
+        assertThat(single.status()).isEqualTo(200);
+        assertThat(single.json().path("version").asInt()).isEqualTo(1);
+        assertThat(single.json().path("meterId").asText()).isEqualTo("meter-1");
+        assertThat(single.json().path("forecast").asDouble()).isEqualTo(expectedForecast(1, 500));
+        assertThat(single.json().path("targetTime").asText())
+                .isEqualTo(Instant.ofEpochMilli(api.windowStart(500)).toString());
+
+        String batch = "{\"requests\": [" + predictBody(300) + ", " + predictBody(700) + "]}";
+        Response both = api.post("/predict", batch, null);
+        assertThat(both.status()).isEqualTo(200);
+        JsonNode predictions = both.json().path("predictions");
+        assertThat(predictions).hasSize(2);
+        assertThat(predictions.get(0).path("forecast").asDouble()).isEqualTo(expectedForecast(1, 300));
+        assertThat(predictions.get(1).path("forecast").asDouble()).isEqualTo(expectedForecast(1, 700));
+    }
+
+    @Test
+    void predictRefusesBadInputWithReasons() {
+        assertError(api.post("/predict", "{\"meterId\": \"m\", \"recent\": [1, 2", null), 400, "malformed JSON");
+        assertError(api.post("/predict", "", null), 400, "needs a JSON object body");
+        assertError(api.post("/predict", "[1, 2]", null), 400, "must be a JSON object, got array");
+        assertError(api.post("/predict", "{\"recent\": [1, 2, 3, 4]}", null), 400, "field 'meterId' is required");
+        assertError(api.post("/predict", "{\"meterId\": \"m\"}", null), 400, "field 'recent' is required");
+        assertError(api.post("/predict", "{\"meterId\": \"m\", \"recent\": [1, \"x\", 3, 4]}", null), 400,
+                "recent[1] must be a number");
+        assertError(api.post("/predict", "{\"meterId\": \"m\", \"recent\": [1, 2, 3, 4], \"targetTime\": \"soon\"}",
+                null), 400, "'targetTime' must be an ISO-8601 time");
+        assertError(api.post("/predict", "{\"meterId\": \"m\", \"recent\": [1, 2]}", null), 422,
+                "needs the last 4 interval means in 'recent' (oldest first), got 2");
+        assertError(api.post("/predict", "{\"requests\": [" + predictBody(300) + ", {\"meterId\": \"m\"}]}", null),
+                400, "requests[1]: field 'recent' is required");
+        assertError(api.post("/predict", "{\"requests\": []}", null), 400, "non-empty array");
+        assertError(api.post("/predict", "{\"model\": \"nope\", \"meterId\": \"m\", \"recent\": [1, 2, 3, 4]}", null),
+                404, "no model named 'nope'");
+    }
+
+    @Test
+    void predictFollowsPromotionAndRollbackThroughTheApi() {
+        assertThat(api.post("/models/" + MODEL + "/versions/2/promote", "{\"by\": \"alice\", \"reason\": \"better\"}")
+                .status()).isEqualTo(200);
+        assertServedVersion(2);
+
+        Response rollback = api.post("/models/" + MODEL + "/rollback", "");
+        assertThat(rollback.status()).isEqualTo(200);
+        assertThat(rollback.json().path("toVersion").asInt()).isEqualTo(1);
+        assertThat(rollback.json().path("kind").asText()).isEqualTo("ROLLBACK");
+        assertServedVersion(1);
+
+        Response rollbackTo = api.post("/models/" + MODEL + "/rollback", "{\"toVersion\": 3}");
+        assertThat(rollbackTo.status()).isEqualTo(200);
+        assertServedVersion(3);
+
+        Response history = api.get("/models/" + MODEL + "/promotions");
+        assertThat(history.json()).hasSize(4);
+        assertThat(history.json().get(1).path("by").asText()).isEqualTo("alice");
+        assertThat(history.json().get(1).path("reason").asText()).isEqualTo("better");
+    }
+
+    @Test
+    void predictFollowsAChampionChangedElsewhere() {
+        assertServedVersion(1);
+        api.registry.promote(MODEL, 2, "retraining job", "better candidate");
+        // the server asks the registry again after its recheck interval (100 ms here)
+        Response served = pollUntil(() -> api.post("/predict", predictBody(500), null),
+                r -> r.json().path("version").asInt() == 2, Duration.ofSeconds(10));
+        assertThat(served.json().path("forecast").asDouble()).isEqualTo(expectedForecast(2, 500));
+        api.registry.rollback(MODEL, "operator", "bad in production");
+        pollUntil(() -> api.post("/predict", predictBody(500), null), r -> r.json().path("version").asInt() == 1,
+                Duration.ofSeconds(10));
+    }
+
+    // --- changes to the registry ---
+
+    @Test
+    void promoteRollbackArchiveConflicts() {
+        assertError(api.post("/models/" + MODEL + "/versions/1/promote", ""), 409, "already the champion");
+        assertError(api.post("/models/" + MODEL + "/versions/9/promote", ""), 404, "has no version 9");
+        assertError(api.post("/models/" + MODEL + "/rollback", ""), 409, "no earlier champion");
+        assertError(api.post("/models/" + MODEL + "/rollback", "{\"toVersion\": \"two\"}"), 400,
+                "field 'toVersion' must be an integer");
+        assertError(api.post("/models/" + MODEL + "/versions/1/archive", ""), 409, "only candidates and rejected");
+        assertError(api.post("/models/" + MODEL + "/versions/2/promote", "{\"by\": "), 400, "malformed JSON");
+
+        Response archived = api.post("/models/" + MODEL + "/versions/3/archive", "{\"reason\": \"superseded\"}");
+        assertThat(archived.status()).isEqualTo(200);
+        assertThat(archived.json().path("status").asText()).isEqualTo("ARCHIVED");
+        assertThat(api.get("/models/" + MODEL + "/versions/3").json().path("status").asText()).isEqualTo("ARCHIVED");
+    }
+
+    @Test
+    void changesNeedTheToken() {
+        List<String[]> calls = List.of(
+                new String[] {"/models/" + MODEL + "/versions/2/promote", ""},
+                new String[] {"/models/" + MODEL + "/rollback", "{\"toVersion\": 2}"},
+                new String[] {"/models/" + MODEL + "/versions/3/archive", ""},
+                new String[] {"/train", "{\"model\": \"" + MODEL + "\"}"},
+                new String[] {"/evaluate", "{\"model\": \"" + MODEL + "\", \"version\": 1, \"from\": 0, \"to\": 1}"});
+        for (String[] call : calls) {
+            Response missing = api.post(call[0], call[1], null);
+            assertError(missing, 401, "needs an 'Authorization: Bearer <token>' header");
+            assertThat(missing.raw().headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+            assertError(api.post(call[0], call[1], "wrong-token"), 401, "bearer token is not valid");
+        }
+        assertThat(api.registry.champion(MODEL).orElseThrow().version()).isEqualTo(1);
+        assertThat(api.registry.version(MODEL, 3).status().name()).isEqualTo("CANDIDATE");
+        assertThat(api.retrainRequests).isEmpty();
+    }
+
+    // --- train, evaluate ---
+
+    @Test
+    void trainHandsTheRequestToTheLauncher() {
+        Response accepted = api.post("/train", "{\"model\": \"" + MODEL + "\", \"requestedBy\": \"bob\","
+                + " \"reason\": \"new meters\"}");
+        assertThat(accepted.status()).isEqualTo(202);
+        assertThat(api.retrainRequests).hasSize(1);
+        ManualRetrain request = api.retrainRequests.get(0);
+        assertThat(accepted.json().path("requestId").asText()).isEqualTo(request.requestId());
+        assertThat(request.modelName()).isEqualTo(MODEL);
+        assertThat(request.requestedBy()).isEqualTo("bob");
+        assertThat(request.reason()).isEqualTo("new meters");
+
+        assertError(api.post("/train", "{}"), 400, "field 'model' is required");
+        assertError(api.post("/train", "{\"model\": \"../etc\"}"), 400, "field 'model' must be letters");
+        assertError(api.post("/train", "{\"model\": 5"), 400, "malformed JSON");
+        assertThat(api.retrainRequests).hasSize(1);
+    }
+
+    @Test
+    void evaluateRunsTheEvaluatorOnTheRange() {
+        long from = api.windowStart(400);
+        long to = api.windowStart(600);
+        Response result = api.post("/evaluate", "{\"model\": \"" + MODEL + "\", \"version\": 2, \"from\": "
+                + from + ", \"to\": \"" + Instant.ofEpochMilli(to) + "\"}");
+        assertThat(result.status()).isEqualTo(200);
+        assertThat(result.json().path("version").asInt()).isEqualTo(2);
+        assertThat(result.json().path("metrics").path("count").asInt()).isEqualTo(200);
+        assertThat(result.json().path("metrics").path("mae").asDouble()).isPositive();
+
+        assertError(api.post("/evaluate", "{\"model\": \"" + MODEL + "\", \"version\": 7, \"from\": 0, \"to\": 1}"),
+                404, "has no version 7");
+        assertError(api.post("/evaluate", "{\"model\": \"" + MODEL + "\", \"version\": 2, \"from\": 5, \"to\": 1}"),
+                400, "must be before");
+        assertError(api.post("/evaluate", "{\"model\": \"" + MODEL + "\", \"version\": 2, \"to\": 1}"),
+                400, "field 'from' is required");
+        assertError(api.post("/evaluate", "{\"model\": \"" + MODEL + "\", \"version\": 2, \"from\": 0, \"to\": 1}"),
+                422, "no data between");
+    }
+
+    // --- integrity of model files ---
+
+    @Test
+    void corruptChampionFileIsRestoredFromBackupAndServed() throws Exception {
+        ModelVersion v2 = api.registry.version(MODEL, 2);
+        Path primary = Path.of(api.store.primary(v2.artifactPath()).toUri());
+        byte[] good = Files.readAllBytes(primary);
+        Files.writeString(primary, "{\"formatVersion\": 1, \"tampered\": true}");
+
+        Response promoted = api.post("/models/" + MODEL + "/versions/2/promote", "");
+        assertThat(promoted.status()).isEqualTo(200);
+        assertServedVersion(2);
+        assertThat(Files.readAllBytes(primary)).isEqualTo(good);
+        assertThat(api.get("/alarms").json()).anySatisfy(a -> {
+            assertThat(a.path("type").asText()).isEqualTo("INTEGRITY");
+            assertThat(a.path("severity").asText()).isEqualTo("WARNING");
+            assertThat(a.path("message").asText()).contains(v2.artifactPath());
+        });
+    }
+
+    @Test
+    void corruptFileWithBadBackupIsNotServed() throws Exception {
+        ModelVersion v2 = api.registry.version(MODEL, 2);
+        corrupt(api.store.primary(v2.artifactPath()).toUri());
+        corrupt(api.store.backup(v2.artifactPath()).toUri());
+
+        assertError(api.post("/models/" + MODEL + "/versions/2/promote", ""), 409, "backup could not repair it");
+        assertServedVersion(1);
+
+        // a champion whose files went bad before this server loaded it: refused with 503, v1 serves after rollback
+        ModelVersion v3 = api.registry.version(MODEL, 3);
+        api.registry.promote(MODEL, 3, "retraining job", "better");
+        corrupt(api.store.primary(v3.artifactPath()).toUri());
+        corrupt(api.store.backup(v3.artifactPath()).toUri());
+        Response refused = pollUntil(() -> api.post("/predict", predictBody(500), null), r -> r.status() == 503,
+                Duration.ofSeconds(10));
+        assertThat(refused.json().path("error").asText())
+                .contains("the champion of '" + MODEL + "' (v3) cannot be served", "integrity check failed");
+        assertThat(api.get("/alarms").json()).anySatisfy(a ->
+                assertThat(a.path("severity").asText()).isEqualTo("CRITICAL"));
+
+        assertThat(api.post("/models/" + MODEL + "/rollback", "").status()).isEqualTo(200);
+        assertServedVersion(1);
+    }
+
+    // --- metrics ---
+
+    @Test
+    void metricsCountRequestsByRouteAndStatus() {
+        api.post("/predict", predictBody(500), null);
+        api.post("/predict", predictBody(500), null);
+        api.post("/predict", "{}", null);
+        api.get("/models/" + MODEL + "/versions/2");
+        api.get("/nothing-here");
+        assertThat(api.get("/").status()).isEqualTo(200);
+
+        Response metrics = api.get("/metrics");
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.raw().headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+        assertThat(metrics.text())
+                .contains("imlma_api_requests_total{method=\"POST\",route=\"/predict\",status=\"200\"} 2.0")
+                .contains("imlma_api_requests_total{method=\"POST\",route=\"/predict\",status=\"400\"} 1.0")
+                .contains("imlma_api_requests_total{method=\"GET\",route=\"/models/{name}/versions/{version}\","
+                        + "status=\"200\"} 1.0")
+                .contains("imlma_api_requests_total{method=\"GET\",route=\"other\",status=\"404\"} 1.0")
+                .contains("imlma_api_requests_total{method=\"GET\",route=\"other\",status=\"200\"}")
+                .contains("imlma_api_request_duration_seconds_bucket{method=\"POST\",route=\"/predict\",le=\"+Inf\"} 3")
+                .contains("# TYPE imlma_api_request_duration_seconds histogram");
+    }
+
+    // --- helpers ---
+
+    private String predictBody(int index) {
+        return Json.write(Map.of("meterId", "meter-1", "recent", api.recentBefore(index),
+                "targetTime", Instant.ofEpochMilli(api.windowStart(index)).toString()));
+    }
+
+    private double expectedForecast(int version, int index) {
+        ModelArtifact artifact = api.artifacts.get(version);
+        return artifact.forecast(api.recentBefore(index), api.windowStart(index));
+    }
+
+    /** The very next prediction comes from {@code version}, with that version's forecast. */
+    private void assertServedVersion(int version) {
+        Response response = api.post("/predict", predictBody(500), null);
+        assertThat(response.status()).as(response.text()).isEqualTo(200);
+        assertThat(response.json().path("version").asInt()).isEqualTo(version);
+        assertThat(response.json().path("forecast").asDouble()).isEqualTo(expectedForecast(version, 500));
+    }
+
+    private static void assertError(Response response, int status, String messagePart) {
+        assertThat(response.status()).as(response.text()).isEqualTo(status);
+        assertThat(response.json().path("status").asInt()).isEqualTo(status);
+        assertThat(response.json().path("error").asText()).contains(messagePart);
+    }
+
+    private static void corrupt(java.net.URI file) throws Exception {
+        Files.write(Path.of(file), "garbage".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static List<String> ids(JsonNode alarms) {
+        return java.util.stream.StreamSupport.stream(alarms.spliterator(), false)
+                .map(a -> a.path("alarmId").asText()).toList();
+    }
+
+    private static Alarm alarm(String id, AlarmType type, String time) {
+        return new Alarm(id, type, Severity.WARNING, "meter-1", 1, 2.0, 1.0, Instant.parse(time).toEpochMilli(),
+                type + " alarm " + id);
+    }
+
+    private static Response pollUntil(Supplier<Response> call, Predicate<Response> done, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Response last = call.get();
+        while (!done.test(last)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not reached within " + timeout + "; last response " + last.status()
+                        + " " + last.text());
+            }
+            Thread.onSpinWait();
+            last = call.get();
+        }
+        return last;
+    }
+}

@@ -1,0 +1,198 @@
+package io.imlma.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imlma.common.config.Settings;
+import io.imlma.common.integrity.IntegrityStore;
+import io.imlma.common.integrity.IntegrityVerifier;
+import io.imlma.common.json.Json;
+import io.imlma.common.registry.JdbcModelRegistry;
+import io.imlma.common.registry.Metrics;
+import io.imlma.common.registry.ModelVersion;
+import io.imlma.common.registry.NewVersion;
+import io.imlma.common.registry.TuningTrial;
+import io.imlma.common.types.FeatureRow;
+import io.imlma.ml.data.Dataset;
+import io.imlma.ml.data.FeatureBuilder;
+import io.imlma.ml.data.FeatureSpec;
+import io.imlma.ml.model.Hyperparameters;
+import io.imlma.ml.model.LinearRegression;
+import io.imlma.ml.model.Model;
+import io.imlma.ml.model.ModelArtifact;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.hipparchus.random.Well19937c;
+
+/**
+ * A running API server over a real registry and a real model store, with models trained on a synthetic meter. The
+ * fixture's own registry connection plays the retraining job: it writes model files with {@link IntegrityStore},
+ * registers versions, records trials and alarms, and can change the champion behind the server's back.
+ */
+final class ApiFixture implements AutoCloseable {
+    static final String MODEL = "load-forecast";
+    static final String TOKEN = "test-token-0123456789abcdef";
+    static final FeatureSpec SPEC = new FeatureSpec(4, 4, true, ZoneOffset.UTC);
+    static final long START = Instant.parse("2024-01-01T00:00:00Z").toEpochMilli();
+    static final long INTERVAL = 900_000L;
+    static final int ROWS = 800;
+
+    final List<FeatureRow> rows = syntheticMeter(ROWS, 11);
+    final IntegrityStore store;
+    final JdbcModelRegistry registry;
+    final ApiServer server;
+    final List<ManualRetrain> retrainRequests = new CopyOnWriteArrayList<>();
+    final Map<Integer, ModelArtifact> artifacts = new ConcurrentHashMap<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    /**
+     * @param database registry settings of a fresh database
+     * @param withJobs whether the server gets a retraining requester and an evaluator
+     */
+    ApiFixture(Settings database, Path dir, boolean withJobs) {
+        store = new IntegrityStore(dir.resolve("models").toUri(), dir.resolve("models-backup").toUri());
+        IntegrityVerifier verifier = new IntegrityVerifier(store, Clock.systemUTC());
+        registry = JdbcModelRegistry.open(database, verifier::verifyFile);
+        Map<String, String> settings = new HashMap<>(database.asMap());
+        settings.put(ApiConfig.HOST, "127.0.0.1");
+        settings.put(ApiConfig.PORT, "0");
+        settings.put(ApiConfig.TOKEN, TOKEN);
+        settings.put(ApiConfig.CHAMPION_RECHECK, "100ms");
+        settings.put(ApiConfig.MODEL_STORE, store.primaryBase().toString());
+        settings.put(ApiConfig.MODEL_STORE_BACKUP, store.backupBase().toString());
+        server = ApiServer.open(new Settings(settings), withJobs ? retrainRequests::add : null,
+                withJobs ? this::evaluate : null).start();
+    }
+
+    /** Trains a linear model with the given hyperparameters, writes its file and registers it as a candidate. */
+    ModelVersion registerTrained(String run, Map<String, Double> hyperparameters, long seed) {
+        Dataset.Split split = new FeatureBuilder(SPEC).build(rows).split();
+        LinearRegression trainer = new LinearRegression();
+        Model model = trainer.create(Hyperparameters.of(hyperparameters), seed).fit(split.train(), split.validation());
+        io.imlma.ml.eval.Metrics test = io.imlma.ml.eval.Metrics.of(split.test().targets(),
+                model.predictAll(split.test().features()));
+        ModelArtifact artifact = new ModelArtifact(ModelArtifact.FORMAT_VERSION, MODEL, trainer.name(), SPEC,
+                hyperparameters, test, 0.0, START, START + ROWS * INTERVAL, System.currentTimeMillis(), model);
+        String path = MODEL + "/" + run + ".json";
+        String sha256;
+        try {
+            sha256 = store.write(path, artifact.toBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ModelVersion version = registry.register(new NewVersion(MODEL, run, Instant.ofEpochMilli(START),
+                Instant.ofEpochMilli(START + ROWS * INTERVAL), "snapshot-" + run, trainer.name(),
+                new HashMap<>(hyperparameters), new Metrics(test.mse(), test.mae(), test.r2()), path, sha256,
+                List.of("trained by the test fixture")));
+        artifacts.put(version.version(), artifact);
+        return version;
+    }
+
+    void recordTrials(String run, int count) {
+        for (int i = 1; i <= count; i++) {
+            registry.recordTrial(new TuningTrial(MODEL, run, i, "bayesian", Map.of("learningRate", 0.01 * i),
+                    1.0 / i, 0.5 / i, 10L * i, 7));
+        }
+    }
+
+    /** The last {@code lags} means before row {@code index}, oldest first, and that row's window start. */
+    double[] recentBefore(int index) {
+        double[] recent = new double[SPEC.lags()];
+        for (int i = 0; i < recent.length; i++) {
+            recent[i] = rows.get(index - SPEC.lags() + i).mean();
+        }
+        return recent;
+    }
+
+    long windowStart(int index) {
+        return rows.get(index).windowStart();
+    }
+
+    /** A real evaluation of a version's model on the synthetic meter's rows whose target lies in [from, to). */
+    private io.imlma.ml.eval.Metrics evaluate(ModelVersion version, Instant from, Instant to) {
+        ModelArtifact artifact = artifacts.get(version.version());
+        Dataset window = new FeatureBuilder(artifact.features()).build(rows)
+                .window(from.toEpochMilli(), to.toEpochMilli());
+        if (window.size() == 0) {
+            throw new IllegalArgumentException("no data between " + from + " and " + to);
+        }
+        return io.imlma.ml.eval.Metrics.of(window.targets(), artifact.model().predictAll(window.features()));
+    }
+
+    // --- HTTP ---
+
+    record Response(int status, String text, JsonNode json, HttpResponse<String> raw) {}
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    Response get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    /** POST with the right token. */
+    Response post(String path, String body) {
+        return post(path, body, TOKEN);
+    }
+
+    /** POST with {@code token} ({@code null}: no Authorization header). */
+    Response post(String path, String body, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request);
+    }
+
+    private Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode json = null;
+            if (response.headers().firstValue("Content-Type").orElse("").startsWith("application/json")) {
+                json = Json.MAPPER.readTree(response.body());
+            }
+            return new Response(response.statusCode(), response.body(), json, response);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        registry.close();
+    }
+
+    /** A meter with a daily cycle, a weekly swing and noise, in consecutive 15-minute intervals. */
+    static List<FeatureRow> syntheticMeter(int count, long seed) {
+        Well19937c random = new Well19937c(seed);
+        List<FeatureRow> rows = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            long start = START + i * INTERVAL;
+            double mean = 50 + 10 * Math.sin(2 * Math.PI * i / 96.0) + 3 * Math.sin(2 * Math.PI * i / 672.0)
+                    + random.nextGaussian();
+            rows.add(new FeatureRow("meter-1", start, start + INTERVAL, mean, mean, mean, 15, 0, false, false, start));
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,21 @@
+package io.imlma.api;
+
+import io.imlma.common.config.Settings;
+import io.imlma.common.registry.RegistryDataSource;
+import java.util.Map;
+import java.util.UUID;
+
+/** The API contract on an embedded H2 registry (MySQL mode), one in-memory database per test. */
+class H2ApiTest extends ApiContractTest {
+
+    @Override
+    protected Settings createDatabase() {
+        return new Settings(Map.of(RegistryDataSource.JDBC_URL,
+                "jdbc:h2:mem:api-" + UUID.randomUUID() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE"));
+    }
+
+    @Override
+    protected void dropDatabase() {
+        // the in-memory database disappears with the last connection
+    }
+}

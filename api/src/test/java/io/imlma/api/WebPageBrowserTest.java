@@ -1,0 +1,135 @@
+package io.imlma.api;
+
+import static io.imlma.api.ApiFixture.MODEL;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.imlma.common.config.Settings;
+import io.imlma.common.registry.RegistryDataSource;
+import io.imlma.common.types.Alarm;
+import io.imlma.common.types.AlarmType;
+import io.imlma.common.types.Severity;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The web page in a real headless Chromium (Debian's chromium package) against a server with registry data: the
+ * versions table lists every version, the charts are drawn, the alarms are listed. A screenshot is saved as
+ * {@code target/web-page.png}.
+ */
+class WebPageBrowserTest {
+    private static final Path CHROMIUM = Path.of(System.getProperty("imlma.chromium", "/usr/bin/chromium"));
+
+    @TempDir
+    Path dir;
+
+    private ApiFixture api;
+
+    @BeforeEach
+    void start() {
+        api = new ApiFixture(new Settings(Map.of(RegistryDataSource.JDBC_URL,
+                "jdbc:h2:mem:web-" + UUID.randomUUID() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE")), dir, false);
+        api.registerTrained("run-1", Map.of("learningRate", 0.001, "epochs", 1.0), 1);
+        api.registerTrained("run-2", Map.of("learningRate", 0.05, "epochs", 40.0), 2);
+        api.registerTrained("run-3", Map.of("learningRate", 0.01, "epochs", 10.0), 3);
+        api.registerTrained("run-4", Map.of("learningRate", 0.02, "epochs", 30.0), 4);
+        api.registry.promote(MODEL, 1, "test", "first");
+        api.registry.promote(MODEL, 2, "test", "better");
+        api.registry.reject(MODEL, 3, "worse than the champion");
+        api.recordTrials("run-1", 6);
+        api.recordTrials("run-2", 12);
+        for (int i = 0; i < 8; i++) {
+            AlarmType type = AlarmType.values()[i % 4];
+            api.registry.recordAlarm(new Alarm("alarm-" + i, type, i % 3 == 0 ? Severity.CRITICAL : Severity.WARNING,
+                    "meter-" + i, 2, 10 + i, 5, Instant.parse("2024-01-02T00:00:00Z").toEpochMilli() + i * 3_600_000L,
+                    type + " threshold crossed on meter-" + i));
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    @Test
+    void pageRendersRegistryDataInAHeadlessBrowser() throws Exception {
+        assertThat(CHROMIUM).as("headless Chromium is needed for this test: install Debian's 'chromium' package"
+                + " (apt-get install chromium; .ci/run installs it) or point -Dimlma.chromium at a Chromium binary")
+                .isExecutable();
+        String url = api.uri("/").toString();
+
+        String dom = chromium("--dump-dom", url);
+
+        assertThat(dom).contains("data-state=\"ready\"");
+        for (int version = 1; version <= 4; version++) {
+            assertThat(dom).contains("<tr data-version=\"" + version + "\">");
+        }
+        assertThat(dom).contains("status-CHAMPION\">champion</span>", "status-REJECTED\">rejected</span>",
+                "status-CANDIDATE\">candidate</span>", "champion: v2");
+        for (String chart : List.of("chart-metrics", "chart-deltas", "chart-trials", "chart-alarms")) {
+            assertThat(chartMarkup(dom, chart)).as(chart).contains("<canvas");
+        }
+        assertThat(dom).contains("STABILITY threshold crossed on meter-5");
+        assertThat(tableRows(dom, "compare-table")).as("comparison of the last two versions").isEqualTo(3);
+
+        Path screenshot = Path.of("target", "web-page.png").toAbsolutePath();
+        Files.deleteIfExists(screenshot);
+        chromium("--screenshot=" + screenshot, "--window-size=1400,1700", url);
+        assertThat(screenshot).isRegularFile();
+        assertThat(Files.size(screenshot)).isGreaterThan(20_000);
+    }
+
+    private String chromium(String... args) throws IOException, InterruptedException {
+        Path profile = Files.createTempDirectory(dir, "chromium-profile");
+        List<String> command = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox",
+                "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                "--enable-logging=stderr", "--v=0", "--user-data-dir=" + profile, "--virtual-time-budget=15000"));
+        command.addAll(List.of(args));
+        String run = "chromium-" + UUID.randomUUID();
+        Path output = dir.resolve(run + ".out");
+        // the browser's own log, with the page's console messages, goes to target/ for diagnosis
+        Path log = Path.of("target", "chromium-console.log");
+        Process process = new ProcessBuilder(command).redirectOutput(output.toFile())
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("chromium did not finish within 120 s: " + command);
+        }
+        assertThat(process.exitValue()).as("chromium exit code").isZero();
+        return Files.readString(output, StandardCharsets.UTF_8);
+    }
+
+    /** The markup inside a chart container, up to the next section. */
+    private static String chartMarkup(String dom, String id) {
+        int start = dom.indexOf("id=\"" + id + "\"");
+        assertThat(start).as("container " + id).isNotNegative();
+        int end = dom.indexOf("</section>", start);
+        return dom.substring(start, end);
+    }
+
+    private static int tableRows(String dom, String id) {
+        int start = dom.indexOf("id=\"" + id + "\"");
+        String table = dom.substring(start, dom.indexOf("</table>", start));
+        String body = table.substring(table.indexOf("<tbody>"));
+        Matcher rows = Pattern.compile("<tr>").matcher(body);
+        int count = 0;
+        while (rows.find()) {
+            count++;
+        }
+        return count;
+    }
+}
