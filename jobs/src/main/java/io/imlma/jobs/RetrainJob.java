@@ -1,258 +1,36 @@
 package io.imlma.jobs;
 
 import io.imlma.common.config.Settings;
-import io.imlma.common.integrity.IntegrityException;
-import io.imlma.common.integrity.IntegrityVerifier;
-import io.imlma.common.integrity.SnapshotManifest;
-import io.imlma.common.integrity.SnapshotReader;
-import io.imlma.common.integrity.VerificationReport;
 import io.imlma.common.json.Json;
-import io.imlma.common.registry.JdbcModelRegistry;
-import io.imlma.common.registry.ModelRegistry;
-import io.imlma.common.registry.ModelVersion;
-import io.imlma.common.registry.NewVersion;
-import io.imlma.common.registry.TuningTrial;
-import io.imlma.common.types.Alarm;
-import io.imlma.common.types.AlarmType;
-import io.imlma.common.types.FeatureRow;
-import io.imlma.common.types.ModelUpdate;
-import io.imlma.common.types.Severity;
-import io.imlma.jobs.retrain.FlinkTuning;
-import io.imlma.jobs.retrain.ModelStore;
-import io.imlma.jobs.retrain.ModelUpdatePublisher;
+import io.imlma.jobs.launch.BatchJobEntry;
+import io.imlma.jobs.launch.BatchJobResult;
 import io.imlma.jobs.retrain.RetrainConfig;
-import io.imlma.jobs.retrain.RetrainRefusedException;
 import io.imlma.jobs.retrain.RetrainResult;
-import io.imlma.jobs.retrain.TrainingData;
-import io.imlma.ml.data.Dataset;
-import io.imlma.ml.eval.Evaluation;
-import io.imlma.ml.eval.Metrics;
-import io.imlma.ml.eval.ReplacementDecision;
-import io.imlma.ml.model.Hyperparameters;
-import io.imlma.ml.model.Model;
-import io.imlma.ml.model.ModelArtifact;
-import io.imlma.ml.model.ModelCodec;
-import io.imlma.ml.tune.TrialRecord;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.flink.api.common.RuntimeExecutionMode;
+import io.imlma.jobs.retrain.Retraining;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Data flow step 5, a Flink batch job per retraining request: verify the snapshot range (restoring bad files from
- * the backup), build the pooled per-meter features, tune the trainer's hyperparameters with trials as parallel
- * Flink tasks, evaluate the best model and the current champion on the same test rows next to the naive baselines,
- * apply the replacement policy, write the model file (SHA-256 + backup), register the version with its trials and
- * decision, promote or reject it, and publish a model-update event for a new champion.
- *
- * <p>Settings: {@code --request-id}, {@code --model}, {@code --data-from}, {@code --data-to} (epoch ms, ISO-8601
- * instant or date), the snapshot stage's {@code snapshot.*}, {@code model.store.path} /
- * {@code model.store.backup-path}, {@code registry.*}, {@code training.model} (linear|mlp),
- * {@code training.min-targets-per-meter}, {@code tuning.method} (bo|random|grid), {@code tuning.trials},
- * {@code tuning.round-size}, {@code tuning.patience}, {@code tuning.seed}, {@code tuning.loss} (mae|mse),
- * {@code features.*}, {@code replacement.*}, {@code kafka.bootstrap-servers}, {@code kafka.topic.model-updates}
- * (see {@link RetrainConfig}).
+ * The batch retraining job for one retrain request: verify the snapshot range, tune with Bayesian optimization
+ * (trials as parallel Flink tasks), evaluate the candidate against the champion, register the version, promote it
+ * when the replacement policy says so and publish the model update. The work is done by {@link Retraining}; this
+ * class is the entry point a launcher starts (in-process through {@link BatchJobEntry}, or {@code main} on a
+ * cluster).
  */
-public final class RetrainJob {
+public final class RetrainJob implements BatchJobEntry {
     private static final Logger LOG = LoggerFactory.getLogger(RetrainJob.class);
-    public static final String PROMOTED_BY = "retrain-job";
-
-    private final RetrainConfig config;
-    private final Settings settings;
-    private final Clock clock;
-    private final List<Alarm> alarms = new CopyOnWriteArrayList<>();
-    private final ModelStore modelStore;
-    private ModelRegistry registry;
-
-    private RetrainJob(Settings settings, Clock clock) {
-        this.settings = settings;
-        this.config = RetrainConfig.from(settings);
-        this.clock = clock;
-        this.modelStore = new ModelStore(config.modelStore(), clock, this::recordAlarm);
-    }
 
     public static void main(String[] args) throws Exception {
         Settings settings = Settings.fromArgs(args);
         RetrainConfig.from(settings); // fails at start, naming the setting
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        RetrainResult result = run(env, settings);
+        RetrainResult result = Retraining.run(StreamExecutionEnvironment.getExecutionEnvironment(), settings);
         LOG.info("Retrain result: {}", Json.write(result));
     }
 
-    /** Runs one retraining request on {@code env} (switched to BATCH mode); blocks until it is done. */
-    public static RetrainResult run(StreamExecutionEnvironment env, Settings settings) throws Exception {
-        return run(env, settings, Clock.systemUTC());
-    }
-
-    public static RetrainResult run(StreamExecutionEnvironment env, Settings settings, Clock clock) throws Exception {
-        RetrainJob job = new RetrainJob(settings, clock);
-        try (ModelRegistry registry = JdbcModelRegistry.open(settings, job.modelStore.artifactVerifier())) {
-            job.registry = registry;
-            return job.execute(env);
-        }
-    }
-
-    private RetrainResult execute(StreamExecutionEnvironment env) throws Exception {
-        long started = System.nanoTime();
-        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-        String model = config.modelName();
-        String run = config.requestId();
-
-        VerificationReport snapshot = verifiedSnapshot();
-        List<FeatureRow> rows = new SnapshotReader(config.snapshots().store())
-                .read(snapshot.manifests(), config.range());
-        TrainingData data = TrainingData.build(rows, config.features(), config.minTargets());
-        Dataset.Split pooled = data.pooled();
-        LOG.info("Retrain {} of {}: {} rows of {} meters ({} left out); {} train / {} validation / {} test rows",
-                run, model, rows.size(), data.meters().size(), data.skipped().size(), pooled.train().size(),
-                pooled.validation().size(), pooled.test().size());
-
-        FlinkTuning.Outcome tuning = FlinkTuning.run(env, config.tuner(), config.budget(), settings,
-                snapshot.manifests(), "retrain " + run + " of " + model, this::recordTrial);
-        Model candidate = ModelCodec.fromBytes(tuning.best().model());
-        Hyperparameters hyperparameters = tuning.best().task().parameters()
-                .withDefaults(config.estimatorFactory().defaults());
-
-        List<String> reasons = new ArrayList<>();
-        Optional<ModelVersion> champion = registry.champion(model);
-        ModelArtifact championArtifact = champion.map(c -> usableChampion(c, reasons)).orElse(null);
-        Evaluation evaluation = evaluate(candidate, championArtifact, data, rows);
-        reasons.addAll(evaluation.decision().reasons());
-        Integer championVersion = championArtifact == null ? null : champion.get().version();
-        LOG.info("Retrain {}: test MAE candidate {} champion {} last value {} seasonal {}; replace: {} ({})", run,
-                evaluation.candidate().mae(), evaluation.champion() == null ? "-" : evaluation.champion().mae(),
-                evaluation.lastValue().mae(), evaluation.seasonalValue().mae(), evaluation.decision().replace(),
-                reasons);
-
-        ModelArtifact artifact = new ModelArtifact(ModelArtifact.FORMAT_VERSION, model, config.trainer(),
-                config.features(), hyperparameters.values(), evaluation.candidate(),
-                validationResidualStd(candidate, pooled.validation()), config.range().from(), config.range().to(),
-                clock.millis(), candidate);
-        int expectedVersion = registry.versions(model).stream().mapToInt(ModelVersion::version).max().orElse(0) + 1;
-        String artifactPath = ModelStore.relativePath(model, expectedVersion);
-        String sha256 = modelStore.write(artifactPath, artifact);
-        ModelVersion registered = registry.register(new NewVersion(model, run,
-                Instant.ofEpochMilli(config.range().from()), Instant.ofEpochMilli(config.range().to()),
-                snapshotId(snapshot.manifests()), config.trainer(), new LinkedHashMap<>(hyperparameters.values()),
-                new io.imlma.common.registry.Metrics(evaluation.candidate().mse(), evaluation.candidate().mae(),
-                        evaluation.candidate().r2()),
-                artifactPath, sha256, reasons));
-        if (registered.version() != expectedVersion) {
-            LOG.warn("{} v{} was registered concurrently; this run's model is v{} with its file at {}", model,
-                    expectedVersion, registered.version(), artifactPath);
-        }
-
-        ModelUpdate update = null;
-        if (evaluation.decision().replace()) {
-            registry.promote(model, registered.version(), PROMOTED_BY, String.join("; ", reasons));
-            update = new ModelUpdate(model, registered.version(), artifactPath, sha256, clock.millis());
-            if (config.kafkaBootstrap() != null) {
-                ModelUpdatePublisher.publish(config.kafkaBootstrap(), config.modelUpdatesTopic(), update);
-                LOG.info("Published {} to {}", update, config.modelUpdatesTopic());
-            }
-        } else {
-            registry.reject(model, registered.version(), String.join("; ", evaluation.decision().reasons()));
-        }
-        return new RetrainResult(run, model, registered.version(), evaluation.decision().replace(),
-                evaluation.decision().rule(), reasons, championVersion, evaluation.candidate(),
-                evaluation.champion(), evaluation.lastValue(), evaluation.seasonalValue(), config.trainer(),
-                hyperparameters.values(), tuning.trials(), tuning.stoppedEarly(),
-                data.meters().stream().map(TrainingData.MeterSplit::meterId).toList(), data.skipped(), artifactPath,
-                sha256, update, alarms, (System.nanoTime() - started) / 1_000_000);
-    }
-
-    /** The range's manifests after verification; a refused range records a critical alarm and fails the run. */
-    private VerificationReport verifiedSnapshot() {
-        try {
-            VerificationReport report = new IntegrityVerifier(config.snapshots().store(), clock)
-                    .verifySnapshot(config.range(), config.snapshots().granularity());
-            report.alarms().forEach(this::recordAlarm);
-            return report;
-        } catch (IntegrityException e) {
-            e.report().alarms().forEach(this::recordAlarm);
-            recordAlarm(new Alarm("retrain-refused:" + config.requestId(), AlarmType.INTEGRITY, Severity.CRITICAL,
-                    null, 0, e.report().events().size(), 0, clock.millis(),
-                    "Retrain " + config.requestId() + " of " + config.modelName() + " refused: " + e.getMessage()));
-            throw new RetrainRefusedException("Retrain " + config.requestId() + " of " + config.modelName()
-                    + " refused: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The champion's model after its file passed the SHA-256 check (restored from the backup if needed); null when
-     * it was refused, with the reason added: a champion whose file cannot be trusted is not served, so it is not a
-     * bar the candidate has to clear.
-     */
-    private ModelArtifact usableChampion(ModelVersion champion, List<String> reasons) {
-        try {
-            return modelStore.load(champion.artifactPath(), champion.artifactSha256());
-        } catch (Exception e) {
-            LOG.error("Champion {} v{} cannot be compared: {}", champion.modelName(), champion.version(),
-                    e.getMessage());
-            reasons.add("champion v" + champion.version() + " not compared: its model file was refused ("
-                    + e.getMessage() + ")");
-            return null;
-        }
-    }
-
-    /** Candidate, champion and baselines on the same pooled test rows; the champion with its own feature recipe. */
-    private Evaluation evaluate(Model candidate, ModelArtifact champion, TrainingData data, List<FeatureRow> rows) {
-        Dataset test = data.pooled().test();
-        Metrics candidateMetrics = Metrics.of(candidate, test);
-        Metrics championMetrics = null;
-        if (champion != null) {
-            Dataset championTest = champion.features().equals(config.features()) ? test
-                    : data.testRowsFor(rows, champion.features());
-            championMetrics = Metrics.of(test.targets(), champion.model().predictAll(championTest.features()));
-        }
-        ReplacementDecision decision = config.policy().decide(candidateMetrics, championMetrics);
-        return new Evaluation(candidateMetrics, championMetrics, Metrics.of(test.targets(), test.lastValues()),
-                Metrics.of(test.targets(), test.seasonalValues()), decision);
-    }
-
-    private static double validationResidualStd(Model model, Dataset validation) {
-        double[] predicted = model.predictAll(validation.features());
-        double mean = 0;
-        for (int i = 0; i < predicted.length; i++) {
-            mean += (predicted[i] - validation.targets()[i]) / predicted.length;
-        }
-        double squares = 0;
-        for (int i = 0; i < predicted.length; i++) {
-            double deviation = predicted[i] - validation.targets()[i] - mean;
-            squares += deviation * deviation;
-        }
-        return Math.sqrt(squares / predicted.length);
-    }
-
-    private static String snapshotId(List<SnapshotManifest> manifests) {
-        return manifests.isEmpty() ? "empty"
-                : manifests.get(0).partitionId() + ".." + manifests.get(manifests.size() - 1).partitionId();
-    }
-
-    private void recordTrial(TrialRecord trial) {
-        Map<String, Object> parameters = new LinkedHashMap<>(trial.parameters().values());
-        // MySQL cannot store NaN: a diverged trial is recorded with the largest double as its errors
-        registry.recordTrial(new TuningTrial(config.modelName(), config.requestId(), trial.index(), trial.tuner(),
-                parameters, finiteOrMax(trial.validationMse()), finiteOrMax(trial.validationMae()),
-                trial.durationMillis(), trial.seed()));
-    }
-
-    private void recordAlarm(Alarm alarm) {
-        alarms.add(alarm);
-        if (registry != null) {
-            registry.recordAlarm(alarm);
-        }
-    }
-
-    private static double finiteOrMax(double value) {
-        return Double.isFinite(value) ? value : Double.MAX_VALUE;
+    @Override
+    public BatchJobResult run(StreamExecutionEnvironment env, Settings settings) throws Exception {
+        RetrainResult result = Retraining.run(env, settings);
+        return new BatchJobResult("retrain-" + result.requestId(), result.summary());
     }
 }

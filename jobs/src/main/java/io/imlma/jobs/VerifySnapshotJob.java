@@ -8,12 +8,12 @@ import io.imlma.common.integrity.VerificationReport;
 import io.imlma.common.json.Json;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.jobs.launch.BatchJobEntry;
+import io.imlma.jobs.launch.BatchJobResult;
 import io.imlma.jobs.launch.RetrainJobSpec;
 import io.imlma.jobs.snapshot.SnapshotStage;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -44,7 +44,7 @@ public final class VerifySnapshotJob implements BatchJobEntry {
     }
 
     @Override
-    public JobExecutionResult run(StreamExecutionEnvironment env, Settings settings) throws Exception {
+    public BatchJobResult run(StreamExecutionEnvironment env, Settings settings) throws Exception {
         String requestId = settings.string(RetrainJobSpec.REQUEST_ID);
         TimeRange range = new TimeRange(settings.longValue(RetrainJobSpec.DATA_FROM, 0),
                 settings.longValue(RetrainJobSpec.DATA_TO, 0));
@@ -54,7 +54,7 @@ public final class VerifySnapshotJob implements BatchJobEntry {
         LOG.info("Request {}: snapshot range verified, {} partitions, {} rows, {} repaired", requestId,
                 report.manifests().size(), report.rows(), report.events().size());
         build(env, files(snapshot, report), report.rows());
-        return env.execute("verify snapshot " + requestId);
+        return BatchJobResult.of(env.execute("verify snapshot " + requestId));
     }
 
     /** Reads {@code files} (JSON-lines feature rows) in BATCH mode and fails unless they hold {@code expectedRows}. */

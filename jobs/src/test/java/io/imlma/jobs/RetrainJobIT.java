@@ -20,6 +20,7 @@ import io.imlma.jobs.retrain.EttSnapshot;
 import io.imlma.jobs.retrain.ModelStore;
 import io.imlma.jobs.retrain.RetrainRefusedException;
 import io.imlma.jobs.retrain.RetrainResult;
+import io.imlma.jobs.retrain.Retraining;
 import io.imlma.ml.model.ModelArtifact;
 import io.imlma.testkit.KafkaBroker;
 import io.imlma.testkit.KafkaBrokerExtension;
@@ -126,7 +127,7 @@ class RetrainJobIT {
             assertThat(v1.artifactPath()).isEqualTo("load-forecast/v1/model.json");
             assertThat(v1.snapshotId()).isEqualTo("dt=2016-07-01..dt=2016-08-25");
             assertThat(registry.promotions(MODEL)).singleElement()
-                    .satisfies(p -> assertThat(p.by()).isEqualTo(RetrainJob.PROMOTED_BY));
+                    .satisfies(p -> assertThat(p.by()).isEqualTo(Retraining.PROMOTED_BY));
             assertThat(registry.trialsOf(MODEL, 1)).hasSize(6).allSatisfy(t -> {
                 assertThat(t.tuner()).isEqualTo("bayesian");
                 assertThat(t.validationMae()).isPositive();
@@ -151,6 +152,8 @@ class RetrainJobIT {
         ModelUpdate published = Json.read(KafkaRecords.readCommitted(kafka.bootstrapServers(), TOPIC, 1,
                 Duration.ofSeconds(60)).get(0).value(), ModelUpdate.class);
         assertThat(published).isEqualTo(expected);
+        // what a launcher reports carries the same update, so the streaming job can serve it
+        assertThat(RetrainResult.modelUpdateIn(first.summary())).contains(expected);
     }
 
     @Test
@@ -167,6 +170,7 @@ class RetrainJobIT {
         assertThat(second.reasons())
                 .anySatisfy(r -> assertThat(r).matches("MAE improves by -?0\\.00 % .*needs at least 1\\.00 %"));
         assertThat(second.modelUpdate()).isNull();
+        assertThat(RetrainResult.modelUpdateIn(second.summary())).isEmpty();
         try (ModelRegistry registry = registry()) {
             assertThat(registry.champion(MODEL).orElseThrow().version()).isEqualTo(1);
             ModelVersion v2 = registry.version(MODEL, 2);
@@ -247,7 +251,7 @@ class RetrainJobIT {
         Map<String, String> values = new HashMap<>(base);
         values.put("request-id", requestId);
         values.putAll(extra);
-        return RetrainJob.run(StreamExecutionEnvironment.getExecutionEnvironment(), new Settings(values));
+        return Retraining.run(StreamExecutionEnvironment.getExecutionEnvironment(), new Settings(values));
     }
 
     private static ModelRegistry registry() {

@@ -1,7 +1,6 @@
 package io.imlma.jobs.launch;
 
 import io.imlma.common.config.Settings;
-import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -12,10 +11,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * {@code run} in-process with the same arguments parsed into {@link Settings}. Implementations need a public
  * no-argument constructor (the local mode instantiates the spec's entry class).
  *
- * <p>Small results (row counts, a model version) are reported through Flink accumulators: the local mode reads
- * them from the returned {@link JobExecutionResult}, the REST mode from {@code /jobs/:jobid/accumulators}; a
- * detached execution returns a result without them, so {@code run} must not read its own accumulators.
+ * <p>Small results (row counts, a model version) come back in the returned {@link BatchJobResult} in the local
+ * mode; the REST mode reads the job's accumulators from {@code /jobs/:jobid/accumulators}, so a single-execution
+ * job should report them as accumulators too.
  */
 public interface BatchJobEntry {
-    JobExecutionResult run(StreamExecutionEnvironment env, Settings settings) throws Exception;
+    BatchJobResult run(StreamExecutionEnvironment env, Settings settings) throws Exception;
 }

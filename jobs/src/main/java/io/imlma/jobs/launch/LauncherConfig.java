@@ -50,8 +50,8 @@ public record LauncherConfig(Mode mode, String entryClass, int parallelism, Map<
     public static final String K8S_OUTPUT_DIR = "launcher.k8s.output-dir";
     public static final String K8S_DEPLOYMENT = "launcher.k8s.deployment-name";
     public static final String K8S_NAMESPACE = "launcher.k8s.namespace";
-    /** Until RetrainJob is merged, the placeholder that verifies and reads the snapshot range. */
-    public static final String DEFAULT_ENTRY = "io.imlma.jobs.VerifySnapshotJob";
+    /** The retraining job; {@code io.imlma.jobs.VerifySnapshotJob} only verifies and reads the range. */
+    public static final String DEFAULT_ENTRY = "io.imlma.jobs.RetrainJob";
     public static final String DEFAULT_PASS_THROUGH = "snapshot.,registry.,retrain.,model.";
 
     public enum Mode { LOCAL, FLINK_REST, KUBERNETES }

@@ -3,10 +3,7 @@ package io.imlma.jobs.launch;
 import io.imlma.common.config.ConfigException;
 import io.imlma.common.config.Settings;
 import io.imlma.jobs.launch.LaunchOutcome.Status;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.Supplier;
-import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -33,12 +30,10 @@ public final class LocalJobRunner implements JobRunner {
         BatchJobEntry entry = entry(spec.entryClass(), LauncherConfig.ENTRY_CLASS);
         StreamExecutionEnvironment env = environments.get();
         env.setParallelism(spec.parallelism());
-        JobExecutionResult result = entry.run(env, Settings.fromArgs(spec.programArgs().toArray(String[]::new)));
-        Map<String, String> results = new LinkedHashMap<>();
-        result.getAllAccumulatorResults().forEach((name, value) -> results.put(name, String.valueOf(value)));
-        return new LaunchOutcome(spec.requestId(), MODE, result.getJobID().toString(), Status.SUCCEEDED, startedAt,
-                System.currentTimeMillis(), "finished in " + result.getNetRuntime() + " ms, results " + results,
-                results);
+        BatchJobResult result = entry.run(env, Settings.fromArgs(spec.programArgs().toArray(String[]::new)));
+        long finishedAt = System.currentTimeMillis();
+        return new LaunchOutcome(spec.requestId(), MODE, result.jobId(), Status.SUCCEEDED, startedAt, finishedAt,
+                "finished in " + (finishedAt - startedAt) + " ms, results " + result.results(), result.results());
     }
 
     /** Instantiates a {@link BatchJobEntry} by class name; {@code setting} names where the name came from. */

@@ -54,4 +54,39 @@ public record RetrainResult(
         alarms = List.copyOf(alarms);
         hyperparameters = Map.copyOf(hyperparameters);
     }
+
+    /** Names of {@link #summary()} entries. */
+    public static final String MODEL = "model";
+    public static final String VERSION = "version";
+    public static final String PROMOTED = "promoted";
+    public static final String ARTIFACT_PATH = "artifactPath";
+    public static final String ARTIFACT_SHA256 = "artifactSha256";
+    public static final String PUBLISHED_AT = "publishedAt";
+    public static final String TEST_MAE = "testMae";
+    public static final String REASONS = "reasons";
+
+    /** The outcome in a few named strings, as a launcher reports it; a promotion carries its model update. */
+    public Map<String, String> summary() {
+        Map<String, String> summary = new java.util.LinkedHashMap<>();
+        summary.put(MODEL, modelName);
+        summary.put(VERSION, Integer.toString(version));
+        summary.put(PROMOTED, Boolean.toString(promoted));
+        summary.put(TEST_MAE, Double.toString(candidate.mae()));
+        summary.put(REASONS, String.join("; ", reasons));
+        if (modelUpdate != null) {
+            summary.put(ARTIFACT_PATH, modelUpdate.artifactPath());
+            summary.put(ARTIFACT_SHA256, modelUpdate.sha256());
+            summary.put(PUBLISHED_AT, Long.toString(modelUpdate.publishedAt()));
+        }
+        return summary;
+    }
+
+    /** The model update in a {@link #summary()}, when the run promoted a new champion. */
+    public static java.util.Optional<ModelUpdate> modelUpdateIn(Map<String, String> summary) {
+        if (!Boolean.parseBoolean(summary.get(PROMOTED)) || !summary.containsKey(ARTIFACT_PATH)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new ModelUpdate(summary.get(MODEL), Integer.parseInt(summary.get(VERSION)),
+                summary.get(ARTIFACT_PATH), summary.get(ARTIFACT_SHA256), Long.parseLong(summary.get(PUBLISHED_AT))));
+    }
 }

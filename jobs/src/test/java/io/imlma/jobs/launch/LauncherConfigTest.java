@@ -21,7 +21,7 @@ class LauncherConfigTest {
         LauncherConfig config = LauncherConfig.from(new Settings(Map.of("snapshot.path", "file:///s")));
         assertThat(config.mode()).isEqualTo(LauncherConfig.Mode.LOCAL);
         assertThat(config.runner()).isInstanceOf(LocalJobRunner.class);
-        assertThat(config.entryClass()).isEqualTo("io.imlma.jobs.VerifySnapshotJob");
+        assertThat(config.entryClass()).isEqualTo("io.imlma.jobs.RetrainJob");
         assertThat(config.jobSettings()).containsExactly(Map.entry("snapshot.path", "file:///s"));
     }
 

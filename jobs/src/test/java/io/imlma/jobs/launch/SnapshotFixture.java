@@ -1,5 +1,6 @@
 package io.imlma.jobs.launch;
 
+import io.imlma.jobs.VerifySnapshotJob;
 import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.integrity.PartitionGranularity;
 import io.imlma.common.integrity.SnapshotManifest;
@@ -84,6 +85,8 @@ final class SnapshotFixture {
         settings.put(SnapshotStage.SNAPSHOT_PATH, primary.toUri().toString());
         settings.put(SnapshotStage.BACKUP_PATH, backup.toUri().toString());
         settings.put(SnapshotStage.PARTITION, "daily");
+        // these tests are about launching, so the job they launch only verifies and reads the snapshot
+        settings.put(LauncherConfig.ENTRY_CLASS, VerifySnapshotJob.class.getName());
         return settings;
     }
 

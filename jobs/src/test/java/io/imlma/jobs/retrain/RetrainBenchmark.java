@@ -2,7 +2,7 @@ package io.imlma.jobs.retrain;
 
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityStore;
-import io.imlma.jobs.RetrainJob;
+import io.imlma.jobs.retrain.Retraining;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +50,7 @@ public final class RetrainBenchmark {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
                 options.integer("parallelism", 2));
         long started = System.nanoTime();
-        RetrainResult r = RetrainJob.run(env, new Settings(values));
+        RetrainResult r = Retraining.run(env, new Settings(values));
         double seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf(Locale.ROOT, "ETTm1 %s, %d weeks, %s/%s, %d trials in rounds of %s: wall time %.1f s%n",
                 channels, weeks, r.trainer(), options.string("method", "bo"), r.trials().size(),
