@@ -93,7 +93,7 @@ public class ParseReading extends ProcessFunction<String, MeterReading> {
         }
         double v = value.doubleValue();
         if (!Double.isFinite(v)) {
-            throw new InvalidInput("value is not finite: " + value);
+            throw new InvalidInput("value is not finite: " + v);
         }
         return new MeterReading(meter.asText(), timestamp, v, now);
     }

@@ -1,0 +1,19 @@
+package io.imlma.jobs;
+
+import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** The one place where state backend and checkpointing of the streaming jobs are set up. */
+public final class JobEnvironment {
+    private JobEnvironment() {}
+
+    /** RocksDB state with incremental checkpoints, exactly-once checkpointing to {@code config.checkpointDir()}. */
+    @SuppressWarnings("deprecation") // the typed setters are clearer here than string-keyed configuration
+    public static StreamExecutionEnvironment configure(StreamExecutionEnvironment env, PipelineConfig config) {
+        env.setStateBackend(new EmbeddedRocksDBStateBackend(true));
+        env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        env.getCheckpointConfig().setCheckpointStorage(config.checkpointDir());
+        return env;
+    }
+}
