@@ -2,21 +2,16 @@ package io.imlma.jobs;
 
 import io.imlma.common.config.Settings;
 import io.imlma.common.json.Json;
-import io.imlma.udf.ingest.ParseEttLine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringEncoder;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.connector.file.sink.FileSink;
-import org.apache.flink.connector.file.src.FileSource;
-import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -61,14 +56,7 @@ public final class Demo {
                 StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink), config);
         env.setParallelism(parallelism);
 
-        String dataset = ParseEttLine.datasetName(input.getFileName().toString());
-        DataStream<String> lines = env
-                .fromSource(FileSource.forRecordStreamFormat(new TextLineInputFormat(),
-                        new org.apache.flink.core.fs.Path(input.toAbsolutePath().toUri())).build(), WatermarkStrategy.noWatermarks(),
-                        "replay-" + dataset)
-                .uid("replay-" + dataset)
-                .setParallelism(1);
-        PipelineOutputs outputs = MeterPipelineJob.fromEttLines(config, lines, dataset, speedUp);
+        PipelineOutputs outputs = MeterPipelineJob.replayEttFile(env, config, input, speedUp);
 
         Path featuresDir = workDir.resolve("features");
         Path deadLettersDir = workDir.resolve("dead-letters");

@@ -22,6 +22,9 @@ import io.imlma.udf.preprocess.ToWindowAggregate;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
+import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -71,6 +74,23 @@ public final class MeterPipelineJob {
                     .setParallelism(lines.getParallelism());
         }
         return preprocess(config, readings, parsed.getSideOutput(SideOutputs.DEAD_LETTERS));
+    }
+
+    /**
+     * Replays an ETT-format CSV file (plain or .gz, decompressed by extension) through the pipeline; the meters are
+     * named after the file's base name.
+     */
+    public static PipelineOutputs replayEttFile(StreamExecutionEnvironment env, PipelineConfig config,
+            java.nio.file.Path file, double speedUp) {
+        String dataset = ParseEttLine.datasetName(file.getFileName().toString());
+        FileSource<String> source = FileSource
+                .forRecordStreamFormat(new TextLineInputFormat(), new Path(file.toAbsolutePath().toUri()))
+                .build();
+        DataStream<String> lines = env
+                .fromSource(source, WatermarkStrategy.noWatermarks(), "replay-" + dataset)
+                .uid("replay-" + dataset)
+                .setParallelism(1); // one file is one split; the replay keeps its order
+        return fromEttLines(config, lines, dataset, speedUp);
     }
 
     /** The keyed part of the pipeline, for readings already parsed. */

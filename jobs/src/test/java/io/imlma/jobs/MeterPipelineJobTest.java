@@ -136,6 +136,48 @@ class MeterPipelineJobTest {
         assertThat(counter(result, PipelineMetrics.FEATURE_ROWS)).isEqualTo(10);
     }
 
+    @Test
+    void replaysAnEttFileFromGzip() throws Exception {
+        List<String> lines;
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(
+                java.nio.file.Files.newInputStream(Path.of("../data/ETTm1.csv.gz"))),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            lines = new ArrayList<>(in.lines().limit(9).toList()); // header + 2 hours
+        }
+        String dropped = lines.remove(4); // 00:45 missing for every channel
+        String malformed = "2016-07-01 02:00:00,1.0,2.0";
+        lines.add(malformed);
+        Path file = work.resolve("ETTm1.csv.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(java.nio.file.Files.newOutputStream(file))) {
+            out.write(String.join("\n", lines).concat("\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        PipelineConfig config = PipelineConfig.from(Settings.fromArgs(
+                "--checkpoint.dir", work.resolve("checkpoints").toUri().toString(), "--checkpoint.interval", "1s"));
+        StreamExecutionEnvironment env = JobEnvironment.configure(
+                StreamExecutionEnvironment.getExecutionEnvironment(), config);
+        env.setParallelism(2);
+        PipelineOutputs out = MeterPipelineJob.replayEttFile(env, config, file, 0);
+        out.features().sinkTo(CollectingSink.named("ett-features"));
+        out.deadLetters().sinkTo(CollectingSink.named("ett-dead"));
+        env.execute("ett-replay-test");
+
+        List<FeatureRow> rows = CollectingSink.collected("ett-features");
+        long first = Instant.parse("2016-07-01T00:00:00Z").toEpochMilli();
+        assertThat(rows).hasSize(7 * 8);
+        assertThat(rows).extracting(FeatureRow::meterId).containsOnly("ETTm1/HUFL", "ETTm1/HULL", "ETTm1/MUFL",
+                "ETTm1/MULL", "ETTm1/LUFL", "ETTm1/LULL", "ETTm1/OT");
+        assertThat(rows).filteredOn(FeatureRow::imputed).hasSize(7)
+                .allSatisfy(r -> assertThat(r.windowStart()).isEqualTo(first + 3 * I));
+        assertThat(dropped).startsWith("2016-07-01 00:45:00");
+        // the first HUFL value of the file, unchanged
+        double firstHufl = Double.parseDouble(lines.get(1).split(",")[1]);
+        assertThat(rows).filteredOn(r -> r.meterId().equals("ETTm1/HUFL") && r.windowStart() == first)
+                .singleElement().satisfies(r -> assertThat(r.mean()).isEqualTo(firstHufl));
+        assertThat(CollectingSink.<DeadLetter>collected("ett-dead")).extracting(DeadLetter::payload, DeadLetter::source)
+                .containsExactly(tuple(malformed, "ETTm1"));
+    }
+
     private static double twoPassZ(double[] x, int k) {
         double mean = 0;
         for (int i = 0; i <= k; i++) {

@@ -30,7 +30,8 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  *
  * <p>Settings: {@code --meters} (10000), {@code --intervals} (60), {@code --duplicate-every} (50: every 50th record
  * is a re-send), {@code --parallelism} (1), plus those of {@link PipelineConfig} (checkpoints default to a temporary
- * directory every 10s).
+ * directory every 10s) and Flink options as {@code --flink.<key> value}, e.g.
+ * {@code --flink.state.backend.rocksdb.timer-service.factory HEAP}.
  */
 public final class PipelineBenchmark {
     private static final long INTERVAL_MS = 15 * 60_000;
@@ -59,7 +60,8 @@ public final class PipelineBenchmark {
         long readings = (long) meters * intervals;
         long records = readings + readings / (duplicateEvery - 1);
         StreamExecutionEnvironment env = JobEnvironment.configure(
-                StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration()), config);
+                StreamExecutionEnvironment.createLocalEnvironment(parallelism,
+                        Configuration.fromMap(settings.withPrefix("flink."))), config);
         var source = new DataGeneratorSource<>(new MeterReadingGenerator(meters, duplicateEvery), records,
                 RateLimiterStrategy.noOp(), Types.STRING);
         var json = env.fromSource(source, WatermarkStrategy.noWatermarks(), "generated-readings")
