@@ -1,0 +1,201 @@
+package io.imlma.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.imlma.common.config.Settings;
+import io.imlma.common.types.DeadLetter;
+import io.imlma.common.types.DuplicateConflict;
+import io.imlma.common.types.FeatureRow;
+import io.imlma.common.types.MeterReading;
+import io.imlma.udf.PipelineMetrics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole preprocessing pipeline on a Flink MiniCluster, RocksDB state and exactly-once checkpoints included. */
+class MeterPipelineJobTest {
+    private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .build());
+
+    private static final long T0 = Instant.parse("2024-01-01T00:00:00Z").toEpochMilli();
+    private static final long MIN = 60_000;
+    private static final long I = 15 * MIN;
+
+    @TempDir
+    Path work;
+
+    private static String reading(String meter, long minute, String value) {
+        return "{\"meterId\":\"" + meter + "\",\"timestamp\":" + (T0 + minute * MIN) + ",\"value\":" + value + "}";
+    }
+
+    @Test
+    void cleansWindowsImputesAndStandardizes() throws Exception {
+        String malformed = "{\"meterId\":\"A\",\"timestamp\":";
+        String missingTimestamp = "{\"meterId\":\"A\",\"value\":1}";
+        String infinite = reading("A", 3, "1e999");
+        String late = reading("A", 10, "7");
+        List<String> input = List.of(
+                reading("A", 1, "1"),
+                reading("B", 2, "10"),
+                reading("A", 5, "3"),
+                reading("A", 5, "3"),       // exact re-send
+                malformed,
+                reading("A", 5, "9"),       // conflict: first value 3 kept
+                reading("A", 16, "4"),
+                reading("A", 14, "5"),      // out of order, within the 2-minute bound
+                reading("B", 17, "12"),
+                missingTimestamp,
+                reading("A", 31, "6"),      // watermark passes the end of window 0
+                late,                       // window 0 already emitted
+                infinite,
+                reading("A", 46, "8"),      // B silent from here on: imputed as A moves the watermark
+                reading("A", 61, "9"),
+                reading("A", 76, "10"));
+
+        PipelineConfig config = PipelineConfig.from(Settings.fromArgs(
+                "--checkpoint.dir", work.toUri().toString(),
+                "--checkpoint.interval", "100ms",
+                "--standardize.warm-up-intervals", "2"));
+        StreamExecutionEnvironment env = JobEnvironment.configure(
+                StreamExecutionEnvironment.getExecutionEnvironment(), config);
+        env.setParallelism(2);
+
+        PipelineOutputs out = MeterPipelineJob.fromJson(config, env.fromData(input).name("test-readings"), "test");
+        out.features().sinkTo(CollectingSink.named("features"));
+        out.deadLetters().sinkTo(CollectingSink.named("dead"));
+        out.late().sinkTo(CollectingSink.named("late"));
+        out.conflicts().sinkTo(CollectingSink.named("conflicts"));
+        JobExecutionResult result = env.execute("meter-pipeline-test");
+
+        List<FeatureRow> features = new ArrayList<>(CollectingSink.<FeatureRow>collected("features"));
+        features.sort(Comparator.comparing(FeatureRow::meterId).thenComparing(FeatureRow::windowStart));
+        assertThat(features).extracting(FeatureRow::meterId, r -> (r.windowStart() - T0) / I, FeatureRow::mean,
+                FeatureRow::min, FeatureRow::max, FeatureRow::count, FeatureRow::imputed, FeatureRow::warmUp)
+                .containsExactly(
+                        tuple("A", 0L, 3.0, 1.0, 5.0, 3L, false, true),
+                        tuple("A", 1L, 4.0, 4.0, 4.0, 1L, false, false),
+                        tuple("A", 2L, 6.0, 6.0, 6.0, 1L, false, false),
+                        tuple("A", 3L, 8.0, 8.0, 8.0, 1L, false, false),
+                        tuple("A", 4L, 9.0, 9.0, 9.0, 1L, false, false),
+                        tuple("A", 5L, 10.0, 10.0, 10.0, 1L, false, false),
+                        tuple("B", 0L, 10.0, 10.0, 10.0, 1L, false, true),
+                        tuple("B", 1L, 12.0, 12.0, 12.0, 1L, false, false),
+                        tuple("B", 2L, 11.0, 11.0, 11.0, 0L, true, false),
+                        tuple("B", 3L, 11.0, 11.0, 11.0, 0L, true, false));
+        assertThat(features).allSatisfy(r -> assertThat(r.windowEnd() - r.windowStart()).isEqualTo(I));
+        assertThat(features).filteredOn(r -> !r.imputed()).allSatisfy(r -> assertThat(r.maxIngestTime()).isPositive());
+        // z-scores against the observed interval means so far (population std), imputed rows not counted
+        double[] observedA = {3, 4, 6, 8, 9, 10};
+        for (int k = 0; k < observedA.length; k++) {
+            assertThat(features.get(k).standardized()).isCloseTo(twoPassZ(observedA, k),
+                    org.assertj.core.api.Assertions.within(1e-9));
+        }
+        assertThat(features.subList(6, 10)).extracting(FeatureRow::standardized).containsExactly(0.0, 1.0, 0.0, 0.0);
+
+        List<DeadLetter> dead = CollectingSink.collected("dead");
+        assertThat(dead).extracting(DeadLetter::payload, DeadLetter::source).containsExactlyInAnyOrder(
+                tuple(malformed, "test"), tuple(missingTimestamp, "test"), tuple(infinite, "test"));
+        assertThat(dead).extracting(DeadLetter::reason).allSatisfy(reason -> assertThat(reason).isNotBlank())
+                .anySatisfy(reason -> assertThat(reason).startsWith("malformed JSON"))
+                .contains("missing field timestamp", "value is not finite: Infinity");
+
+        assertThat(CollectingSink.<MeterReading>collected("late"))
+                .extracting(MeterReading::meterId, MeterReading::timestamp, MeterReading::value)
+                .containsExactly(tuple("A", T0 + 10 * MIN, 7.0));
+        assertThat(CollectingSink.<DuplicateConflict>collected("conflicts"))
+                .containsExactly(new DuplicateConflict("A", T0 + 5 * MIN, 3.0, 9.0));
+
+        assertThat(counter(result, PipelineMetrics.RECORDS_IN)).isEqualTo(input.size());
+        assertThat(counter(result, PipelineMetrics.DEAD_LETTERED)).isEqualTo(3);
+        assertThat(counter(result, PipelineMetrics.DUPLICATES)).isEqualTo(1);
+        assertThat(counter(result, PipelineMetrics.CONFLICTS)).isEqualTo(1);
+        assertThat(counter(result, PipelineMetrics.LATE)).isEqualTo(1);
+        assertThat(counter(result, PipelineMetrics.IMPUTED)).isEqualTo(2);
+        assertThat(counter(result, PipelineMetrics.FEATURE_ROWS)).isEqualTo(10);
+    }
+
+    @Test
+    void replaysAnEttFileFromGzip() throws Exception {
+        List<String> lines;
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(
+                java.nio.file.Files.newInputStream(Path.of("../data/ETTm1.csv.gz"))),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            lines = new ArrayList<>(in.lines().limit(9).toList()); // header + 2 hours
+        }
+        String dropped = lines.remove(4); // 00:45 missing for every channel
+        String malformed = "2016-07-01 02:00:00,1.0,2.0";
+        lines.add(malformed);
+        Path file = work.resolve("ETTm1.csv.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(java.nio.file.Files.newOutputStream(file))) {
+            out.write(String.join("\n", lines).concat("\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        PipelineConfig config = PipelineConfig.from(Settings.fromArgs(
+                "--checkpoint.dir", work.resolve("checkpoints").toUri().toString(), "--checkpoint.interval", "1s"));
+        StreamExecutionEnvironment env = JobEnvironment.configure(
+                StreamExecutionEnvironment.getExecutionEnvironment(), config);
+        env.setParallelism(2);
+        PipelineOutputs out = MeterPipelineJob.replayEttFile(env, config, file, 0);
+        out.features().sinkTo(CollectingSink.named("ett-features"));
+        out.deadLetters().sinkTo(CollectingSink.named("ett-dead"));
+        env.execute("ett-replay-test");
+
+        List<FeatureRow> rows = CollectingSink.collected("ett-features");
+        long first = Instant.parse("2016-07-01T00:00:00Z").toEpochMilli();
+        assertThat(rows).hasSize(7 * 8);
+        assertThat(rows).extracting(FeatureRow::meterId).containsOnly("ETTm1/HUFL", "ETTm1/HULL", "ETTm1/MUFL",
+                "ETTm1/MULL", "ETTm1/LUFL", "ETTm1/LULL", "ETTm1/OT");
+        assertThat(rows).filteredOn(FeatureRow::imputed).hasSize(7)
+                .allSatisfy(r -> assertThat(r.windowStart()).isEqualTo(first + 3 * I));
+        assertThat(dropped).startsWith("2016-07-01 00:45:00");
+        // the first HUFL value of the file, unchanged
+        double firstHufl = Double.parseDouble(lines.get(1).split(",")[1]);
+        assertThat(rows).filteredOn(r -> r.meterId().equals("ETTm1/HUFL") && r.windowStart() == first)
+                .singleElement().satisfies(r -> assertThat(r.mean()).isEqualTo(firstHufl));
+        assertThat(CollectingSink.<DeadLetter>collected("ett-dead")).extracting(DeadLetter::payload, DeadLetter::source)
+                .containsExactly(tuple(malformed, "ETTm1"));
+    }
+
+    private static double twoPassZ(double[] x, int k) {
+        double mean = 0;
+        for (int i = 0; i <= k; i++) {
+            mean += x[i];
+        }
+        mean /= k + 1;
+        double squares = 0;
+        for (int i = 0; i <= k; i++) {
+            squares += (x[i] - mean) * (x[i] - mean);
+        }
+        double std = Math.sqrt(squares / (k + 1));
+        return std == 0 ? 0 : (x[k] - mean) / std;
+    }
+
+    /** Sum of a counter over all subtasks of the job. */
+    private static long counter(JobExecutionResult result, String name) {
+        Map<String, org.apache.flink.metrics.Metric> metrics = REPORTER.findMetrics(result.getJobID(), name);
+        assertThat(metrics).as("metric %s", name).isNotEmpty();
+        return metrics.values().stream().mapToLong(m -> ((Counter) m).getCount()).sum();
+    }
+}
