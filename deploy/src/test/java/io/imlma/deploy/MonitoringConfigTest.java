@@ -35,8 +35,8 @@ class MonitoringConfigTest {
                 .allMatch(origin -> Set.of("flink", "imlma", "prometheus").contains(origin));
         List<String> projectMetrics = catalog.values().stream().filter(m -> m.origin().equals("imlma"))
                 .map(m -> m.name().substring(OPERATOR_SCOPE.length())).toList();
-        assertThat(projectMetrics).containsExactlyInAnyOrder("readingsIn", "deadLettered", "duplicates",
-                "conflicts", "lateReadings", "imputedRows", "alarm_type_alarmsRaised", "latency_kind_latencyP99Ms",
+        assertThat(projectMetrics).containsExactlyInAnyOrder("imlmaRecordsIn", "imlmaDeadLettered", "imlmaDuplicates",
+                "imlmaConflicts", "imlmaLateReadings", "imlmaImputedRows", "alarm_type_alarmsRaised", "latency_kind_latencyP99Ms",
                 "predictionStabilityDelta", "driftStatistic", "championVersion", "championTestMae");
     }
 
