@@ -66,7 +66,7 @@ class MonitoringConfigTest {
             assertThat(rule.path("annotations").path("description").asText()).as(alert).isNotBlank();
             used.addAll(metrics);
         }
-        assertThat(used).contains(OPERATOR_SCOPE + "deadLettered", OPERATOR_SCOPE + "lateReadings",
+        assertThat(used).contains(OPERATOR_SCOPE + "imlmaDeadLettered", OPERATOR_SCOPE + "imlmaLateReadings",
                 OPERATOR_SCOPE + "alarm_type_alarmsRaised", OPERATOR_SCOPE + "championVersion",
                 "flink_jobmanager_job_numberOfFailedCheckpoints");
     }
@@ -91,7 +91,7 @@ class MonitoringConfigTest {
             assertThat(catalog.keySet()).containsAll(PromQl.metricNames(variable.path("definition").asText()));
         }
         // throughput, lag, checkpoint duration, state size, alarms, model version, MAE over time
-        assertThat(used).contains(OPERATOR_SCOPE + "readingsIn", OPERATOR_SCOPE + "pendingRecords",
+        assertThat(used).contains(OPERATOR_SCOPE + "imlmaRecordsIn", OPERATOR_SCOPE + "pendingRecords",
                 "flink_jobmanager_job_lastCheckpointDuration", "flink_jobmanager_job_lastCheckpointFullSize",
                 OPERATOR_SCOPE + "alarm_type_alarmsRaised", OPERATOR_SCOPE + "championVersion",
                 OPERATOR_SCOPE + "championTestMae");
