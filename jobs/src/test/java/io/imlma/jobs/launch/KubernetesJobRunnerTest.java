@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.imlma.common.config.Settings;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
+import io.imlma.deploy.CrdSchemaValidator;
 import io.imlma.jobs.launch.LaunchOutcome.Status;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,7 @@ class KubernetesJobRunnerTest {
         JsonNode resource = KubernetesJobRunner.YAML.readTree(Files.readString(file));
         assertThat(resource.path("apiVersion").asText()).isEqualTo("flink.apache.org/v1beta1");
         assertThat(resource.path("kind").asText()).isEqualTo("FlinkSessionJob");
+        assertThat(CrdSchemaValidator.load().validate(resource)).as("problems against the operator's CRD").isEmpty();
         JsonNode metadata = resource.path("metadata");
         assertThat(metadata.path("name").asText()).isEqualTo(outcome.jobId())
                 .matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?").hasSizeLessThanOrEqualTo(63)
