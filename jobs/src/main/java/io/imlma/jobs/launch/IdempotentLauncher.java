@@ -118,5 +118,10 @@ public final class IdempotentLauncher implements RetrainLauncher {
     @Override
     public void close() {
         executor.shutdownNow();
+        try {
+            ledger.close();
+        } catch (Exception e) {
+            LOG.warn("Closing the launch ledger failed", e);
+        }
     }
 }

@@ -3,11 +3,11 @@ package io.imlma.jobs.launch;
 import java.util.Optional;
 
 /**
- * Record of launched retrain requests, which makes launching idempotent by request id. In memory for now
- * ({@link InMemoryLaunchLedger}); the model registry will keep it in its database, so a request replayed after a
- * restart of the launching job is recognised too.
+ * Record of launched retrain requests, which makes launching idempotent by request id: in memory for one process
+ * ({@link InMemoryLaunchLedger}) or in the registry's database ({@link JdbcLaunchLedger}), where a request replayed
+ * after a restart of the launching job is recognised too.
  */
-public interface LaunchLedger {
+public interface LaunchLedger extends AutoCloseable {
     /**
      * Atomically records {@code running} (status {@link LaunchOutcome.Status#RUNNING}) unless the request id is known;
      * returns the existing record if it is, in which case the caller must not start anything.
@@ -18,4 +18,8 @@ public interface LaunchLedger {
     void record(LaunchOutcome outcome);
 
     Optional<LaunchOutcome> find(String requestId);
+
+    /** Releases connections; the records stay. */
+    @Override
+    default void close() throws Exception {}
 }

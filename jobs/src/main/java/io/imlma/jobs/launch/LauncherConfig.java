@@ -33,11 +33,14 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <tr><td>{@value #K8S_OUTPUT_DIR}</td><td>kubernetes: directory the FlinkSessionJob files are written to</td></tr>
  * <tr><td>{@value #K8S_DEPLOYMENT}</td><td>kubernetes: name of the session cluster's FlinkDeployment</td></tr>
  * <tr><td>{@value #K8S_NAMESPACE}</td><td>kubernetes: namespace of the resources (optional)</td></tr>
+ * <tr><td>{@value #LEDGER}</td><td>where launches are recorded: {@code memory} (default; one process) or
+ *     {@code registry} (the registry database named by the passed-through {@code registry.*} settings, so a
+ *     request replayed after a restart starts nothing)</td></tr>
  * </table>
  */
 public record LauncherConfig(Mode mode, String entryClass, int parallelism, Map<String, String> jobSettings,
         URI restAddress, String jar, Duration pollInterval, Duration timeout, String k8sOutputDir,
-        String k8sDeploymentName, String k8sNamespace) implements Serializable {
+        String k8sDeploymentName, String k8sNamespace, Ledger ledger) implements Serializable {
 
     public static final String MODE = "launcher.mode";
     public static final String ENTRY_CLASS = "launcher.entry-class";
@@ -50,11 +53,14 @@ public record LauncherConfig(Mode mode, String entryClass, int parallelism, Map<
     public static final String K8S_OUTPUT_DIR = "launcher.k8s.output-dir";
     public static final String K8S_DEPLOYMENT = "launcher.k8s.deployment-name";
     public static final String K8S_NAMESPACE = "launcher.k8s.namespace";
+    public static final String LEDGER = "launcher.ledger";
     /** The retraining job; {@code io.imlma.jobs.VerifySnapshotJob} only verifies and reads the range. */
     public static final String DEFAULT_ENTRY = "io.imlma.jobs.RetrainJob";
     public static final String DEFAULT_PASS_THROUGH = "snapshot.,registry.,retrain.,model.";
 
     public enum Mode { LOCAL, FLINK_REST, KUBERNETES }
+
+    public enum Ledger { MEMORY, REGISTRY }
 
     public LauncherConfig {
         jobSettings = Map.copyOf(jobSettings);
@@ -93,7 +99,8 @@ public record LauncherConfig(Mode mode, String entryClass, int parallelism, Map<
             }
         }
         return new LauncherConfig(mode, entryClass, parallelism, jobSettings(settings), restAddress, jar,
-                pollInterval, timeout, outputDir, deployment, settings.string(K8S_NAMESPACE, null));
+                pollInterval, timeout, outputDir, deployment, settings.string(K8S_NAMESPACE, null),
+                settings.enumValue(LEDGER, Ledger.class, Ledger.MEMORY));
     }
 
     private static Map<String, String> jobSettings(Settings settings) {
@@ -134,9 +141,12 @@ public record LauncherConfig(Mode mode, String entryClass, int parallelism, Map<
         };
     }
 
-    /** A launcher with an in-memory ledger. */
+    /** A launcher with the configured ledger. */
     public RetrainLauncher create() {
-        return create(new InMemoryLaunchLedger());
+        return create(switch (ledger) {
+            case MEMORY -> new InMemoryLaunchLedger();
+            case REGISTRY -> JdbcLaunchLedger.open(new Settings(jobSettings));
+        });
     }
 
     public RetrainLauncher create(LaunchLedger ledger) {

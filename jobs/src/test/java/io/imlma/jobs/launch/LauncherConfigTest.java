@@ -23,11 +23,13 @@ class LauncherConfigTest {
         assertThat(config.runner()).isInstanceOf(LocalJobRunner.class);
         assertThat(config.entryClass()).isEqualTo("io.imlma.jobs.RetrainJob");
         assertThat(config.jobSettings()).containsExactly(Map.entry("snapshot.path", "file:///s"));
+        assertThat(config.ledger()).isEqualTo(LauncherConfig.Ledger.MEMORY);
     }
 
     @Test
     void incompleteSettingsAreNamed() {
         assertRefused(Map.of(LauncherConfig.MODE, "yarn"), LauncherConfig.MODE, "[flink-rest, kubernetes, local]");
+        assertRefused(Map.of(LauncherConfig.LEDGER, "disk"), LauncherConfig.LEDGER, "[memory, registry]");
         assertRefused(Map.of(LauncherConfig.MODE, "flink-rest"), LauncherConfig.REST_ADDRESS, "required");
         assertRefused(Map.of(LauncherConfig.MODE, "flink-rest", LauncherConfig.REST_ADDRESS, "jm:8081"),
                 LauncherConfig.REST_ADDRESS, "http");

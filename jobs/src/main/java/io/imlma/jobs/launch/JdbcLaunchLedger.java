@@ -1,0 +1,127 @@
+package io.imlma.jobs.launch;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.imlma.common.config.Settings;
+import io.imlma.common.json.Json;
+import io.imlma.common.registry.RegistryDataSource;
+import io.imlma.common.registry.RegistryException;
+import io.imlma.jobs.launch.LaunchOutcome.Status;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * A {@link LaunchLedger} in the registry's database (table {@code retrain_launches}), so launching stays idempotent
+ * when the streaming job restarts and replays requests that were in flight. The primary key on the request id
+ * decides which of two concurrent claims wins.
+ */
+public final class JdbcLaunchLedger implements LaunchLedger {
+    private static final TypeReference<Map<String, String>> RESULTS = new TypeReference<>() {};
+
+    private final DataSource dataSource;
+    private final AutoCloseable pool;
+
+    JdbcLaunchLedger(DataSource dataSource, AutoCloseable pool) {
+        this.dataSource = dataSource;
+        this.pool = pool;
+    }
+
+    /** Opens the registry database named by {@code registry.*} settings (migrating its schema). */
+    public static JdbcLaunchLedger open(Settings registrySettings) {
+        var pool = RegistryDataSource.open(registrySettings);
+        return new JdbcLaunchLedger(pool, pool);
+    }
+
+    @Override
+    public Optional<LaunchOutcome> claim(LaunchOutcome running) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement insert = c.prepareStatement("INSERT INTO retrain_launches (request_id, mode, job_id,"
+                        + " status, started_at_ms, finished_at_ms, message, results) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            bind(insert, running);
+            insert.executeUpdate();
+            return Optional.empty();
+        } catch (SQLException e) {
+            if (isDuplicateKey(e)) {
+                return Optional.of(find(running.requestId()).orElseThrow(() -> new RegistryException(
+                        "launch of " + running.requestId() + " was claimed and is gone again", e)));
+            }
+            throw new RegistryException("cannot claim the launch of " + running.requestId(), e);
+        }
+    }
+
+    @Override
+    public void record(LaunchOutcome outcome) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement update = c.prepareStatement("UPDATE retrain_launches SET mode = ?, job_id = ?,"
+                        + " status = ?, started_at_ms = ?, finished_at_ms = ?, message = ?, results = ?"
+                        + " WHERE request_id = ?")) {
+            update.setString(1, outcome.mode());
+            update.setString(2, outcome.jobId());
+            update.setString(3, outcome.status().name());
+            update.setLong(4, outcome.startedAt());
+            update.setLong(5, outcome.finishedAt());
+            update.setString(6, outcome.message());
+            update.setString(7, Json.write(outcome.results()));
+            update.setString(8, outcome.requestId());
+            if (update.executeUpdate() == 0) {
+                claim(outcome);
+            }
+        } catch (SQLException e) {
+            throw new RegistryException("cannot record the launch of " + outcome.requestId(), e);
+        }
+    }
+
+    @Override
+    public Optional<LaunchOutcome> find(String requestId) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement("SELECT request_id, mode, job_id, status, started_at_ms,"
+                        + " finished_at_ms, message, results FROM retrain_launches WHERE request_id = ?")) {
+            select.setString(1, requestId);
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new LaunchOutcome(row.getString(1), row.getString(2), row.getString(3),
+                        Status.valueOf(row.getString(4)), row.getLong(5), row.getLong(6), row.getString(7),
+                        results(row.getString(8))));
+            }
+        } catch (SQLException e) {
+            throw new RegistryException("cannot read the launch of " + requestId, e);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        pool.close();
+    }
+
+    private static void bind(PreparedStatement insert, LaunchOutcome outcome) throws SQLException {
+        insert.setString(1, outcome.requestId());
+        insert.setString(2, outcome.mode());
+        insert.setString(3, outcome.jobId());
+        insert.setString(4, outcome.status().name());
+        insert.setLong(5, outcome.startedAt());
+        insert.setLong(6, outcome.finishedAt());
+        insert.setString(7, outcome.message());
+        insert.setString(8, Json.write(outcome.results()));
+    }
+
+    private static Map<String, String> results(String json) {
+        try {
+            return Json.MAPPER.readValue(json, RESULTS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SQLState class 23 is an integrity-constraint violation on MySQL, MariaDB and H2 alike. */
+    private static boolean isDuplicateKey(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("23");
+    }
+}

@@ -1,0 +1,75 @@
+package io.imlma.jobs.launch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.imlma.common.config.Settings;
+import io.imlma.common.types.RetrainReason;
+import io.imlma.common.types.RetrainRequest;
+import io.imlma.jobs.launch.LaunchOutcome.Status;
+import io.imlma.testkit.MariaDbDatabase;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The registry-backed ledger on H2 and on the real MariaDB: claims are exclusive and survive a reopen. */
+class JdbcLaunchLedgerTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void h2() throws Exception {
+        claimsAreExclusiveAndOutliveTheProcess(Map.of("registry.jdbc-url",
+                "jdbc:h2:file:" + dir.resolve("registry") + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE"));
+    }
+
+    @Test
+    void mariaDb() throws Exception {
+        try (MariaDbDatabase db = MariaDbDatabase.create()) {
+            claimsAreExclusiveAndOutliveTheProcess(Map.of("registry.jdbc-url", db.jdbcUrl(),
+                    "registry.user", db.user(), "registry.password", db.password()));
+        }
+    }
+
+    private void claimsAreExclusiveAndOutliveTheProcess(Map<String, String> registry) throws Exception {
+        LaunchOutcome running = new LaunchOutcome("req-1", "local", null, Status.RUNNING, 1_000, 0, null, Map.of());
+        LaunchOutcome done = new LaunchOutcome("req-1", "local", "job-7", Status.SUCCEEDED, 1_000, 5_000,
+                "finished", Map.of("version", "3", "promoted", "true"));
+        try (JdbcLaunchLedger ledger = JdbcLaunchLedger.open(new Settings(registry))) {
+            assertThat(ledger.find("req-1")).isEmpty();
+            assertThat(ledger.claim(running)).isEmpty();
+            assertThat(ledger.claim(running)).contains(running);
+            ledger.record(done);
+            assertThat(ledger.find("req-1")).contains(done);
+        }
+        // a restarted launcher sees the finished launch and starts nothing
+        List<RetrainJobSpec> started = new CopyOnWriteArrayList<>();
+        JobRunner runner = new JobRunner() {
+            @Override
+            public String mode() {
+                return "local";
+            }
+
+            @Override
+            public LaunchOutcome run(RetrainJobSpec spec, long startedAt) {
+                started.add(spec);
+                return new LaunchOutcome(spec.requestId(), "local", "job-new", Status.SUCCEEDED, startedAt, startedAt,
+                        "ran", Map.of());
+            }
+        };
+        RetrainRequest again = new RetrainRequest("req-1", "load-forecast", RetrainReason.VOLUME, 0, 1, 10, 2, 1);
+        RetrainRequest fresh = new RetrainRequest("req-2", "load-forecast", RetrainReason.VOLUME, 1, 2, 12, 2, 2);
+        try (IdempotentLauncher launcher = new IdempotentLauncher(runner,
+                JdbcLaunchLedger.open(new Settings(registry)),
+                r -> RetrainJobSpec.of(r, LauncherConfig.DEFAULT_ENTRY, Map.of(), 1), Clock.systemUTC())) {
+            assertThat(launcher.launch(again).get(1, TimeUnit.MINUTES)).isEqualTo(done);
+            assertThat(launcher.launch(fresh).get(1, TimeUnit.MINUTES).jobId()).isEqualTo("job-new");
+        }
+        assertThat(started).extracting(RetrainJobSpec::requestId).containsExactly("req-2");
+    }
+}
