@@ -14,10 +14,15 @@ public record BatchJobResult(String jobId, Map<String, String> results) {
         results = Map.copyOf(results);
     }
 
-    /** The job's accumulators as results. */
+    /**
+     * The job's accumulators as results; none for a detached submission (e.g. over REST), where the launcher reads
+     * them from the cluster instead.
+     */
     public static BatchJobResult of(JobExecutionResult execution) {
         Map<String, String> results = new LinkedHashMap<>();
-        execution.getAllAccumulatorResults().forEach((name, value) -> results.put(name, String.valueOf(value)));
+        if (execution.isJobExecutionResult()) {
+            execution.getAllAccumulatorResults().forEach((name, value) -> results.put(name, String.valueOf(value)));
+        }
         return new BatchJobResult(execution.getJobID().toString(), results);
     }
 }
