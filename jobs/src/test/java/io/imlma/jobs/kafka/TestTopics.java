@@ -5,6 +5,7 @@ import io.imlma.testkit.KafkaBroker;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /** Readings as the Kafka source expects them, and a Kafka configuration with topics of a test's own. */
 public final class TestTopics {
@@ -21,10 +22,12 @@ public final class TestTopics {
 
     /**
      * Kafka settings whose topics, consumer group and transactional ids all start with {@code name}, so tests sharing
-     * a broker never see each other's records or fence each other's producers. Creates the three topics.
+     * a broker never see each other's records or fence each other's producers; a random suffix keeps a repeated test
+     * apart from its earlier runs. Creates the three topics.
      */
-    public static KafkaPipelineConfig create(KafkaBroker broker, String name, int readingPartitions,
+    public static KafkaPipelineConfig create(KafkaBroker broker, String testName, int readingPartitions,
             String... moreSettings) {
+        String name = testName + "-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> args = new ArrayList<>(List.of(
                 "--" + KafkaPipelineConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
                 "--kafka.topic.readings", name + "-readings",
