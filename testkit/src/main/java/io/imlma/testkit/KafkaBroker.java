@@ -24,6 +24,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -182,11 +183,19 @@ public final class KafkaBroker implements AutoCloseable {
             TimeoutException {
         long deadline = System.nanoTime() + ADMIN_CALL_TIMEOUT.toNanos();
         while (true) {
-            TopicDescription description = admin.describeTopics(List.of(topic))
-                    .allTopicNames()
-                    .get(ADMIN_CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .get(topic);
-            boolean allLed = description.partitions().size() == partitions
+            TopicDescription description = null;
+            try {
+                description = admin.describeTopics(List.of(topic))
+                        .allTopicNames()
+                        .get(ADMIN_CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                        .get(topic);
+            } catch (ExecutionException e) {
+                // the broker's metadata cache can lag the controller's creation briefly; asked again until the deadline
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            boolean allLed = description != null && description.partitions().size() == partitions
                     && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
             if (allLed) {
                 return;

@@ -1,0 +1,301 @@
+package io.imlma.jobs.metrics;
+
+import static io.imlma.jobs.kafka.TestTopics.reading;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.imlma.common.config.Settings;
+import io.imlma.common.json.Json;
+import io.imlma.common.types.Alarm;
+import io.imlma.common.types.AlarmType;
+import io.imlma.common.types.FeatureRow;
+import io.imlma.common.types.Prediction;
+import io.imlma.jobs.JobEnvironment;
+import io.imlma.jobs.PipelineConfig;
+import io.imlma.jobs.PipelineOutputs;
+import io.imlma.jobs.kafka.JsonRecordSerializer;
+import io.imlma.jobs.kafka.KafkaPipelineConfig;
+import io.imlma.jobs.kafka.KafkaWiring;
+import io.imlma.jobs.kafka.RunningJob;
+import io.imlma.jobs.kafka.TestTopics;
+import io.imlma.testkit.FreePorts;
+import io.imlma.testkit.KafkaBroker;
+import io.imlma.testkit.KafkaBrokerExtension;
+import io.imlma.testkit.KafkaRecords;
+import io.imlma.udf.monitor.Monitors;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.client.program.rest.RestClusterClient;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectClusterClient;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The metrics the alert rules and the Grafana dashboard use ({@code monitoring/metrics.txt}) are exported by a
+ * running job: a MiniCluster with Flink's Prometheus reporter runs the Kafka-wired preprocessing pipeline and the
+ * monitors, with input that makes every pipeline counter count and raises latency and stability alarms; the test
+ * scrapes the reporter's endpoint as Prometheus would. The alarms also reach a real Kafka topic through an
+ * exactly-once sink.
+ *
+ * <p>Forecasts come from a last-value forecaster defined here (the next interval's forecast is this interval's
+ * mean), which is enough to drive the monitors; the champion scorer's own metrics are listed in
+ * {@link #REGISTERED_BY_THE_SCORER} and not checked here.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+class PrometheusMetricsIT {
+    private static final int PROMETHEUS_PORT = FreePorts.allocate();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setConfiguration(Configuration.fromMap(Map.of(
+                            "metrics.reporter.prom.factory.class",
+                            "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+                            "metrics.reporter.prom.port", Integer.toString(PROMETHEUS_PORT))))
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(1)
+                    .build());
+
+    private static final Path METRICS_LIST = Path.of("../monitoring/metrics.txt");
+    private static final String OPERATOR_PREFIX = "flink_taskmanager_job_task_operator_";
+    /** Registered by the champion scorer, which this job does not run. */
+    private static final Set<String> REGISTERED_BY_THE_SCORER = Set.of(
+            OPERATOR_PREFIX + "championVersion",
+            OPERATOR_PREFIX + "championTestMae");
+    private static final String ALARMS_RAISED = OPERATOR_PREFIX + "alarm_type_alarmsRaised";
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration SCRAPE_INTERVAL = Duration.ofMillis(500);
+
+    @TempDir
+    Path checkpoints;
+
+    @Test
+    void exportsEveryProjectMetricAndSendsAlarmsToKafka(KafkaBroker kafka,
+            @InjectClusterClient RestClusterClient<?> rest) throws Exception {
+        List<ListedMetric> listed = readMetricsList();
+        List<ListedMetric> expected = listed.stream()
+                .filter(m -> m.origin().equals("imlma") && !REGISTERED_BY_THE_SCORER.contains(m.name()))
+                .toList();
+        assertThat(listed).extracting(ListedMetric::name).containsAll(REGISTERED_BY_THE_SCORER);
+        assertThat(expected).extracting(ListedMetric::type).contains("counter", "gauge");
+
+        KafkaPipelineConfig topics = TestTopics.create(kafka, "prometheus-it", 1);
+        String alarmsTopic = topics.transactionalIdPrefix() + "-alarms";
+        kafka.createTopic(alarmsTopic, 1);
+        KafkaRecords.produce(kafka.bootstrapServers(), topics.readingsTopic(), readings());
+
+        PipelineConfig config = PipelineConfig.from(Settings.fromArgs(
+                "--checkpoint.dir", checkpoints.toUri().toString(),
+                "--checkpoint.interval", "300ms",
+                "--watermark.idleness", "0",
+                "--standardize.warm-up-intervals", "2"));
+        Settings monitoring = Settings.fromArgs(
+                "--monitor.latency.window", "20",
+                "--monitor.latency.min-samples", "5",
+                "--monitor.latency.evaluate-every", "5",
+                "--monitor.stability.delta", "1",
+                "--monitor.quality.interval", "1s");
+        StreamExecutionEnvironment env = JobEnvironment.configure(
+                StreamExecutionEnvironment.getExecutionEnvironment(), config);
+        env.setParallelism(1);
+        PipelineOutputs outputs = KafkaWiring.wire(env, config, topics);
+        DataStream<Prediction> predictions = outputs.features()
+                .map(new LastValueForecast()).name("last-value-forecast").uid("last-value-forecast");
+        Monitors.Streams monitors = Monitors.attach(predictions, outputs.features(), outputs.deadLetters(),
+                outputs.late(), null, monitoring);
+        monitors.alarms().sinkTo(KafkaSink.<Alarm>builder()
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .setRecordSerializer(new JsonRecordSerializer<>(alarmsTopic, Alarm::alarmId))
+                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                        .setTransactionalIdPrefix(alarmsTopic)
+                        .setProperty("transaction.timeout.ms", Long.toString(Duration.ofMinutes(1).toMillis()))
+                        .build())
+                .name("kafka-alarms").uid("kafka-alarms");
+
+        Map<String, List<Sample>> scraped;
+        List<Alarm> alarms;
+        try (RunningJob job = RunningJob.submit(env, "prometheus-metrics-it", rest)) {
+            scraped = scrapeUntil(samples -> missingOrZero(samples, expected).isEmpty()
+                    && alarmsRaised(samples, AlarmType.LATENCY) > 0 && alarmsRaised(samples, AlarmType.STABILITY) > 0);
+            alarms = awaitAlarms(kafka.bootstrapServers(), alarmsTopic, Set.of(AlarmType.LATENCY, AlarmType.STABILITY));
+        }
+
+        assertThat(missingOrZero(scraped, expected)).as("metrics of monitoring/metrics.txt missing from the scrape, "
+                + "or counters still at 0").isEmpty();
+        assertThat(alarmsRaised(scraped, AlarmType.LATENCY)).isPositive();
+        assertThat(alarmsRaised(scraped, AlarmType.STABILITY)).isPositive();
+        assertThat(scraped.get(OPERATOR_PREFIX + "imlmaDuplicates")).extracting(Sample::value)
+                .containsOnly(1.0);
+        assertThat(scraped.get(OPERATOR_PREFIX + "imlmaConflicts")).extracting(Sample::value)
+                .containsOnly(1.0);
+        assertThat(scraped.get(OPERATOR_PREFIX + "imlmaLateReadings")).extracting(Sample::value)
+                .containsOnly(1.0);
+        assertThat(scraped.get(OPERATOR_PREFIX + "imlmaDeadLettered")).extracting(Sample::value)
+                .containsOnly(3.0);
+        assertThat(scraped.get(OPERATOR_PREFIX + "latency_kind_latencyP99Ms")).extracting(Sample::labels)
+                .anySatisfy(labels -> assertThat(labels).contains("latency_kind=\"EVENT_TO_SCORED\""))
+                .anySatisfy(labels -> assertThat(labels).contains("latency_kind=\"INGEST_TO_SCORED\""));
+
+        assertThat(alarms).filteredOn(a -> a.type() == AlarmType.STABILITY).allSatisfy(a -> {
+            assertThat(a.meterId()).isNotNull();
+            assertThat(a.value()).isGreaterThan(a.threshold());
+            assertThat(a.threshold()).isEqualTo(1.0);
+        });
+        assertThat(alarms).filteredOn(a -> a.type() == AlarmType.STABILITY).extracting(Alarm::meterId)
+                .contains("O");
+        assertThat(alarms).filteredOn(a -> a.type() == AlarmType.LATENCY).first()
+                .satisfies(a -> assertThat(a.value()).isGreaterThan(a.threshold()));
+        // a raise, its re-notifications and its clear share an alarm id; the same alarm twice is a duplicate
+        assertThat(alarms).doesNotHaveDuplicates();
+    }
+
+    /**
+     * Meter A: an exact re-send, a conflict, an out-of-order and a late reading, three malformed records; meter B
+     * goes silent after two intervals (imputed from then on); meter O oscillates between 0 and 10 every interval.
+     * The readings are from 2024, so every forecast is far behind event time (latency alarm).
+     */
+    private static List<String> readings() {
+        List<String> readings = new ArrayList<>(List.of(
+                reading("A", 1, "1"),
+                reading("B", 2, "10"),
+                reading("O", 3, "0"),
+                reading("A", 5, "3"),
+                reading("A", 5, "3"),       // duplicate
+                "{\"meterId\":\"A\",\"timestamp\":",
+                reading("A", 5, "9"),       // conflict
+                reading("A", 16, "4"),
+                reading("A", 14, "5"),      // out of order within the bound
+                reading("B", 17, "12"),
+                reading("O", 18, "10"),
+                "{\"meterId\":\"A\",\"value\":1}",
+                reading("A", 31, "6"),
+                reading("A", 10, "7"),      // late
+                reading("A", 3, "1e999")));
+        for (int k = 2; k < 40; k++) {
+            readings.add(reading("O", 15L * k + 3, k % 2 == 0 ? "0" : "10"));
+            if (k > 2) {
+                readings.add(reading("A", 15L * k + 1, Integer.toString(k)));
+            }
+        }
+        return readings;
+    }
+
+    /** Forecasts the next interval's mean as this interval's mean, scored now. */
+    static final class LastValueForecast implements MapFunction<FeatureRow, Prediction> {
+        @Override
+        public Prediction map(FeatureRow row) {
+            long now = System.currentTimeMillis();
+            return new Prediction(row.meterId(), row.windowEnd(), row.mean(), "last-value", 1, now, row.windowEnd(),
+                    row.imputed() ? now : row.maxIngestTime());
+        }
+    }
+
+    private record ListedMetric(String name, String type, String origin) {}
+
+    /** A scraped sample: its labels as written between the braces, and its value. */
+    private record Sample(String labels, double value) {}
+
+    private static List<ListedMetric> readMetricsList() throws IOException {
+        return Files.readAllLines(METRICS_LIST).stream()
+                .map(String::strip)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                .map(line -> line.split("\\s+", 4))
+                .map(fields -> new ListedMetric(fields[0], fields[1], fields[2]))
+                .toList();
+    }
+
+    /** Listed metrics absent from the scrape, and counters whose series are all still 0. */
+    private static List<String> missingOrZero(Map<String, List<Sample>> samples, List<ListedMetric> expected) {
+        List<String> problems = new ArrayList<>();
+        for (ListedMetric metric : expected) {
+            List<Sample> series = samples.get(metric.name());
+            if (series == null) {
+                problems.add(metric.name() + " not exported");
+            } else if (metric.type().equals("counter") && series.stream().mapToDouble(Sample::value).sum() <= 0) {
+                problems.add(metric.name() + " still 0");
+            }
+        }
+        return problems;
+    }
+
+    private static double alarmsRaised(Map<String, List<Sample>> samples, AlarmType type) {
+        return samples.getOrDefault(ALARMS_RAISED, List.of()).stream()
+                .filter(s -> s.labels().contains("alarm_type=\"" + type.name() + "\""))
+                .mapToDouble(Sample::value).sum();
+    }
+
+    /** Scrapes the reporter until the condition holds on a scrape, or the deadline passes; returns the last scrape. */
+    private static Map<String, List<Sample>> scrapeUntil(Predicate<Map<String, List<Sample>>> done) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PROMETHEUS_PORT + "/"))
+                .timeout(Duration.ofSeconds(10)).GET().build();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        Map<String, List<Sample>> samples = Map.of();
+        while (true) {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            samples = parse(response.body());
+            if (done.test(samples) || System.nanoTime() - deadline > 0) {
+                return samples;
+            }
+            TimeUnit.MILLISECONDS.sleep(SCRAPE_INTERVAL.toMillis());
+        }
+    }
+
+    /** Prometheus text exposition format: {@code name{labels} value} per line, comments starting with #. */
+    private static Map<String, List<Sample>> parse(String body) {
+        Map<String, List<Sample>> samples = new TreeMap<>();
+        for (String line : body.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int brace = line.indexOf('{');
+            int lastSpace = line.lastIndexOf(' ');
+            String name = brace >= 0 ? line.substring(0, brace) : line.substring(0, line.indexOf(' '));
+            String labels = brace >= 0 ? line.substring(brace + 1, line.lastIndexOf('}')) : "";
+            samples.computeIfAbsent(name, n -> new ArrayList<>())
+                    .add(new Sample(labels, Double.parseDouble(line.substring(lastSpace + 1))));
+        }
+        return samples;
+    }
+
+    /** Reads the alarm topic as read_committed until alarms of every given type are there. */
+    private static List<Alarm> awaitAlarms(String bootstrap, String topic, Set<AlarmType> types) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            List<Alarm> alarms = KafkaRecords.values(KafkaRecords.readAllCommitted(bootstrap, topic, TIMEOUT))
+                    .stream().map(json -> Json.read(json, Alarm.class)).toList();
+            Map<AlarmType, Long> byType = alarms.stream()
+                    .collect(Collectors.groupingBy(Alarm::type, () -> new HashMap<>(), Collectors.counting()));
+            if (byType.keySet().containsAll(types) || System.nanoTime() - deadline > 0) {
+                assertThat(byType.keySet()).as("alarm types on %s: %s", topic, byType).containsAll(types);
+                return alarms;
+            }
+            TimeUnit.MILLISECONDS.sleep(SCRAPE_INTERVAL.toMillis());
+        }
+    }
+}
