@@ -1,6 +1,5 @@
 package io.imlma.api;
 
-import io.imlma.common.config.ConfigException;
 import io.imlma.common.config.Settings;
 import java.net.URI;
 import java.time.Duration;
@@ -53,21 +52,12 @@ public record ApiConfig(String host, int port, String token, String defaultModel
         Settings.require(!recheck.isNegative(), CHAMPION_RECHECK, "must not be negative, got " + recheck);
         int maxBatch = settings.integer(MAX_BATCH, 1_000);
         Settings.require(maxBatch >= 1, MAX_BATCH, "must be at least 1, got " + maxBatch);
-        URI store = uri(settings, MODEL_STORE);
-        URI backup = uri(settings, MODEL_STORE_BACKUP);
+        URI store = settings.uri(MODEL_STORE);
+        URI backup = settings.uri(MODEL_STORE_BACKUP);
         Settings.require(!store.normalize().equals(backup.normalize()), MODEL_STORE_BACKUP,
                 "must differ from " + MODEL_STORE + " (" + store + "): the backup is the second copy");
         return new ApiConfig(settings.string(HOST, "0.0.0.0"), port, token,
                 settings.string(DEFAULT_MODEL, "load-forecast"), recheck, maxBatch, store, backup);
     }
 
-    private static URI uri(Settings settings, String key) {
-        String raw = settings.string(key);
-        try {
-            URI uri = URI.create(raw);
-            return uri.getScheme() == null ? java.nio.file.Path.of(raw).toAbsolutePath().toUri() : uri;
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(key, "not a path or URI: '" + raw + "'");
-        }
-    }
 }

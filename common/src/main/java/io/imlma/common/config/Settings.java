@@ -2,6 +2,9 @@ package io.imlma.common.config;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -143,6 +146,27 @@ public final class Settings {
     /** Durations as ISO-8601 ({@code PT15M}) or a number with unit: {@code 500ms}, {@code 30s}, {@code 15min}, {@code 2h}, {@code 7d}. */
     public Duration duration(String key, Duration fallback) {
         return has(key) ? parse(key, Settings::parseDuration, "a duration such as 30s, 15min, 2h or PT15M") : fallback;
+    }
+
+    /**
+     * A storage location: a URI with a scheme ({@code hdfs://namenode:8020/imlma/models}, {@code file:///var/imlma})
+     * or a local path, which becomes an absolute {@code file:} URI.
+     */
+    public URI uri(String key) {
+        String raw = string(key);
+        try {
+            URI uri = new URI(raw);
+            if (uri.getScheme() != null && uri.getScheme().length() > 1) { // a drive letter is not a scheme
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // not a URI: a path, perhaps
+        }
+        try {
+            return Path.of(raw).toAbsolutePath().normalize().toUri();
+        } catch (InvalidPathException e) {
+            throw new ConfigException(key, "not a URI or path: '" + raw + "'");
+        }
     }
 
     public <E extends Enum<E>> E enumValue(String key, Class<E> type, E fallback) {

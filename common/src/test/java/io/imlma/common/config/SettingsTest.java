@@ -45,6 +45,18 @@ class SettingsTest {
     }
 
     @Test
+    void locationsAreUrisOrLocalPaths() {
+        Settings s = new Settings(Map.of("hdfs", "hdfs://nn:8020/imlma/models", "path", "data/../models",
+                "file", "file:///var/imlma"));
+
+        assertThat(s.uri("hdfs")).hasScheme("hdfs").hasHost("nn").hasPort(8020).hasPath("/imlma/models");
+        assertThat(s.uri("file")).hasScheme("file").hasPath("/var/imlma");
+        assertThat(s.uri("path")).hasScheme("file")
+                .isEqualTo(Path.of("models").toAbsolutePath().toUri());
+        assertThatThrownBy(() -> s.uri("absent")).hasMessageContaining("'absent'");
+    }
+
+    @Test
     void durationsInSeveralNotations() {
         assertThat(Settings.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(Settings.parseDuration("30s")).isEqualTo(Duration.ofSeconds(30));

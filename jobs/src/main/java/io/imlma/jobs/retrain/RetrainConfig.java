@@ -79,8 +79,8 @@ public record RetrainConfig(
         long from = time(settings, DATA_FROM);
         long to = time(settings, DATA_TO);
         Settings.require(to > from, DATA_TO, "must be after " + DATA_FROM + " (" + Instant.ofEpochMilli(from) + ")");
-        URI store = uri(settings, MODEL_STORE_PATH);
-        URI backup = uri(settings, MODEL_STORE_BACKUP_PATH);
+        URI store = settings.uri(MODEL_STORE_PATH);
+        URI backup = settings.uri(MODEL_STORE_BACKUP_PATH);
         Settings.require(!store.normalize().equals(backup.normalize()), MODEL_STORE_BACKUP_PATH,
                 "must differ from " + MODEL_STORE_PATH + " (" + store + "): the backup is the second copy");
         String trainer = settings.string(TRAINER, "linear").toLowerCase(Locale.ROOT);
@@ -141,16 +141,4 @@ public record RetrainConfig(
         }
     }
 
-    private static URI uri(Settings settings, String key) {
-        String raw = settings.string(key);
-        URI uri;
-        try {
-            uri = URI.create(raw);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(key, "not a valid URI: '" + raw + "'");
-        }
-        Settings.require(uri.getScheme() != null, key,
-                "needs a scheme, e.g. hdfs://namenode:8020/imlma/models or file:///var/imlma/models");
-        return uri;
-    }
 }

@@ -53,8 +53,8 @@ public final class SnapshotStage {
             TriggerConfig trigger) implements Serializable {
 
         public static Config from(Settings settings) {
-            URI snapshot = uri(settings, SNAPSHOT_PATH);
-            URI backup = uri(settings, BACKUP_PATH);
+            URI snapshot = settings.uri(SNAPSHOT_PATH);
+            URI backup = settings.uri(BACKUP_PATH);
             Settings.require(!snapshot.normalize().equals(backup.normalize()), BACKUP_PATH,
                     "must differ from " + SNAPSHOT_PATH + " (" + snapshot + "): the backup is the second copy");
             double theta = settings.decimal(THETA, 0.10);
@@ -93,18 +93,6 @@ public final class SnapshotStage {
             return new TriggerSchedule(day, time, zone);
         }
 
-        private static URI uri(Settings settings, String key) {
-            String raw = settings.string(key);
-            URI uri;
-            try {
-                uri = URI.create(raw);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(key, "not a valid URI: '" + raw + "'");
-            }
-            Settings.require(uri.getScheme() != null, key,
-                    "needs a scheme, e.g. hdfs://namenode:8020/imlma/snapshots or file:///var/imlma/snapshots");
-            return uri;
-        }
     }
 
     /** What the stage produces. */
