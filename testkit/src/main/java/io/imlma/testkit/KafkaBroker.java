@@ -24,6 +24,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -182,11 +183,20 @@ public final class KafkaBroker implements AutoCloseable {
             TimeoutException {
         long deadline = System.nanoTime() + ADMIN_CALL_TIMEOUT.toNanos();
         while (true) {
-            TopicDescription description = admin.describeTopics(List.of(topic))
-                    .allTopicNames()
-                    .get(ADMIN_CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .get(topic);
-            boolean allLed = description.partitions().size() == partitions
+            TopicDescription description;
+            try {
+                description = admin.describeTopics(List.of(topic))
+                        .allTopicNames()
+                        .get(ADMIN_CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                        .get(topic);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                // the broker's metadata cache may not know a topic the controller has just created
+                description = null;
+            }
+            boolean allLed = description != null && description.partitions().size() == partitions
                     && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
             if (allLed) {
                 return;

@@ -42,7 +42,9 @@ class SavepointOnStandaloneClusterIT {
     @BeforeAll
     static void startCluster() {
         kafka = SharedKafka.broker();
-        cluster = StandaloneFlinkCluster.start(1, Map.of("metrics.fetcher.update-interval", "1000"));
+        // the project's 30 s minimum pause between checkpoints would hold back the committed output for half a minute
+        cluster = StandaloneFlinkCluster.start(1, Map.of("metrics.fetcher.update-interval", "1000",
+                "execution.checkpointing.min-pause", "500ms"));
     }
 
     @AfterAll
