@@ -1,0 +1,420 @@
+package io.imlma.testkit;
+
+import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A standalone Flink 1.20 session cluster of real JVMs, the Java twin of {@code cluster/start-cluster.sh}: one
+ * JobManager ({@code StandaloneSessionClusterEntrypoint}) and TaskManagers ({@code TaskManagerRunner}) on the
+ * classpath of the flink-cluster module ({@code flink-cluster/target/cluster.classpath}), with the project's
+ * {@code flink-conf/config.yaml} and single-machine overrides as {@code -D} dynamic properties: loopback addresses,
+ * free ports, small memory sizes, file:// checkpoints and savepoints under the work directory.
+ *
+ * <p>Each process gets its own Prometheus reporter port, so a test knows where to scrape a given TaskManager. The
+ * work directory (config, logs, checkpoints, savepoints, uploads) is {@code target/flink-cluster/<rest port>} of the
+ * module whose tests start it, and is kept after {@link #close()} for reading the logs.
+ */
+public final class StandaloneFlinkCluster implements AutoCloseable {
+
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+
+    private static final Logger LOG = LoggerFactory.getLogger(StandaloneFlinkCluster.class);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
+    private static final String RESULT_MARKER = "BASH_JAVA_UTILS_EXEC_RESULT:";
+    private static final Pattern TASK_MANAGERS = Pattern.compile("\"taskmanagers\":(\\d+)");
+    private static final int LOG_TAIL_LINES = 40;
+
+    private final Path workDir;
+    private final Path confDir;
+    private final String classpath;
+    private final List<String> jvmOptions;
+    private final Map<String, String> settings;
+    private final int restPort;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Map<Integer, ClusterProcess> taskManagers = new TreeMap<>();
+    private final Thread stopAtExit;
+    private ClusterProcess jobManager;
+    private List<String> taskManagerResourceParams;
+    private int nextTaskManager = 1;
+    private boolean closed;
+
+    /** One JVM of the cluster. */
+    public record ClusterProcess(String name, Process process, int prometheusPort, Path logFile) {
+        public long pid() {
+            return process.pid();
+        }
+    }
+
+    private StandaloneFlinkCluster(Path root, Map<String, String> overrides) throws IOException {
+        List<Integer> ports = FreePorts.allocate(2);
+        this.restPort = ports.get(0);
+        this.workDir = Path.of(System.getProperty("user.dir"), "target", "flink-cluster", String.valueOf(restPort))
+                .toAbsolutePath();
+        this.confDir = Files.createDirectories(workDir.resolve("conf"));
+        Files.createDirectories(workDir.resolve("log"));
+        Files.copy(root.resolve("flink-conf/config.yaml"), confDir.resolve("config.yaml"), REPLACE_EXISTING);
+        Files.copy(root.resolve("flink-conf/log4j.properties"), confDir.resolve("log4j.properties"),
+                REPLACE_EXISTING);
+        this.classpath = readClasspath(root);
+        this.jvmOptions = Files.readAllLines(root.resolve("cluster/jvm-options")).stream()
+                .map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+
+        Map<String, String> local = new LinkedHashMap<>();
+        local.put("jobmanager.rpc.address", FreePorts.LOOPBACK);
+        local.put("jobmanager.rpc.port", String.valueOf(ports.get(1)));
+        local.put("jobmanager.bind-host", FreePorts.LOOPBACK);
+        local.put("taskmanager.host", FreePorts.LOOPBACK);
+        local.put("taskmanager.bind-host", FreePorts.LOOPBACK);
+        local.put("rest.address", FreePorts.LOOPBACK);
+        local.put("rest.bind-address", FreePorts.LOOPBACK);
+        local.put("rest.port", String.valueOf(restPort));
+        local.put("jobmanager.memory.process.size", "768m");
+        local.put("taskmanager.memory.process.size", "1g");
+        // a smaller RocksDB share leaves the task heap of a 1 GB TaskManager room for the Kafka clients
+        local.put("taskmanager.memory.managed.fraction", "0.2");
+        local.put("taskmanager.numberOfTaskSlots", "2");
+        local.put("parallelism.default", "1");
+        local.put("execution.checkpointing.dir", checkpointDir().toUri().toString());
+        local.put("execution.checkpointing.savepoint-dir", savepointDir().toUri().toString());
+        local.put("io.tmp.dirs", workDir.resolve("tmp").toString());
+        local.put("web.tmpdir", workDir.resolve("tmp").toString());
+        local.put("web.upload.dir", workDir.resolve("upload").toString());
+        local.putAll(overrides);
+        this.settings = Map.copyOf(local);
+        for (String dir : List.of("tmp", "upload", "checkpoints", "savepoints")) {
+            Files.createDirectories(workDir.resolve(dir));
+        }
+        this.stopAtExit = new Thread(this::stopAll, "flink-cluster-" + restPort + "-stop");
+        Runtime.getRuntime().addShutdownHook(stopAtExit);
+    }
+
+    /**
+     * Starts a JobManager and {@code taskManagers} TaskManagers and returns once the REST API lists all of them.
+     *
+     * @param overrides further Flink options (e.g. {@code heartbeat.interval}), applied over the local defaults
+     * @throws IllegalStateException if a process exits or the cluster is not ready within {@link #START_TIMEOUT}
+     */
+    public static StandaloneFlinkCluster start(int taskManagers, Map<String, String> overrides) {
+        long startedAt = System.nanoTime();
+        StandaloneFlinkCluster cluster;
+        try {
+            cluster = new StandaloneFlinkCluster(projectRoot(), overrides);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the Flink cluster's work directory", e);
+        }
+        try {
+            cluster.jobManager = cluster.launch("jobmanager",
+                    "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+                    cluster.resourceParams("GET_JM_RESOURCE_PARAMS"), Map.of());
+            for (int i = 0; i < taskManagers; i++) {
+                cluster.launchTaskManager();
+            }
+            cluster.awaitTaskManagers(taskManagers, START_TIMEOUT);
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+        LOG.info("Flink cluster ready at {} with {} TaskManager(s) in {} ms (work dir {})", cluster.restAddress(),
+                taskManagers, Duration.ofNanos(System.nanoTime() - startedAt).toMillis(), cluster.workDir);
+        return cluster;
+    }
+
+    public static StandaloneFlinkCluster start(int taskManagers) {
+        return start(taskManagers, Map.of());
+    }
+
+    /** {@code http://127.0.0.1:<port>/}: REST API and web UI. */
+    public URI restAddress() {
+        return URI.create("http://" + FreePorts.LOOPBACK + ":" + restPort + "/");
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    public Path checkpointDir() {
+        return workDir.resolve("checkpoints");
+    }
+
+    public Path savepointDir() {
+        return workDir.resolve("savepoints");
+    }
+
+    public ClusterProcess jobManager() {
+        return jobManager;
+    }
+
+    /** The TaskManagers started and not killed, by number (1, 2, ... in start order). */
+    public synchronized Map<Integer, ClusterProcess> taskManagers() {
+        return Map.copyOf(taskManagers);
+    }
+
+    /**
+     * Starts another TaskManager and returns its number once the JobManager lists it (by its resource id,
+     * {@code taskmanager-<number>}; a killed TaskManager may still be listed until its heartbeat times out).
+     */
+    public synchronized int startTaskManager() {
+        int number = launchTaskManager();
+        String id = "\"id\":\"taskmanager-" + number + "\"";
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!get("taskmanagers").contains(id)) {
+            checkAlive();
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("taskmanager-" + number + " not registered within " + START_TIMEOUT
+                        + "; end of its log:\n" + tail(taskManagers.get(number).logFile()));
+            }
+            pause();
+        }
+        return number;
+    }
+
+    /** Kills TaskManager {@code number} with SIGKILL ({@code kill -9}) and returns once the process has exited. */
+    public synchronized void killTaskManager(int number) {
+        ClusterProcess taskManager = taskManagers.remove(number);
+        if (taskManager == null) {
+            throw new IllegalArgumentException("no running TaskManager " + number + "; running: "
+                    + taskManagers.keySet());
+        }
+        taskManager.process().destroyForcibly();
+        try {
+            if (!taskManager.process().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException(taskManager.name() + " survived SIGKILL for " + STOP_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while killing " + taskManager.name(), e);
+        }
+        LOG.info("killed {} (pid {}, exit code {})", taskManager.name(), taskManager.pid(),
+                taskManager.process().exitValue());
+    }
+
+    /** TaskManagers the JobManager lists right now ({@code GET /overview}); -1 while the REST API does not answer. */
+    public int registeredTaskManagers() {
+        Matcher matcher = TASK_MANAGERS.matcher(get("overview"));
+        return matcher.find() ? Integer.parseInt(matcher.group(1)) : -1;
+    }
+
+    /** The body of a REST GET, or "" while the REST API does not answer. */
+    private String get(String path) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(restAddress().resolve(path))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? response.body() : "";
+        } catch (IOException notYetAnswering) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking the JobManager", e);
+        }
+    }
+
+    /** Waits one poll interval, returning early if the JobManager exits (checkAlive then reports it). */
+    private void pause() {
+        try {
+            jobManager.process().waitFor(POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the Flink cluster", e);
+        }
+    }
+
+    /**
+     * Waits until the JobManager lists exactly {@code count} TaskManagers, e.g. until a killed one is declared lost.
+     *
+     * @throws IllegalStateException if a cluster process exits meanwhile or the count is not reached in time
+     */
+    public void awaitTaskManagers(int count, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int registered;
+        while ((registered = registeredTaskManagers()) != count) {
+            checkAlive();
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("expected " + count + " TaskManagers within " + timeout
+                        + " but the JobManager lists " + registered + "; end of " + jobManager.logFile() + ":\n"
+                        + tail(jobManager.logFile()));
+            }
+            pause();
+        }
+    }
+
+    /** Stops TaskManagers, then the JobManager (SIGTERM, SIGKILL after 30 s). Logs stay in the work directory. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopAll();
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopAtExit);
+        } catch (IllegalStateException jvmAlreadyShuttingDown) {
+            // the hook runs stopAll as well; stopping a stopped process does nothing
+        }
+        LOG.info("Flink cluster at {} stopped; logs in {}", restAddress(), workDir.resolve("log"));
+    }
+
+    private synchronized int launchTaskManager() {
+        if (taskManagerResourceParams == null) {
+            // the same for every TaskManager: computed once, so a replacement starts as fast as it can
+            taskManagerResourceParams = resourceParams("GET_TM_RESOURCE_PARAMS");
+        }
+        int number = nextTaskManager++;
+        String name = "taskmanager-" + number;
+        taskManagers.put(number, launch(name, "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                taskManagerResourceParams, Map.of("taskmanager.resource-id", name)));
+        return number;
+    }
+
+    private ClusterProcess launch(String name, String mainClass, List<String> resourceParams,
+            Map<String, String> processSettings) {
+        int prometheusPort = FreePorts.allocate();
+        Map<String, String> processConfig = new LinkedHashMap<>(settings);
+        processConfig.put("metrics.reporter.prom.port", String.valueOf(prometheusPort));
+        processConfig.putAll(processSettings);
+        Path logFile = workDir.resolve("log").resolve(name + ".log");
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        command.addAll(List.of(resourceParams.get(0).split("\\s+")));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-XX:+UseSerialGC", "-Dlog.file=" + logFile,
+                "-Dlog4j.configurationFile=" + confDir.resolve("log4j.properties").toUri(),
+                "-cp", classpath, mainClass, "--configDir", confDir.toString()));
+        command.addAll(dynamicProperties(processConfig));
+        if (resourceParams.size() > 1 && !resourceParams.get(1).isBlank()) {
+            command.addAll(List.of(resourceParams.get(1).strip().split("\\s+")));
+        }
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(workDir.resolve("log").resolve(name + ".out").toFile())
+                    .start();
+            LOG.info("started {} (pid {}, Prometheus port {}, log {})", name, process.pid(), prometheusPort, logFile);
+            return new ClusterProcess(name, process, prometheusPort, logFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name, e);
+        }
+    }
+
+    /**
+     * Flink's BashJavaUtils turns the configured process memory into JVM flags (first result line) and, for a
+     * TaskManager, the derived memory options its runner requires (second line), as bin/taskmanager.sh does.
+     */
+    private List<String> resourceParams(String command) {
+        List<String> call = new ArrayList<>(List.of(javaExecutable(), "-Xmx128m", "-XX:TieredStopAtLevel=1",
+                "-Dlog4j.configurationFile=" + confDir.resolve("log4j.properties").toUri(),
+                "-Dlog.file=" + workDir.resolve("log").resolve("bash-java-utils.log"),
+                "-cp", classpath, "org.apache.flink.runtime.util.bash.BashJavaUtils", command,
+                "--configDir", confDir.toString()));
+        call.addAll(dynamicProperties(settings));
+        try {
+            Process process = new ProcessBuilder(call).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || process.exitValue() != 0) {
+                process.destroyForcibly();
+                throw new IllegalStateException("BashJavaUtils " + command + " failed:\n" + output);
+            }
+            List<String> results = output.lines().filter(line -> line.startsWith(RESULT_MARKER))
+                    .map(line -> line.substring(RESULT_MARKER.length())).toList();
+            if (results.isEmpty()) {
+                throw new IllegalStateException("BashJavaUtils " + command + " printed no result:\n" + output);
+            }
+            return results;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run BashJavaUtils " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running BashJavaUtils", e);
+        }
+    }
+
+    private static List<String> dynamicProperties(Map<String, String> config) {
+        List<String> args = new ArrayList<>();
+        config.forEach((key, value) -> args.addAll(List.of("-D", key + "=" + value)));
+        return args;
+    }
+
+    private synchronized void checkAlive() {
+        List<ClusterProcess> processes = new ArrayList<>(taskManagers.values());
+        processes.add(jobManager);
+        for (ClusterProcess p : processes) {
+            if (!p.process().isAlive()) {
+                Path out = p.logFile().resolveSibling(p.name() + ".out");
+                throw new IllegalStateException(p.name() + " exited with code " + p.process().exitValue()
+                        + "; end of " + p.logFile() + ":\n" + tail(p.logFile()) + "\n" + out + ":\n" + tail(out));
+            }
+        }
+    }
+
+    private synchronized void stopAll() {
+        List<ClusterProcess> processes = new ArrayList<>(taskManagers.values());
+        if (jobManager != null) {
+            processes.add(jobManager);
+        }
+        processes.forEach(p -> p.process().destroy());
+        for (ClusterProcess p : processes) {
+            try {
+                if (!p.process().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.warn("{} (pid {}) did not stop within {}; killing it", p.name(), p.pid(), STOP_TIMEOUT);
+                    p.process().destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                p.process().destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** The project root: the directory holding {@code flink-cluster/pom.xml}, at or above the working directory. */
+    private static Path projectRoot() {
+        Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        for (Path dir = start; dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("flink-cluster").resolve("pom.xml"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("no directory containing flink-cluster/pom.xml at or above " + start
+                + "; the Flink cluster can only be started from inside the project");
+    }
+
+    private static String readClasspath(Path root) throws IOException {
+        Path file = root.resolve("flink-cluster/target/cluster.classpath");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException(file + " is missing; build the flink-cluster module first: "
+                    + "mvn -pl flink-cluster generate-resources");
+        }
+        return Files.readString(file, StandardCharsets.UTF_8).strip();
+    }
+
+    private static String tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e.getMessage() + ")";
+        }
+    }
+}
