@@ -49,6 +49,7 @@ class KillTaskManagerOnStandaloneClusterIT {
     static void startCluster() {
         kafka = SharedKafka.broker();
         cluster = StandaloneFlinkCluster.start(1, Map.of("heartbeat.interval", "1000", "heartbeat.timeout", "10000",
+                "metrics.fetcher.update-interval", "1000",
                 "execution.checkpointing.min-pause", "500ms"));
     }
 
