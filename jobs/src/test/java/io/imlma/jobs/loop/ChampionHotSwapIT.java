@@ -86,13 +86,13 @@ class ChampionHotSwapIT {
                 TypeInformation.of(FeatureRow.class)).name("rows").uid("rows").setParallelism(1);
         DataStream<ModelUpdate> updates = env.addSource(InProcessQueueSource.<ModelUpdate>reading(name + "-updates"),
                 TypeInformation.of(ModelUpdate.class)).name("updates").uid("updates").setParallelism(1);
-        SingleOutputStreamOperator<Prediction> predictions = rows.keyBy(FeatureRow::meterId)
+        SingleOutputStreamOperator<Prediction> scored = rows.keyBy(FeatureRow::meterId)
                 .connect(updates.broadcast(ScoreWithChampion.CHAMPION))
                 .process(new ScoreWithChampion(MODEL, 4, new ModelStoreLoader(models)),
                         TypeInformation.of(Prediction.class))
                 .name("score").uid("score");
-        predictions.sinkTo(CollectingSink.named(name + "-predictions")).name("predictions").uid("predictions");
-        predictions.getSideOutput(ScoreWithChampion.ALARMS).sinkTo(CollectingSink.named(name + "-alarms"))
+        scored.sinkTo(CollectingSink.named(name + "-predictions")).name("predictions").uid("predictions");
+        scored.getSideOutput(ScoreWithChampion.ALARMS).sinkTo(CollectingSink.named(name + "-alarms"))
                 .name("alarms").uid("alarms");
 
         JobClient job = env.executeAsync("champion-hot-swap-it");
@@ -107,7 +107,7 @@ class ChampionHotSwapIT {
             InProcessQueueSource.offer(name + "-updates", v3);
             await(deadline, "v3 refused", () -> !CollectingSink.<Alarm>collected(name + "-alarms").isEmpty());
             interval = feedUntil(name, interval, deadline, "v2 after v3", p -> p.modelVersion() == 2
-                    && p.targetWindowStart() > lastAlarmFreeTarget);
+                    && p.targetWindowStart() > feedingFrom);
 
             List<Prediction> predictions = CollectingSink.collected(name + "-predictions");
             for (Prediction p : predictions) {
@@ -134,7 +134,8 @@ class ChampionHotSwapIT {
         }
     }
 
-    private long lastAlarmFreeTarget;
+    /** Start of the first target scored by the current {@link #feedUntil} call. */
+    private long feedingFrom;
 
     private static double mean(int interval) {
         return 10 + interval % 7;
@@ -143,7 +144,7 @@ class ChampionHotSwapIT {
     /** Feeds one meter's rows until a prediction matches; returns the next interval to feed. */
     private int feedUntil(String name, int interval, Instant deadline, String what,
             java.util.function.Predicate<Prediction> wanted) throws InterruptedException {
-        lastAlarmFreeTarget = (interval + 1) * INTERVAL;
+        feedingFrom = (interval + 1) * INTERVAL;
         int next = interval;
         while (CollectingSink.<Prediction>collected(name + "-predictions").stream().noneMatch(wanted)) {
             assertThat(Instant.now()).as("waiting for " + what).isBefore(deadline);
