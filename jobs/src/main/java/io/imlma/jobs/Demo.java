@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.serialization.SimpleStringEncoder;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -106,13 +107,13 @@ public final class Demo {
         Path deadLettersDir = workDir.resolve("dead-letters");
         Path predictionsDir = workDir.resolve("predictions");
         Path alarmsDir = workDir.resolve("alarms");
-        outputs.features().map(Json::write).returns(Types.STRING).name("features-json").uid("features-json")
+        outputs.features().map(new ToJson<>(), Types.STRING).name("features-json").uid("features-json")
                 .sinkTo(jsonLines(featuresDir)).name("features-files").uid("features-files");
-        outputs.deadLetters().map(Json::write).returns(Types.STRING).name("dead-letters-json").uid("dead-letters-json")
+        outputs.deadLetters().map(new ToJson<>(), Types.STRING).name("dead-letters-json").uid("dead-letters-json")
                 .sinkTo(jsonLines(deadLettersDir)).name("dead-letters-files").uid("dead-letters-files");
-        loop.predictions().map(Json::write).returns(Types.STRING).name("predictions-json").uid("predictions-json")
+        loop.predictions().map(new ToJson<>(), Types.STRING).name("predictions-json").uid("predictions-json")
                 .sinkTo(jsonLines(predictionsDir)).name("predictions-files").uid("predictions-files");
-        loop.alarms().map(Json::write).returns(Types.STRING).name("alarms-json").uid("alarms-json")
+        loop.alarms().map(new ToJson<>(), Types.STRING).name("alarms-json").uid("alarms-json")
                 .sinkTo(jsonLines(alarmsDir)).name("alarms-files").uid("alarms-files");
 
         ApiServer api = ApiServer.open(settings, request -> InProcessQueueSource.offer(manualQueue,
@@ -144,6 +145,19 @@ public final class Demo {
         job.getJobExecutionResult().get();
         System.out.println("Replay finished; feature rows are in " + featuresDir);
         api.stop();
+    }
+
+    /**
+     * A class, not {@code Json::write}: serialized method references to one method share a deserializer that
+     * restores the first call site's types, so the second stream's records would be cast to the first's type.
+     */
+    private static final class ToJson<T> implements MapFunction<T, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String map(T value) {
+            return Json.write(value);
+        }
     }
 
     private static FileSink<String> jsonLines(Path dir) {
