@@ -1,25 +1,41 @@
 package io.imlma.jobs;
 
+import io.imlma.api.ApiServer;
 import io.imlma.common.config.Settings;
 import io.imlma.common.json.Json;
+import io.imlma.common.registry.RegistryDataSource;
+import io.imlma.jobs.launch.LauncherConfig;
+import io.imlma.jobs.loop.InProcessQueueSource;
+import io.imlma.jobs.loop.ModelLoop;
+import io.imlma.jobs.retrain.RetrainConfig;
+import io.imlma.jobs.snapshot.SnapshotStage;
+import io.imlma.udf.trigger.ManualRetrain;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.serialization.SimpleStringEncoder;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The embedded default: the meter pipeline on a local Flink cluster (web UI, Prometheus reporter), replaying an
- * ETT-format CSV (the bundled ETTm1 by default) with RocksDB state and checkpoints and file outputs under a local
- * work directory. No Kafka or other server.
+ * The embedded default: the meter pipeline and the closed model loop ({@link ModelLoop}: snapshots, trigger, local
+ * retraining, registry, champion scoring, monitors) on a local Flink cluster (web UI, Prometheus reporter), replaying
+ * an ETT-format CSV (the bundled ETTm1 by default) with RocksDB state and checkpoints, file:// snapshots and models,
+ * an H2 registry and file outputs under a local work directory, and the HTTP API and web page beside it (auth off;
+ * POST /train reaches the running job's trigger). No Kafka or other server.
  *
- * <p>Settings (besides those of {@link PipelineConfig}): {@code --input} (default {@code data/ETTm1.csv.gz}),
+ * <p>Settings (besides those of {@link PipelineConfig} and {@link ModelLoop}, with demo defaults under the work
+ * directory): {@code --input} (default {@code data/ETTm1.csv.gz}),
  * {@code --speed-up} (event time per wall time, default 100000: two years in about ten minutes; 0 = as fast as
  * possible), {@code --work-dir} (default {@code demo-work}), {@code --web-port} (8081), {@code --prometheus-port}
  * (9249), {@code --parallelism} (2).
@@ -30,12 +46,30 @@ public final class Demo {
     public static void main(String[] args) throws Exception {
         Settings settings = Settings.fromArgs(args);
         Path workDir = Path.of(settings.string("work-dir", "demo-work")).toAbsolutePath().normalize();
-        settings = settings.withDefaults(Map.of(
-                PipelineConfig.CHECKPOINT_DIR, workDir.resolve("checkpoints").toUri().toString(),
-                PipelineConfig.CHECKPOINT_INTERVAL, "10s",
+        settings = settings.withDefaults(Map.ofEntries(
+                Map.entry(PipelineConfig.CHECKPOINT_DIR, workDir.resolve("checkpoints").toUri().toString()),
+                Map.entry(PipelineConfig.CHECKPOINT_INTERVAL, "10s"),
                 // the replay is in file order: a little disorder tolerance is enough, and the last minutes of a
                 // silent split should not stall the windows
-                PipelineConfig.OUT_OF_ORDERNESS, "1min"));
+                Map.entry(PipelineConfig.OUT_OF_ORDERNESS, "1min"),
+                Map.entry(SnapshotStage.SNAPSHOT_PATH, workDir.resolve("snapshots").toUri().toString()),
+                Map.entry(SnapshotStage.BACKUP_PATH, workDir.resolve("snapshots-backup").toUri().toString()),
+                Map.entry(RetrainConfig.MODEL_STORE_PATH, workDir.resolve("models").toUri().toString()),
+                Map.entry(RetrainConfig.MODEL_STORE_BACKUP_PATH, workDir.resolve("models-backup").toUri().toString()),
+                Map.entry(RegistryDataSource.JDBC_URL, "jdbc:h2:file:" + workDir.resolve("registry")
+                        + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;AUTO_SERVER=TRUE"),
+                Map.entry(LauncherConfig.MODE, "local"),
+                // first training after four weeks of the seven channels, then whenever the data grew by 10 %,
+                // at most once per week of event time (a week replays in seconds; a retraining takes longer)
+                Map.entry(SnapshotStage.MIN_INITIAL_ROWS, Integer.toString(7 * 96 * 28)),
+                Map.entry(SnapshotStage.THETA, "0.10"),
+                Map.entry(SnapshotStage.MIN_INTERVAL, "7d"),
+                Map.entry(SnapshotStage.PARTITION, "DAILY"),
+                Map.entry(RetrainConfig.TUNING_TRIALS, "8"),
+                Map.entry(RetrainConfig.TUNING_ROUND_SIZE, "4"),
+                // event time of a replay of 2016 data is years behind the wall clock
+                Map.entry("monitor.latency.event-budget", "0"),
+                Map.entry("api.auth", "off")));
         PipelineConfig config = PipelineConfig.from(settings);
         Path input = Path.of(settings.string("input", "data/ETTm1.csv.gz"));
         Settings.require(Files.isRegularFile(input), "input", "no such file: " + input.toAbsolutePath());
@@ -57,13 +91,35 @@ public final class Demo {
         env.setParallelism(parallelism);
 
         PipelineOutputs outputs = MeterPipelineJob.replayEttFile(env, config, input, speedUp);
+        String manualQueue = "demo-manual-retrain-" + workDir;
+        DataStream<ManualRetrain> manual = env
+                .addSource(InProcessQueueSource.<ManualRetrain>reading(manualQueue),
+                        TypeInformation.of(ManualRetrain.class))
+                .name("api retrain requests").uid("api-retrain-requests").setParallelism(1)
+                // wall-clock stamped and mostly silent: idle, so the trigger's event time follows the snapshots
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<ManualRetrain>forMonotonousTimestamps()
+                        .withTimestampAssigner((request, previous) -> request.requestedAt())
+                        .withIdleness(Duration.ofSeconds(5)))
+                .name("api retrain request time").uid("api-retrain-request-time").setParallelism(1);
+        ModelLoop.Outputs loop = ModelLoop.attach(env, outputs, manual, null, settings);
 
         Path featuresDir = workDir.resolve("features");
         Path deadLettersDir = workDir.resolve("dead-letters");
-        outputs.features().map(Json::write).returns(Types.STRING).name("features-json").uid("features-json")
+        Path predictionsDir = workDir.resolve("predictions");
+        Path alarmsDir = workDir.resolve("alarms");
+        outputs.features().map(new ToJson<>(), Types.STRING).name("features-json").uid("features-json")
                 .sinkTo(jsonLines(featuresDir)).name("features-files").uid("features-files");
-        outputs.deadLetters().map(Json::write).returns(Types.STRING).name("dead-letters-json").uid("dead-letters-json")
+        outputs.deadLetters().map(new ToJson<>(), Types.STRING).name("dead-letters-json").uid("dead-letters-json")
                 .sinkTo(jsonLines(deadLettersDir)).name("dead-letters-files").uid("dead-letters-files");
+        loop.predictions().map(new ToJson<>(), Types.STRING).name("predictions-json").uid("predictions-json")
+                .sinkTo(jsonLines(predictionsDir)).name("predictions-files").uid("predictions-files");
+        loop.alarms().map(new ToJson<>(), Types.STRING).name("alarms-json").uid("alarms-json")
+                .sinkTo(jsonLines(alarmsDir)).name("alarms-files").uid("alarms-files");
+
+        ApiServer api = ApiServer.open(settings, request -> InProcessQueueSource.offer(manualQueue,
+                new ManualRetrain(request.modelName(), request.requestedBy(), request.requestedAt().toEpochMilli())),
+                null).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(api::stop, "api-stop"));
 
         JobClient job = env.executeAsync("imlma-demo-meter-pipeline");
         System.out.printf("""
@@ -71,14 +127,37 @@ public final class Demo {
                 IMLMA demo: replaying %s at %s× real time (job %s)
                   Flink web UI      http://localhost:%d
                   Prometheus        http://localhost:%d/metrics   (e.g. grep imlma)
+                  models and API    http://localhost:%d/   (web page; /models, POST /train, /predict)
                   feature rows      %s   (JSON lines; files complete at each checkpoint)
+                  predictions       %s
+                  alarms            %s   (also in the registry: /alarms)
                   dead letters      %s
+                  snapshots         %s
+                  model files       %s
+                  registry          %s
                   checkpoints       %s
+                The first retraining starts after four weeks of data; see the log for retrain outcomes.
                 Stop with Ctrl-C.
-                %n""", input, speedUp == 0 ? "max" : speedUp, job.getJobID(), webPort, prometheusPort,
-                featuresDir, deadLettersDir, config.checkpointDir());
+                %n""", input, speedUp == 0 ? "max" : speedUp, job.getJobID(), webPort, prometheusPort, api.port(),
+                featuresDir, predictionsDir, alarmsDir, deadLettersDir, settings.string(SnapshotStage.SNAPSHOT_PATH),
+                settings.string(RetrainConfig.MODEL_STORE_PATH), settings.string(RegistryDataSource.JDBC_URL),
+                config.checkpointDir());
         job.getJobExecutionResult().get();
         System.out.println("Replay finished; feature rows are in " + featuresDir);
+        api.stop();
+    }
+
+    /**
+     * A class, not {@code Json::write}: serialized method references to one method share a deserializer that
+     * restores the first call site's types, so the second stream's records would be cast to the first's type.
+     */
+    private static final class ToJson<T> implements MapFunction<T, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String map(T value) {
+            return Json.write(value);
+        }
     }
 
     private static FileSink<String> jsonLines(Path dir) {

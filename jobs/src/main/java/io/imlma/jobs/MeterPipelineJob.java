@@ -7,6 +7,8 @@ import io.imlma.common.types.MeterReading;
 import io.imlma.common.types.WindowAggregate;
 import io.imlma.jobs.kafka.KafkaPipelineConfig;
 import io.imlma.jobs.kafka.KafkaWiring;
+import io.imlma.jobs.loop.LoopKafka;
+import io.imlma.jobs.loop.ModelLoop;
 import io.imlma.udf.CountRecords;
 import io.imlma.udf.PipelineMetrics;
 import io.imlma.udf.SideOutputs;
@@ -140,7 +142,10 @@ public final class MeterPipelineJob {
         return config.idleness().isZero() ? strategy : strategy.withIdleness(config.idleness());
     }
 
-    /** Production entry point: Kafka readings in, feature rows and dead letters out to Kafka, exactly once. */
+    /**
+     * Production entry point: Kafka readings in, feature rows and dead letters out to Kafka, exactly once; the
+     * closed loop ({@link ModelLoop}) on the feature rows, with predictions and alarms to Kafka as well.
+     */
     public static void main(String[] args) throws Exception {
         Settings settings = Settings.fromArgs(args);
         PipelineConfig config = PipelineConfig.from(settings);
@@ -149,7 +154,10 @@ public final class MeterPipelineJob {
 
         StreamExecutionEnvironment env = JobEnvironment.configure(
                 StreamExecutionEnvironment.getExecutionEnvironment(), config);
-        KafkaWiring.wire(env, config, kafka);
+        PipelineOutputs outputs = KafkaWiring.wire(env, config, kafka);
+        ModelLoop.Outputs loop = ModelLoop.attach(env, outputs, null, LoopKafka.modelUpdates(env, kafka, settings),
+                settings);
+        LoopKafka.sink(loop, kafka, settings);
         env.execute("imlma-meter-pipeline");
     }
 }

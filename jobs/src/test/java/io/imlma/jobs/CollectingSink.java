@@ -8,7 +8,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 
 /** Test sink: collects everything into a list shared by name (the MiniCluster runs in the test's JVM). */
-final class CollectingSink<T> implements Sink<T> {
+public final class CollectingSink<T> implements Sink<T> {
     private static final Map<String, List<Object>> COLLECTED = new ConcurrentHashMap<>();
     private final String name;
 
@@ -17,13 +17,13 @@ final class CollectingSink<T> implements Sink<T> {
     }
 
     /** A sink writing into a fresh list called {@code name}. */
-    static <T> CollectingSink<T> named(String name) {
+    public static <T> CollectingSink<T> named(String name) {
         COLLECTED.put(name, new CopyOnWriteArrayList<>());
         return new CollectingSink<>(name);
     }
 
     @SuppressWarnings("unchecked")
-    static <T> List<T> collected(String name) {
+    public static <T> List<T> collected(String name) {
         return (List<T>) List.copyOf(COLLECTED.get(name));
     }
 

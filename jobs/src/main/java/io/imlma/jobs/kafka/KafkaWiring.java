@@ -13,6 +13,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /** Kafka sources and exactly-once sinks of the meter pipeline, reusable by tests against a real broker. */
@@ -46,6 +47,12 @@ public final class KafkaWiring {
     public static KafkaSink<DeadLetter> deadLetterSink(KafkaPipelineConfig c) {
         return exactlyOnceSink(c, c.deadLettersTopic(), "-dead-letters",
                 new JsonRecordSerializer<DeadLetter>(c.deadLettersTopic(), DeadLetter::source));
+    }
+
+    /** Records as JSON to {@code topic} keyed by {@code key}, exactly once; {@code idSuffix} makes its transactional ids unique. */
+    public static <T> KafkaSink<T> jsonSink(KafkaPipelineConfig c, String topic, String idSuffix,
+            SerializableFunction<T, String> key) {
+        return exactlyOnceSink(c, topic, idSuffix, new JsonRecordSerializer<T>(topic, key));
     }
 
     private static <T> KafkaSink<T> exactlyOnceSink(KafkaPipelineConfig c, String topic, String idSuffix,

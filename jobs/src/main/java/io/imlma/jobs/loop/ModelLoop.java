@@ -1,0 +1,150 @@
+package io.imlma.jobs.loop;
+
+import io.imlma.common.config.Settings;
+import io.imlma.common.integrity.IntegrityStore;
+import io.imlma.common.registry.JdbcModelRegistry;
+import io.imlma.common.registry.ModelVersion;
+import io.imlma.common.types.Alarm;
+import io.imlma.common.types.FeatureRow;
+import io.imlma.common.types.ModelUpdate;
+import io.imlma.common.types.Prediction;
+import io.imlma.common.types.RetrainRequest;
+import io.imlma.jobs.PipelineOutputs;
+import io.imlma.jobs.launch.LaunchOutcome;
+import io.imlma.jobs.launch.LaunchRetrainFunction;
+import io.imlma.jobs.launch.LauncherConfig;
+import io.imlma.jobs.retrain.ModelStore;
+import io.imlma.jobs.retrain.RetrainConfig;
+import io.imlma.jobs.retrain.RetrainResult;
+import io.imlma.jobs.snapshot.SnapshotStage;
+import io.imlma.ml.data.FeatureSpec;
+import io.imlma.udf.monitor.Monitors;
+import io.imlma.udf.serve.ScoreWithChampion;
+import io.imlma.udf.trigger.ManualRetrain;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Optional;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The closed loop inside the streaming job (data flow steps 3–6): feature rows → snapshots and trigger → retrain
+ * launcher → promoted model updates → champion scorer (broadcast state, hot swap) → predictions → monitors → alarms,
+ * which go to the registry's alarm table. The caller sinks predictions and alarms wherever else they belong (Kafka
+ * in production, files in the demo).
+ *
+ * <p>Model updates come from three places, all into the same broadcast: the registry's champion when the job is
+ * built (so a restarted job serves at once), the launcher's promoted runs, and an optional external stream (the
+ * model-updates Kafka topic, for runs launched elsewhere). The scorer ignores updates it already serves or that are
+ * older than its champion, so the overlap is harmless.
+ *
+ * <p>Drift retrain requests of the monitors are returned, not launched: they are computed from the predictions,
+ * which depend on the launcher's output, and a dataflow graph cannot feed them back without a cycle.
+ *
+ * <p>Settings: those of {@link SnapshotStage.Config}, {@link LauncherConfig}, {@link Monitors}, the registry
+ * ({@code registry.*}), the model store ({@value RetrainConfig#MODEL_STORE_PATH},
+ * {@value RetrainConfig#MODEL_STORE_BACKUP_PATH}) and {@value #HISTORY} (interval means kept per meter for scoring;
+ * default the trainer's {@code features.lags}).
+ */
+public final class ModelLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelLoop.class);
+
+    public static final String HISTORY = "serve.history-intervals";
+
+    /**
+     * @param retrainRequests      the trigger's decisions
+     * @param launches             one outcome per launched request
+     * @param modelUpdates         every update offered to the scorer (initial champion, promotions, external)
+     * @param driftRetrainRequests the drift monitor's requests (not launched, see the class comment)
+     */
+    public record Outputs(DataStream<Prediction> predictions, DataStream<Alarm> alarms,
+            DataStream<RetrainRequest> retrainRequests, DataStream<LaunchOutcome> launches,
+            DataStream<ModelUpdate> modelUpdates, DataStream<RetrainRequest> driftRetrainRequests) {}
+
+    private ModelLoop() {}
+
+    /**
+     * @param manualRequests  operators' retrain requests, with watermarks or idleness; {@code null} for none
+     * @param externalUpdates model updates published elsewhere; {@code null} for none
+     */
+    public static Outputs attach(StreamExecutionEnvironment env, PipelineOutputs pipeline,
+            DataStream<ManualRetrain> manualRequests, DataStream<ModelUpdate> externalUpdates, Settings settings) {
+        SnapshotStage.Config snapshots = SnapshotStage.Config.from(settings);
+        LauncherConfig launcher = LauncherConfig.from(settings);
+        IntegrityStore models = new IntegrityStore(uri(settings, RetrainConfig.MODEL_STORE_PATH),
+                uri(settings, RetrainConfig.MODEL_STORE_BACKUP_PATH));
+        int history = settings.integer(HISTORY, FeatureSpec.from(settings).lags());
+        Settings.require(history >= 1, HISTORY, "must be at least 1, got " + history);
+        String model = snapshots.modelName();
+
+        SnapshotStage.Outputs snapshot = SnapshotStage.attach(pipeline.features(), manualRequests, snapshots);
+        DataStream<LaunchOutcome> launches = LaunchRetrainFunction.attach(snapshot.retrainRequests(), launcher);
+        DataStream<ModelUpdate> updates = launches
+                .flatMap(new PromotedModelUpdates(), TypeInformation.of(ModelUpdate.class))
+                .name("promoted model updates").uid("promoted-model-updates").setParallelism(1);
+        Optional<ModelUpdate> initial = currentChampion(settings, models, model);
+        if (initial.isPresent()) {
+            LOG.info("Starting with the registry's champion {} v{}", model, initial.get().version());
+            updates = updates.union(env.fromData(TypeInformation.of(ModelUpdate.class), initial.get())
+                    .name("registry champion").uid("registry-champion").setParallelism(1));
+        }
+        if (externalUpdates != null) {
+            updates = updates.union(externalUpdates);
+        }
+
+        SingleOutputStreamOperator<Prediction> predictions = pipeline.features()
+                .keyBy(FeatureRow::meterId)
+                .connect(updates.broadcast(ScoreWithChampion.CHAMPION))
+                .process(new ScoreWithChampion(model, history, new ModelStoreLoader(models)),
+                        TypeInformation.of(Prediction.class))
+                .name("score with champion").uid("score-with-champion");
+
+        Monitors.Streams monitors = Monitors.attach(predictions, pipeline.features(), pipeline.deadLetters(),
+                pipeline.late(), null, settings);
+        DataStream<Alarm> alarms = monitors.alarms().union(snapshot.alarms(),
+                predictions.getSideOutput(ScoreWithChampion.ALARMS));
+        alarms.sinkTo(new RegistryAlarmSink(settings)).name("alarms to registry").uid("alarms-registry")
+                .setParallelism(1);
+
+        return new Outputs(predictions, alarms, snapshot.retrainRequests(), launches, updates,
+                monitors.driftRetrainRequests());
+    }
+
+    /** The registry's champion as a model update, checked and served like a promoted one. */
+    static Optional<ModelUpdate> currentChampion(Settings settings, IntegrityStore models, String model) {
+        ModelStore store = new ModelStore(models, Clock.systemUTC(), alarm -> { });
+        try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, store.artifactVerifier())) {
+            return registry.champion(model).map(ModelLoop::update);
+        }
+    }
+
+    private static ModelUpdate update(ModelVersion v) {
+        return new ModelUpdate(v.modelName(), v.version(), v.artifactPath(), v.artifactSha256(),
+                v.statusChangedAt().toEpochMilli());
+    }
+
+    private static URI uri(Settings settings, String key) {
+        URI uri = URI.create(settings.string(key));
+        Settings.require(uri.getScheme() != null, key, "needs a scheme, e.g. file:///var/imlma/models");
+        return uri;
+    }
+
+    /** The model update of each launch that promoted a new champion; every outcome is logged. */
+    static final class PromotedModelUpdates implements FlatMapFunction<LaunchOutcome, ModelUpdate> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void flatMap(LaunchOutcome outcome, Collector<ModelUpdate> out) {
+            Optional<ModelUpdate> update = RetrainResult.modelUpdateIn(outcome.results());
+            LOG.info("Retrain {} {}: {}", outcome.requestId(), outcome.status(),
+                    update.map(u -> "new champion " + u.modelName() + " v" + u.version()).orElse(outcome.message()));
+            update.ifPresent(out::collect);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.imlma.jobs.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.imlma.common.config.Settings;
+import io.imlma.common.registry.JdbcModelRegistry;
+import io.imlma.common.registry.ModelVersion;
+import io.imlma.common.types.Alarm;
+import io.imlma.common.types.Prediction;
+import io.imlma.common.types.RetrainReason;
+import io.imlma.common.types.RetrainRequest;
+import io.imlma.jobs.CollectingSink;
+import io.imlma.jobs.JobEnvironment;
+import io.imlma.jobs.MeterPipelineJob;
+import io.imlma.jobs.PipelineConfig;
+import io.imlma.jobs.PipelineOutputs;
+import io.imlma.jobs.launch.LaunchOutcome;
+import io.imlma.ml.data.BundledData;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.zip.GZIPInputStream;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The closed loop on a MiniCluster with file:// snapshots and models and an H2 registry: nine days of ETTm1 (all
+ * seven channels) are replayed, the trigger fires after eight days of committed snapshots, the local launcher runs
+ * RetrainJob on the same cluster, which registers and promotes v1; the streaming scorer picks it up, and the next
+ * three days are scored with it. Alarms raised on the way are in the registry's alarm table.
+ */
+class ModelLoopIT {
+    private static final String MODEL = "load-forecast";
+    private static final int INTERVALS_PER_DAY = 96;
+    /** Snapshot days of the seven channels that make the first retrain due. */
+    private static final int TRIGGER_DAYS = 8;
+    private static final int FIRST_DAYS = 9;
+    private static final int ALL_DAYS = 12;
+    private static final Duration DEADLINE = Duration.ofMinutes(4);
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void retrainsPromotesAndServesTheNewChampionWithoutRestart() throws Exception {
+        Map<String, String> s = new HashMap<>();
+        s.put(PipelineConfig.CHECKPOINT_DIR, dir.resolve("checkpoints").toUri().toString());
+        s.put(PipelineConfig.CHECKPOINT_INTERVAL, "1s");
+        s.put(PipelineConfig.OUT_OF_ORDERNESS, "1min");
+        s.put("snapshot.path", dir.resolve("snapshots").toUri().toString());
+        s.put("snapshot.backup-path", dir.resolve("snapshots-backup").toUri().toString());
+        s.put("model.store.path", dir.resolve("models").toUri().toString());
+        s.put("model.store.backup-path", dir.resolve("models-backup").toUri().toString());
+        s.put("registry.jdbc-url", "jdbc:h2:file:" + dir.resolve("registry").toAbsolutePath()
+                + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE");
+        s.put("trigger.min-initial-rows", Integer.toString(7 * TRIGGER_DAYS * INTERVALS_PER_DAY));
+        s.put("trigger.theta", "1.0");
+        s.put("trigger.schedule.enabled", "false");
+        s.put("launcher.mode", "local");
+        s.put("launcher.parallelism", "2");
+        s.put("training.min-targets-per-meter", "300");
+        s.put("tuning.trials", "2");
+        s.put("tuning.round-size", "2");
+        s.put("tuning.patience", "0");
+        s.put("monitor.latency.event-budget", "0");
+        Settings settings = new Settings(s);
+        PipelineConfig config = PipelineConfig.from(settings);
+
+        String queue = "loop-it-lines-" + System.nanoTime();
+        StreamExecutionEnvironment env = JobEnvironment.configure(
+                StreamExecutionEnvironment.getExecutionEnvironment(), config);
+        env.setParallelism(2);
+        DataStream<String> lines = env.addSource(InProcessQueueSource.<String>reading(queue), Types.STRING)
+                .name("ett lines").uid("ett-lines").setParallelism(1);
+        PipelineOutputs pipeline = MeterPipelineJob.fromEttLines(config, lines, "ETTm1", 0);
+        ModelLoop.Outputs loop = ModelLoop.attach(env, pipeline, null, null, settings);
+        loop.predictions().sinkTo(CollectingSink.named(queue + "-predictions")).name("predictions").uid("predictions");
+        loop.launches().sinkTo(CollectingSink.named(queue + "-launches")).name("launches").uid("launches");
+        loop.retrainRequests().sinkTo(CollectingSink.named(queue + "-requests")).name("requests").uid("requests");
+        loop.alarms().sinkTo(CollectingSink.named(queue + "-alarms")).name("alarms").uid("alarms");
+
+        List<String> ett = ettLines(ALL_DAYS * INTERVALS_PER_DAY);
+        JobClient job = env.executeAsync("model-loop-it");
+        Instant deadline = Instant.now().plus(DEADLINE);
+        try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, (path, sha) -> { })) {
+            ett.subList(0, 1 + FIRST_DAYS * INTERVALS_PER_DAY).forEach(line -> InProcessQueueSource.offer(queue, line));
+
+            await(deadline, "v1 promoted", () -> registry.champion(MODEL).isPresent());
+            List<RetrainRequest> requests = CollectingSink.collected(queue + "-requests");
+            assertThat(requests).isNotEmpty().first().satisfies(r -> {
+                assertThat(r.reason()).isEqualTo(RetrainReason.VOLUME);
+                assertThat(r.d0()).isZero();
+                assertThat(r.deltaD()).isGreaterThanOrEqualTo(7L * TRIGGER_DAYS * INTERVALS_PER_DAY);
+            });
+            await(deadline, "launch outcome", () -> !CollectingSink.<LaunchOutcome>collected(queue + "-launches")
+                    .isEmpty());
+            assertThat(CollectingSink.<LaunchOutcome>collected(queue + "-launches")).first().satisfies(o -> {
+                assertThat(o.requestId()).isEqualTo(requests.get(0).requestId());
+                assertThat(o.status()).as(o.message()).isEqualTo(LaunchOutcome.Status.SUCCEEDED);
+            });
+            ModelVersion v1 = registry.champion(MODEL).orElseThrow();
+            assertThat(v1.version()).isEqualTo(1);
+            assertThat(v1.trainingRun()).isEqualTo(requests.get(0).requestId());
+
+            // the rest of the data reaches a scorer that has swapped to v1 in the running job
+            ett.subList(1 + FIRST_DAYS * INTERVALS_PER_DAY, ett.size()).forEach(line -> InProcessQueueSource.offer(queue, line));
+            await(deadline, "predictions of v1 for every channel", () -> CollectingSink
+                    .<Prediction>collected(queue + "-predictions").stream()
+                    .filter(p -> p.modelVersion() == 1).map(Prediction::meterId).distinct().count() == 7);
+            List<Prediction> predictions = CollectingSink.collected(queue + "-predictions");
+            assertThat(predictions).allSatisfy(p -> {
+                assertThat(p.modelName()).isEqualTo(MODEL);
+                assertThat(p.modelVersion()).isGreaterThanOrEqualTo(1);
+                assertThat(p.forecast()).isFinite();
+                assertThat(p.targetWindowStart()).isGreaterThanOrEqualTo(v1.dataTo().toEpochMilli());
+            });
+            assertThat(predictions).extracting(Prediction::meterId).contains("ETTm1/HUFL", "ETTm1/OT");
+            assertThat(job.getJobStatus().get()).isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
+
+            List<Alarm> alarms = CollectingSink.collected(queue + "-alarms");
+            await(deadline, "alarms recorded", () -> recordedAlarmIds(registry).containsAll(
+                    alarms.stream().map(Alarm::alarmId).toList()));
+            System.out.printf("loop IT: %d requests, %d launches, champion v%d (test MAE %.4f), %d predictions, "
+                    + "%d alarms%n", requests.size(), CollectingSink.collected(queue + "-launches").size(),
+                    v1.version(), v1.metrics().mae(), predictions.size(), alarms.size());
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static List<String> recordedAlarmIds(JdbcModelRegistry registry) {
+        return registry.alarms(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"), 100_000).stream()
+                .map(Alarm::alarmId).toList();
+    }
+
+    private static void await(Instant deadline, String what, BooleanSupplier condition) throws InterruptedException {
+        while (!condition.getAsBoolean()) {
+            assertThat(Instant.now()).as("waiting for " + what).isBefore(deadline);
+            Thread.sleep(500); // poll interval between checks of the condition
+        }
+    }
+
+    /** The header and the first {@code rows} lines of the bundled ETTm1. */
+    private static List<String> ettLines(int rows) throws Exception {
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(BundledData.ettm1())), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null && lines.size() <= rows; line = in.readLine()) {
+                lines.add(line);
+            }
+        }
+        return lines;
+    }
+}
