@@ -21,8 +21,8 @@ import io.imlma.ml.data.FeatureSpec;
 import io.imlma.udf.monitor.Monitors;
 import io.imlma.udf.serve.ScoreWithChampion;
 import io.imlma.udf.trigger.ManualRetrain;
-import java.net.URI;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -76,9 +76,11 @@ public final class ModelLoop {
     public static Outputs attach(StreamExecutionEnvironment env, PipelineOutputs pipeline,
             DataStream<ManualRetrain> manualRequests, DataStream<ModelUpdate> externalUpdates, Settings settings) {
         SnapshotStage.Config snapshots = SnapshotStage.Config.from(settings);
-        LauncherConfig launcher = LauncherConfig.from(settings);
-        IntegrityStore models = new IntegrityStore(uri(settings, RetrainConfig.MODEL_STORE_PATH),
-                uri(settings, RetrainConfig.MODEL_STORE_BACKUP_PATH));
+        // the loop always has a registry: launches are recorded there, so a restart never launches a request twice
+        LauncherConfig launcher = LauncherConfig.from(
+                settings.withDefaults(Map.of(LauncherConfig.LEDGER, LauncherConfig.Ledger.REGISTRY.name())));
+        IntegrityStore models = new IntegrityStore(settings.uri(RetrainConfig.MODEL_STORE_PATH),
+                settings.uri(RetrainConfig.MODEL_STORE_BACKUP_PATH));
         int history = settings.integer(HISTORY, FeatureSpec.from(settings).lags());
         Settings.require(history >= 1, HISTORY, "must be at least 1, got " + history);
         String model = snapshots.modelName();
@@ -129,11 +131,6 @@ public final class ModelLoop {
                 v.statusChangedAt().toEpochMilli());
     }
 
-    private static URI uri(Settings settings, String key) {
-        URI uri = URI.create(settings.string(key));
-        Settings.require(uri.getScheme() != null, key, "needs a scheme, e.g. file:///var/imlma/models");
-        return uri;
-    }
 
     /** The model update of each launch that promoted a new champion; every outcome is logged. */
     static final class PromotedModelUpdates implements FlatMapFunction<LaunchOutcome, ModelUpdate> {
