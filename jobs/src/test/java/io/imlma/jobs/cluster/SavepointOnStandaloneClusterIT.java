@@ -75,7 +75,8 @@ class SavepointOnStandaloneClusterIT {
         assertThat(deduplicated).as("readings into the deduplicate operator, scraped from Prometheus").isEqualTo(2);
 
         String savepoint = rest.stopWithSavepoint(jobId, cluster.savepointDir().toUri().toString(), TIMEOUT);
-        assertThat(rest.get("jobs/" + jobId).path("state").asText()).isEqualTo("FINISHED");
+        // the savepoint completes a moment before the job reports FINISHED
+        rest.awaitJob(jobId, j -> "FINISHED".equals(j.path("state").asText()), TIMEOUT, "finished after the stop");
         assertThat(KafkaRecords.readAllCommitted(kafka.bootstrapServers(), topics.features, TIMEOUT))
                 .as("no window closed before the stop").isEmpty();
 
