@@ -7,7 +7,9 @@ import io.imlma.common.config.Settings;
 import io.imlma.common.json.Json;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
+import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.types.FeatureRow;
+import io.imlma.common.types.ModelUpdate;
 import io.imlma.common.types.Prediction;
 import io.imlma.jobs.JobEnvironment;
 import io.imlma.jobs.PipelineConfig;
@@ -17,11 +19,18 @@ import io.imlma.jobs.kafka.KafkaPipelineConfig;
 import io.imlma.jobs.kafka.KafkaWiring;
 import io.imlma.jobs.kafka.RunningJob;
 import io.imlma.jobs.kafka.TestTopics;
+import io.imlma.jobs.loop.ModelStoreLoader;
+import io.imlma.jobs.retrain.ModelStore;
+import io.imlma.ml.data.FeatureSpec;
+import io.imlma.ml.eval.Metrics;
+import io.imlma.ml.model.LinearModel;
+import io.imlma.ml.model.ModelArtifact;
 import io.imlma.testkit.FreePorts;
 import io.imlma.testkit.KafkaBroker;
 import io.imlma.testkit.KafkaBrokerExtension;
 import io.imlma.testkit.KafkaRecords;
 import io.imlma.udf.monitor.Monitors;
+import io.imlma.udf.serve.ScoreWithChampion;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,7 +38,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +50,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -61,9 +72,8 @@ import org.junit.jupiter.api.io.TempDir;
  * scrapes the reporter's endpoint as Prometheus would. The alarms also reach a real Kafka topic through an
  * exactly-once sink.
  *
- * <p>Forecasts come from a last-value forecaster defined here (the next interval's forecast is this interval's
- * mean), which is enough to drive the monitors; the champion scorer's own metrics are listed in
- * {@link #REGISTERED_BY_THE_SCORER} and not checked here.
+ * <p>Forecasts come from the real champion scorer serving a last-value model file from a model store (the next
+ * interval's forecast is this interval's mean), which is enough to drive the monitors.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class PrometheusMetricsIT {
@@ -82,10 +92,7 @@ class PrometheusMetricsIT {
 
     private static final Path METRICS_LIST = Path.of("../monitoring/metrics.txt");
     private static final String OPERATOR_PREFIX = "flink_taskmanager_job_task_operator_";
-    /** Registered by the champion scorer, which this job does not run. */
-    private static final Set<String> REGISTERED_BY_THE_SCORER = Set.of(
-            OPERATOR_PREFIX + "championVersion",
-            OPERATOR_PREFIX + "championTestMae");
+    private static final String MODEL = "load-forecast";
     private static final String ALARMS_RAISED = OPERATOR_PREFIX + "alarm_type_alarmsRaised";
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final Duration SCRAPE_INTERVAL = Duration.ofMillis(500);
@@ -97,10 +104,7 @@ class PrometheusMetricsIT {
     void exportsEveryProjectMetricAndSendsAlarmsToKafka(KafkaBroker kafka,
             @InjectClusterClient RestClusterClient<?> rest) throws Exception {
         List<ListedMetric> listed = readMetricsList();
-        List<ListedMetric> expected = listed.stream()
-                .filter(m -> m.origin().equals("imlma") && !REGISTERED_BY_THE_SCORER.contains(m.name()))
-                .toList();
-        assertThat(listed).extracting(ListedMetric::name).containsAll(REGISTERED_BY_THE_SCORER);
+        List<ListedMetric> expected = listed.stream().filter(m -> m.origin().equals("imlma")).toList();
         assertThat(expected).extracting(ListedMetric::type).contains("counter", "gauge");
 
         KafkaPipelineConfig topics = TestTopics.create(kafka, "prometheus-it", 1);
@@ -123,8 +127,21 @@ class PrometheusMetricsIT {
                 StreamExecutionEnvironment.getExecutionEnvironment(), config);
         env.setParallelism(1);
         PipelineOutputs outputs = KafkaWiring.wire(env, config, topics);
-        DataStream<Prediction> predictions = outputs.features()
-                .map(new LastValueForecast()).name("last-value-forecast").uid("last-value-forecast");
+        IntegrityStore models = new IntegrityStore(checkpoints.resolve("models").toUri(),
+                checkpoints.resolve("models-backup").toUri());
+        String path = ModelStore.relativePath(MODEL, 1);
+        ModelArtifact lastValue = new ModelArtifact(ModelArtifact.FORMAT_VERSION, MODEL, "linear",
+                new FeatureSpec(1, 96, false, ZoneOffset.UTC), Map.of(), new Metrics(100, 0.04, 0.2, 0.5), 0.1,
+                0L, 1L, 2L, new LinearModel(new double[] {1}, 0));
+        ModelUpdate champion = new ModelUpdate(MODEL, 1, path,
+                new ModelStore(models, Clock.systemUTC(), alarm -> { }).write(path, lastValue),
+                System.currentTimeMillis());
+        DataStream<Prediction> predictions = outputs.features().keyBy(FeatureRow::meterId)
+                .connect(env.fromData(champion).name("champion").uid("champion")
+                        .broadcast(ScoreWithChampion.CHAMPION))
+                .process(new ScoreWithChampion(MODEL, 1, new ModelStoreLoader(models)),
+                        TypeInformation.of(Prediction.class))
+                .name("score-with-champion").uid("score-with-champion");
         Monitors.Streams monitors = Monitors.attach(predictions, outputs.features(), outputs.deadLetters(),
                 outputs.late(), null, monitoring);
         monitors.alarms().sinkTo(KafkaSink.<Alarm>builder()
@@ -204,15 +221,6 @@ class PrometheusMetricsIT {
         return readings;
     }
 
-    /** Forecasts the next interval's mean as this interval's mean, scored now. */
-    static final class LastValueForecast implements MapFunction<FeatureRow, Prediction> {
-        @Override
-        public Prediction map(FeatureRow row) {
-            long now = System.currentTimeMillis();
-            return new Prediction(row.meterId(), row.windowEnd(), row.mean(), "last-value", 1, now, row.windowEnd(),
-                    row.imputed() ? now : row.maxIngestTime());
-        }
-    }
 
     private record ListedMetric(String name, String type, String origin) {}
 

@@ -96,9 +96,11 @@ public final class ScoreWithChampion extends KeyedBroadcastProcessFunction<Strin
             return;
         }
         double[] input = Arrays.copyOfRange(history, history.length - model.requiredHistory(), history.length);
+        long now = System.currentTimeMillis();
+        // an imputed row has no reading behind it (ingest time 0): it is as fresh as its scoring, not decades late
+        long ingestTime = row.maxIngestTime() > 0 ? row.maxIngestTime() : now;
         out.collect(new Prediction(row.meterId(), row.windowEnd(), model.forecast(input, row.windowEnd()),
-                loadedFor.modelName(), loadedFor.version(), System.currentTimeMillis(), row.windowEnd(),
-                row.maxIngestTime()));
+                loadedFor.modelName(), loadedFor.version(), now, row.windowEnd(), ingestTime));
     }
 
     @Override
