@@ -56,6 +56,9 @@ public final class RegistryDataSource {
         HikariConfig config = new HikariConfig();
         config.setPoolName("imlma-registry");
         config.setJdbcUrl(url);
+        // the driver by class, not through java.sql.DriverManager: DriverManager refuses a driver registered by
+        // another class loader, as Flink's per-job user-code class loaders are when a job is run again in one JVM
+        config.setDriverClassName(h2 ? "org.h2.Driver" : "com.mysql.cj.jdbc.Driver");
         config.setUsername(settings.string(USER, h2 ? "sa" : null));
         config.setPassword(settings.string(PASSWORD, ""));
         config.setMaximumPoolSize(poolSize);

@@ -11,6 +11,7 @@ import io.imlma.common.types.FeatureRow;
 import io.imlma.jobs.MeterPipelineJob;
 import io.imlma.jobs.cluster.SavepointOnStandaloneClusterIT.Topics;
 import io.imlma.testkit.KafkaBroker;
+import io.imlma.testkit.MariaDbDatabase;
 import io.imlma.testkit.KafkaRecords;
 import io.imlma.testkit.SharedKafka;
 import io.imlma.testkit.StandaloneFlinkCluster;
@@ -44,10 +45,13 @@ class KillTaskManagerOnStandaloneClusterIT {
 
     private static StandaloneFlinkCluster cluster;
     private static KafkaBroker kafka;
+    /** The streaming job's model registry: real MySQL, shared by the JobManager and TaskManager processes. */
+    private static MariaDbDatabase registry;
 
     @BeforeAll
     static void startCluster() {
         kafka = SharedKafka.broker();
+        registry = MariaDbDatabase.create();
         cluster = StandaloneFlinkCluster.start(1, Map.of("heartbeat.interval", "1000", "heartbeat.timeout", "10000",
                 "metrics.fetcher.update-interval", "1000",
                 "execution.checkpointing.min-pause", "500ms"));
@@ -58,6 +62,9 @@ class KillTaskManagerOnStandaloneClusterIT {
         if (cluster != null) {
             cluster.close();
         }
+        if (registry != null) {
+            registry.close();
+        }
     }
 
     @Test
@@ -65,7 +72,8 @@ class KillTaskManagerOnStandaloneClusterIT {
         Topics topics = Topics.create(kafka, "kill");
         ClusterRest rest = new ClusterRest(cluster.restAddress());
         String jarId = rest.uploadJar(JOB_JAR);
-        String jobId = rest.runJar(jarId, MeterPipelineJob.class.getName(), topics.pipelineArgs(cluster), null);
+        String jobId = rest.runJar(jarId, MeterPipelineJob.class.getName(), topics.pipelineArgs(cluster, registry),
+                null);
         rest.awaitJob(jobId, ClusterRest::allTasksRunning, TIMEOUT, "running with all tasks");
 
         List<Long> recoveryMillis = new ArrayList<>();

@@ -7,6 +7,7 @@ import io.imlma.common.json.Json;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.jobs.MeterPipelineJob;
 import io.imlma.testkit.KafkaBroker;
+import io.imlma.testkit.MariaDbDatabase;
 import io.imlma.testkit.KafkaRecords;
 import io.imlma.testkit.SharedKafka;
 import io.imlma.testkit.StandaloneFlinkCluster;
@@ -38,10 +39,13 @@ class SavepointOnStandaloneClusterIT {
 
     private static StandaloneFlinkCluster cluster;
     private static KafkaBroker kafka;
+    /** The streaming job's model registry: real MySQL, shared by the JobManager and TaskManager processes. */
+    private static MariaDbDatabase registry;
 
     @BeforeAll
     static void startCluster() {
         kafka = SharedKafka.broker();
+        registry = MariaDbDatabase.create();
         // the project's 30 s minimum pause between checkpoints would hold back the committed output for half a minute
         cluster = StandaloneFlinkCluster.start(1, Map.of("metrics.fetcher.update-interval", "1000",
                 "execution.checkpointing.min-pause", "500ms"));
@@ -51,6 +55,9 @@ class SavepointOnStandaloneClusterIT {
     static void stopCluster() {
         if (cluster != null) {
             cluster.close();
+        }
+        if (registry != null) {
+            registry.close();
         }
     }
 
@@ -62,7 +69,7 @@ class SavepointOnStandaloneClusterIT {
 
         String jarId = rest.uploadJar(JOB_JAR);
         assertThat(rest.get("jars").path("files").findValuesAsText("id")).contains(jarId);
-        String jobId = rest.runJar(jarId, MeterPipelineJob.class.getName(), topics.pipelineArgs(cluster), null);
+        String jobId = rest.runJar(jarId, MeterPipelineJob.class.getName(), topics.pipelineArgs(cluster, registry), null);
         JsonNode job = rest.awaitJob(jobId, ClusterRest::allTasksRunning, TIMEOUT, "running with all tasks");
         assertThat(String.join(" | ", ClusterRest.vertexNames(job))).as("operator names in the web UI's job graph")
                 .contains("kafka-readings", "parse-json", "deduplicate", "window-mean-min-max",
@@ -84,7 +91,7 @@ class SavepointOnStandaloneClusterIT {
         KafkaRecords.produce(kafka.bootstrapServers(), topics.readings,
                 List.of(reading("m1", 10, 6.0), reading("m1", 35, 7.0)));
         long resumedAt = System.nanoTime();
-        String resumedId = rest.runJar(jarId, MeterPipelineJob.class.getName(), topics.pipelineArgs(cluster),
+        String resumedId = rest.runJar(jarId, MeterPipelineJob.class.getName(), topics.pipelineArgs(cluster, registry),
                 savepoint);
         rest.awaitJob(resumedId, ClusterRest::allTasksRunning, TIMEOUT, "running with all tasks");
         LOG.info("resumed from {} in {} ms", savepoint, Duration.ofNanos(System.nanoTime() - resumedAt).toMillis());
@@ -132,11 +139,22 @@ class SavepointOnStandaloneClusterIT {
             kafka.createTopic(topics.readings, 1);
             kafka.createTopic(topics.features, 1);
             kafka.createTopic(topics.deadLetters, 1);
+            for (String loopTopic : List.of("-predictions", "-alarms", "-model-updates")) {
+                kafka.createTopic(prefix + loopTopic, 1);
+            }
             return topics;
         }
 
-        List<String> pipelineArgs(StandaloneFlinkCluster cluster) {
+        /** The streaming job's arguments: Kafka, checkpoints, and the loop's storage and registry. */
+        List<String> pipelineArgs(StandaloneFlinkCluster cluster, MariaDbDatabase registry) {
+            String storage = cluster.workDir().resolve(prefix).toUri().toString();
             return List.of("--kafka.bootstrap.servers", SharedKafka.broker().bootstrapServers(),
+                    "--kafka.topic.predictions", prefix + "-predictions", "--kafka.topic.alarms", prefix + "-alarms",
+                    "--kafka.topic.model-updates", prefix + "-model-updates",
+                    "--snapshot.path", storage + "snapshots", "--snapshot.backup-path", storage + "snapshots-backup",
+                    "--model.store.path", storage + "models", "--model.store.backup-path", storage + "models-backup",
+                    "--registry.jdbc-url", registry.jdbcUrl(), "--registry.user", registry.user(),
+                    "--registry.password", registry.password(),
                     "--kafka.topic.readings", readings, "--kafka.topic.features", features,
                     "--kafka.topic.dead-letters", deadLetters, "--kafka.group.id", prefix,
                     "--kafka.transactional.id.prefix", prefix,
