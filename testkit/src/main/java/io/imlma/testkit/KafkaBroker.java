@@ -323,6 +323,9 @@ public final class KafkaBroker implements AutoCloseable {
                 Map.entry("transaction.state.log.num.partitions", "4"),
                 Map.entry("transaction.max.timeout.ms", String.valueOf(TRANSACTION_MAX_TIMEOUT_MS)),
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
+                // records carry the event times of test data, often years old: with time-based retention every
+                // segment but the active one would be deleted at the first retention check (30 s after start)
+                Map.entry("log.retention.ms", "-1"),
                 // the cleaner's default 128 MB buffer is sized for production compaction
                 Map.entry("log.cleaner.dedupe.buffer.size", String.valueOf(4 * 1024 * 1024)));
         Properties properties = new Properties();
