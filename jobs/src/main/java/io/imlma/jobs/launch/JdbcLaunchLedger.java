@@ -1,6 +1,7 @@
 package io.imlma.jobs.launch;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.zaxxer.hikari.HikariDataSource;
 import io.imlma.common.config.Settings;
 import io.imlma.common.json.Json;
 import io.imlma.common.registry.RegistryDataSource;
@@ -14,7 +15,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
-import javax.sql.DataSource;
 
 /**
  * A {@link LaunchLedger} in the registry's database (table {@code retrain_launches}), so launching stays idempotent
@@ -24,18 +24,15 @@ import javax.sql.DataSource;
 public final class JdbcLaunchLedger implements LaunchLedger {
     private static final TypeReference<Map<String, String>> RESULTS = new TypeReference<>() {};
 
-    private final DataSource dataSource;
-    private final AutoCloseable pool;
+    private final HikariDataSource dataSource;
 
-    JdbcLaunchLedger(DataSource dataSource, AutoCloseable pool) {
+    private JdbcLaunchLedger(HikariDataSource dataSource) {
         this.dataSource = dataSource;
-        this.pool = pool;
     }
 
     /** Opens the registry database named by {@code registry.*} settings (migrating its schema). */
     public static JdbcLaunchLedger open(Settings registrySettings) {
-        var pool = RegistryDataSource.open(registrySettings);
-        return new JdbcLaunchLedger(pool, pool);
+        return new JdbcLaunchLedger(RegistryDataSource.open(registrySettings));
     }
 
     @Override
@@ -43,7 +40,8 @@ public final class JdbcLaunchLedger implements LaunchLedger {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement insert = c.prepareStatement("INSERT INTO retrain_launches (request_id, mode, job_id,"
                         + " status, started_at_ms, finished_at_ms, message, results) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            bind(insert, running);
+            insert.setString(1, running.requestId());
+            bindColumns(insert, 2, running);
             insert.executeUpdate();
             return Optional.empty();
         } catch (SQLException e) {
@@ -61,13 +59,7 @@ public final class JdbcLaunchLedger implements LaunchLedger {
                 PreparedStatement update = c.prepareStatement("UPDATE retrain_launches SET mode = ?, job_id = ?,"
                         + " status = ?, started_at_ms = ?, finished_at_ms = ?, message = ?, results = ?"
                         + " WHERE request_id = ?")) {
-            update.setString(1, outcome.mode());
-            update.setString(2, outcome.jobId());
-            update.setString(3, outcome.status().name());
-            update.setLong(4, outcome.startedAt());
-            update.setLong(5, outcome.finishedAt());
-            update.setString(6, outcome.message());
-            update.setString(7, Json.write(outcome.results()));
+            bindColumns(update, 1, outcome);
             update.setString(8, outcome.requestId());
             if (update.executeUpdate() == 0) {
                 claim(outcome);
@@ -97,19 +89,20 @@ public final class JdbcLaunchLedger implements LaunchLedger {
     }
 
     @Override
-    public void close() throws Exception {
-        pool.close();
+    public void close() {
+        dataSource.close();
     }
 
-    private static void bind(PreparedStatement insert, LaunchOutcome outcome) throws SQLException {
-        insert.setString(1, outcome.requestId());
-        insert.setString(2, outcome.mode());
-        insert.setString(3, outcome.jobId());
-        insert.setString(4, outcome.status().name());
-        insert.setLong(5, outcome.startedAt());
-        insert.setLong(6, outcome.finishedAt());
-        insert.setString(7, outcome.message());
-        insert.setString(8, Json.write(outcome.results()));
+    /** Binds mode, job_id, status, started_at_ms, finished_at_ms, message, results from parameter {@code from} on. */
+    private static void bindColumns(PreparedStatement statement, int from, LaunchOutcome outcome)
+            throws SQLException {
+        statement.setString(from, outcome.mode());
+        statement.setString(from + 1, outcome.jobId());
+        statement.setString(from + 2, outcome.status().name());
+        statement.setLong(from + 3, outcome.startedAt());
+        statement.setLong(from + 4, outcome.finishedAt());
+        statement.setString(from + 5, outcome.message());
+        statement.setString(from + 6, Json.write(outcome.results()));
     }
 
     private static Map<String, String> results(String json) {
