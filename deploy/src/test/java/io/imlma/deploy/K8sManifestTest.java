@@ -166,7 +166,7 @@ class K8sManifestTest {
         Properties properties = new Properties();
         properties.load(new StringReader(data.path("imlma.properties").asText()));
 
-        assertThat(properties.getProperty("kafka.bootstrap-servers")).isNotBlank();
+        assertThat(properties.getProperty("kafka.bootstrap.servers")).isNotBlank();
         assertThat(properties.getProperty("registry.jdbc-url")).startsWith("jdbc:mysql://");
         assertThat(properties.stringPropertyNames().stream().filter(k -> k.startsWith("kafka.topic.")).map(properties::getProperty))
                 .containsExactlyInAnyOrder("readings", "features", "dead-letters", "alarms", "retrain-requests", "model-updates");

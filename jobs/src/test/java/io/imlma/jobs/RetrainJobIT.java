@@ -104,7 +104,7 @@ class RetrainJobIT {
     @Order(1)
     void firstRunRegistersPromotesAndPublishesTheModel(KafkaBroker kafka) throws Exception {
         kafka.createTopic(TOPIC, 1);
-        first = retrain("r1", Map.of("kafka.bootstrap-servers", kafka.bootstrapServers()));
+        first = retrain("r1", Map.of("kafka.bootstrap.servers", kafka.bootstrapServers()));
         report("first run", first);
 
         assertThat(first.version()).isEqualTo(1);

@@ -4,6 +4,7 @@ import io.imlma.common.config.ConfigException;
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.integrity.TimeRange;
+import io.imlma.jobs.kafka.KafkaPipelineConfig;
 import io.imlma.jobs.snapshot.SnapshotStage;
 import io.imlma.ml.data.FeatureSpec;
 import io.imlma.ml.eval.Metric;
@@ -63,7 +64,8 @@ public record RetrainConfig(
     public static final String TUNING_PATIENCE = "tuning.patience";
     public static final String TUNING_SEED = "tuning.seed";
     public static final String TUNING_LOSS = "tuning.loss";
-    public static final String KAFKA_BOOTSTRAP = "kafka.bootstrap-servers";
+    /** The same setting as the streaming job's, so one configuration file serves both. */
+    public static final String KAFKA_BOOTSTRAP = KafkaPipelineConfig.BOOTSTRAP_SERVERS;
     public static final String MODEL_UPDATES_TOPIC = "kafka.topic.model-updates";
 
     /** How hyperparameters are searched: Bayesian optimization (GP-EI), or the random and grid baselines. */

@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * {@code model.store.backup-path}, {@code registry.*}, {@code training.model} (linear|mlp),
  * {@code training.min-targets-per-meter}, {@code tuning.method} (bo|random|grid), {@code tuning.trials},
  * {@code tuning.round-size}, {@code tuning.patience}, {@code tuning.seed}, {@code tuning.loss} (mae|mse),
- * {@code features.*}, {@code replacement.*}, {@code kafka.bootstrap-servers}, {@code kafka.topic.model-updates}
+ * {@code features.*}, {@code replacement.*}, {@code kafka.bootstrap.servers}, {@code kafka.topic.model-updates}
  * (see {@link RetrainConfig}).
  */
 public final class Retraining {

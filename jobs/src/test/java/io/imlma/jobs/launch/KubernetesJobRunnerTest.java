@@ -33,7 +33,7 @@ class KubernetesJobRunnerTest {
                 LauncherConfig.PARALLELISM, "3",
                 "snapshot.path", "hdfs://nn:8020/imlma/snapshots/features",
                 "registry.url", "jdbc:mysql://mysql:3306/imlma",
-                "kafka.bootstrap-servers", "kafka:9092")));
+                "kafka.bootstrap.servers", "kafka:9092")));
     }
 
     @Test
