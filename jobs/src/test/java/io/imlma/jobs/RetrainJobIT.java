@@ -11,6 +11,7 @@ import io.imlma.common.json.Json;
 import io.imlma.common.registry.JdbcModelRegistry;
 import io.imlma.common.registry.ModelRegistry;
 import io.imlma.common.registry.ModelVersion;
+import io.imlma.common.registry.NewVersion;
 import io.imlma.common.registry.VersionStatus;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
@@ -50,7 +51,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * RetrainJob end to end on a Flink MiniCluster, on a sealed snapshot of eight weeks of three ETTm1 load channels,
  * with an H2 registry and a real Kafka broker: the first run registers and promotes v1 and publishes the update;
- * a second run on the same data is compared with that champion on the same rows and rejected; a damaged champion
+ * a second run on the same data is compared with that champion on the same rows and rejected; rerunning a decided
+ * request reports its decision again and registers nothing, while a version an interrupted run left undecided is
+ * rejected and the run starts over; a damaged champion
  * file and a damaged snapshot file are restored from their backups during a run; a snapshot whose backup is damaged
  * too is refused with a critical alarm. The runs build on each other, so they run in order.
  */
@@ -184,6 +187,45 @@ class RetrainJobIT {
 
     @Test
     @Order(3)
+    void aRerunOfADecidedRequestReportsItsDecisionAndRegistersNothing() throws Exception {
+        RetrainResult promotedAgain = retrain("r1", Map.of());
+        assertThat(promotedAgain.version()).isEqualTo(1);
+        assertThat(promotedAgain.promoted()).isTrue();
+        assertThat(promotedAgain.modelUpdate()).as("the same event as the first attempt's")
+                .isEqualTo(first.modelUpdate());
+        RetrainResult rejectedAgain = retrain("r2", Map.of());
+        assertThat(rejectedAgain.version()).isEqualTo(2);
+        assertThat(rejectedAgain.promoted()).isFalse();
+        assertThat(RetrainResult.modelUpdateIn(rejectedAgain.summary())).isEmpty();
+        try (ModelRegistry registry = registry()) {
+            assertThat(registry.versions(MODEL)).hasSize(2);
+            assertThat(registry.promotions(MODEL)).hasSize(1);
+            assertThat(registry.champion(MODEL).orElseThrow().version()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aVersionLeftUndecidedByAnInterruptedRunIsRejectedAndTheRunStartsOver() throws Exception {
+        try (ModelRegistry registry = registry()) {
+            ModelVersion v1 = registry.version(MODEL, 1);
+            registry.register(new NewVersion(MODEL, "r9", v1.dataFrom(), v1.dataTo(), v1.snapshotId(),
+                    v1.trainer(), v1.hyperparameters(), v1.metrics(), v1.artifactPath(), v1.artifactSha256(),
+                    List.of()));
+        }
+        RetrainResult rerun = retrain("r9", Map.of("tuning.trials", "2", "tuning.round-size", "2"));
+        assertThat(rerun.version()).isEqualTo(4);
+        try (ModelRegistry registry = registry()) {
+            ModelVersion interrupted = registry.version(MODEL, 3);
+            assertThat(interrupted.status()).isEqualTo(VersionStatus.REJECTED);
+            assertThat(interrupted.decisionReasons()).anySatisfy(r -> assertThat(r).contains("interrupted"));
+            assertThat(registry.version(MODEL, 4).trainingRun()).isEqualTo("r9");
+            assertThat(registry.version(MODEL, 4).status()).isNotEqualTo(VersionStatus.CANDIDATE);
+        }
+    }
+
+    @Test
+    @Order(5)
     void damagedChampionAndSnapshotFilesAreRestoredFromTheirBackupsDuringARun() throws Exception {
         Path championFile = Path.of(models.primary("load-forecast/v1/model.json").toUri());
         byte[] champion = Files.readAllBytes(championFile);
@@ -209,7 +251,7 @@ class RetrainJobIT {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void aModelFileWhoseBackupIsDamagedTooIsRefusedOnLoad() throws Exception {
         String path = "load-forecast/v1/model.json";
         flipByte(Path.of(models.primary(path).toUri()));
@@ -227,7 +269,7 @@ class RetrainJobIT {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void aSnapshotWhoseBackupIsDamagedTooIsRefusedWithACriticalAlarm() throws Exception {
         String file = "dt=2016-07-15/part-0-0.jsonl";
         flipByte(Path.of(snapshots.primary(file).toUri()));
@@ -243,7 +285,7 @@ class RetrainJobIT {
                     .extracting(Alarm::alarmId)
                     .contains("retrain-refused:r5")
                     .anySatisfy(id -> assertThat(id).startsWith("integrity:" + file));
-            assertThat(registry.versions(MODEL)).hasSize(3);
+            assertThat(registry.versions(MODEL)).hasSize(5);
         }
     }
 

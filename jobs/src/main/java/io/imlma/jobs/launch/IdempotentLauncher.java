@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link RetrainLauncher}: claims the request id in a {@link LaunchLedger}, runs the job with a
  * {@link JobRunner} on its own thread (one job at a time) and records the outcome. A repeated request id gets the
- * running launch's future, or the ledger's record once it is over, and starts nothing.
+ * running launch's future, or the ledger's record once it is over, and starts nothing. The exception is a launch
+ * the ledger shows running that this instance does not hold: an earlier instance stopped (its TaskManager was
+ * killed, say) before recording the outcome, so this one takes the record over and runs the job again.
  */
 public final class IdempotentLauncher implements RetrainLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(IdempotentLauncher.class);
@@ -52,11 +54,19 @@ public final class IdempotentLauncher implements RetrainLauncher {
             return inFlight;
         }
         long startedAt = clock.millis();
-        Optional<LaunchOutcome> known = ledger.claim(
-                new LaunchOutcome(id, runner.mode(), null, Status.RUNNING, startedAt, 0, "launching", Map.of()));
+        LaunchOutcome claim = new LaunchOutcome(id, runner.mode(), null, Status.RUNNING, startedAt, 0, "launching",
+                Map.of());
+        Optional<LaunchOutcome> known = ledger.claim(claim);
         if (known.isPresent()) {
-            LOG.info("Retrain request {} was launched before ({}); not starting it again", id, known.get().status());
-            return CompletableFuture.completedFuture(known.get());
+            LaunchOutcome earlier = known.get();
+            if (earlier.status() != Status.RUNNING || !ledger.takeOver(earlier, claim)) {
+                LOG.info("Retrain request {} was launched before ({}); not starting it again", id, earlier.status());
+                return CompletableFuture.completedFuture(ledger.find(id).orElse(earlier));
+            }
+            // this launcher is its loop's only one (parallelism 1), so a running launch it does not hold was left
+            // by an instance whose task or process ended: the job's own idempotency by request id makes a rerun safe
+            LOG.warn("Retrain request {} was left running by a launcher that stopped (claimed at {}); launching it "
+                    + "again", id, earlier.startedAt());
         }
         CompletableFuture<LaunchOutcome> outcome = new CompletableFuture<>();
         running.put(id, outcome);

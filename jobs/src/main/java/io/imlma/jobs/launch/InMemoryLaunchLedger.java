@@ -14,6 +14,11 @@ public final class InMemoryLaunchLedger implements LaunchLedger {
     }
 
     @Override
+    public boolean takeOver(LaunchOutcome interrupted, LaunchOutcome running) {
+        return records.replace(interrupted.requestId(), interrupted, running);
+    }
+
+    @Override
     public void record(LaunchOutcome outcome) {
         records.put(outcome.requestId(), outcome);
     }

@@ -24,6 +24,9 @@ import java.util.Optional;
 public final class JdbcLaunchLedger implements LaunchLedger {
     private static final TypeReference<Map<String, String>> RESULTS = new TypeReference<>() {};
 
+    private static final String UPDATE = "UPDATE retrain_launches SET mode = ?, job_id = ?, status = ?,"
+            + " started_at_ms = ?, finished_at_ms = ?, message = ?, results = ? WHERE request_id = ?";
+
     private final HikariDataSource dataSource;
 
     private JdbcLaunchLedger(HikariDataSource dataSource) {
@@ -53,12 +56,25 @@ public final class JdbcLaunchLedger implements LaunchLedger {
         }
     }
 
+    /** The earlier record is recognised by its request id, status and start time (one claim's start). */
+    @Override
+    public boolean takeOver(LaunchOutcome interrupted, LaunchOutcome running) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement update = c.prepareStatement(UPDATE + " AND status = ? AND started_at_ms = ?")) {
+            bindColumns(update, 1, running);
+            update.setString(8, running.requestId());
+            update.setString(9, Status.RUNNING.name());
+            update.setLong(10, interrupted.startedAt());
+            return update.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new RegistryException("cannot take over the launch of " + running.requestId(), e);
+        }
+    }
+
     @Override
     public void record(LaunchOutcome outcome) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement update = c.prepareStatement("UPDATE retrain_launches SET mode = ?, job_id = ?,"
-                        + " status = ?, started_at_ms = ?, finished_at_ms = ?, message = ?, results = ?"
-                        + " WHERE request_id = ?")) {
+                PreparedStatement update = c.prepareStatement(UPDATE)) {
             bindColumns(update, 1, outcome);
             update.setString(8, outcome.requestId());
             if (update.executeUpdate() == 0) {

@@ -14,6 +14,13 @@ public interface LaunchLedger extends AutoCloseable {
      */
     Optional<LaunchOutcome> claim(LaunchOutcome running);
 
+    /**
+     * Atomically replaces {@code interrupted}, a {@link LaunchOutcome.Status#RUNNING} record left by a launcher that
+     * stopped before recording the outcome, with {@code running}, if the record is still exactly that one. True if
+     * this caller took the launch over and must run it; false if someone else changed the record first.
+     */
+    boolean takeOver(LaunchOutcome interrupted, LaunchOutcome running);
+
     /** Replaces the record of {@code outcome.requestId()} with the outcome. */
     void record(LaunchOutcome outcome);
 

@@ -56,7 +56,9 @@ public record LauncherConfig(Mode mode, String entryClass, int parallelism, Map<
     public static final String LEDGER = "launcher.ledger";
     /** The retraining job; {@code io.imlma.jobs.VerifySnapshotJob} only verifies and reads the range. */
     public static final String DEFAULT_ENTRY = "io.imlma.jobs.RetrainJob";
-    public static final String DEFAULT_PASS_THROUGH = "snapshot.,registry.,retrain.,model.";
+    /** Everything RetrainJob reads: serving and training must agree on the features, so they are passed too. */
+    public static final String DEFAULT_PASS_THROUGH =
+            "snapshot.,registry.,retrain.,model.,training.,tuning.,features.,replacement.";
 
     public enum Mode { LOCAL, FLINK_REST, KUBERNETES }
 

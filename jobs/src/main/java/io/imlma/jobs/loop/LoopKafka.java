@@ -5,6 +5,7 @@ import io.imlma.common.json.Json;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.ModelUpdate;
 import io.imlma.common.types.Prediction;
+import io.imlma.common.types.RetrainRequest;
 import io.imlma.jobs.kafka.KafkaPipelineConfig;
 import io.imlma.jobs.kafka.KafkaWiring;
 import io.imlma.jobs.retrain.RetrainConfig;
@@ -21,16 +22,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The loop's Kafka topics: model updates in (published by retraining runs launched elsewhere), predictions and
- * alarms out, exactly once. Settings: {@code kafka.topic.model-updates} (default {@code model-updates}, the topic
- * RetrainJob publishes to), {@code kafka.topic.predictions} ({@code predictions}), {@code kafka.topic.alarms}
- * ({@code alarms}), besides those of {@link KafkaPipelineConfig}.
+ * The loop's Kafka topics: model updates in (published by retraining runs launched elsewhere); predictions, alarms,
+ * the trigger's retrain requests and this loop's promotions out, exactly once. Settings:
+ * {@code kafka.topic.model-updates} (default {@code model-updates}, the topic RetrainJob publishes to and this
+ * loop announces its new champions on; the scorer skips the ones it serves already when they come back),
+ * {@code kafka.topic.predictions} ({@code predictions}), {@code kafka.topic.alarms} ({@code alarms}),
+ * {@code kafka.topic.retrain-requests} ({@code retrain-requests}), besides those of {@link KafkaPipelineConfig}.
  */
 public final class LoopKafka {
     private static final Logger LOG = LoggerFactory.getLogger(LoopKafka.class);
 
     public static final String PREDICTIONS_TOPIC = "kafka.topic.predictions";
     public static final String ALARMS_TOPIC = "kafka.topic.alarms";
+    public static final String RETRAIN_REQUESTS_TOPIC = "kafka.topic.retrain-requests";
 
     private LoopKafka() {}
 
@@ -52,8 +56,19 @@ public final class LoopKafka {
                 .name("parse model updates").uid("parse-model-updates").setParallelism(1);
     }
 
-    /** Predictions keyed by meter and alarms keyed by type to their topics, in transactions per checkpoint. */
+    /**
+     * Predictions keyed by meter, alarms by type, requests and promotions by model to their topics, in transactions
+     * per checkpoint.
+     */
     public static void sink(ModelLoop.Outputs loop, KafkaPipelineConfig c, Settings settings) {
+        loop.retrainRequests()
+                .sinkTo(KafkaWiring.jsonSink(c, settings.string(RETRAIN_REQUESTS_TOPIC, "retrain-requests"),
+                        "-retrain-requests", RetrainRequest::modelName))
+                .name("kafka-retrain-requests").uid("kafka-retrain-requests").setParallelism(1);
+        loop.promotions()
+                .sinkTo(KafkaWiring.jsonSink(c, settings.string(RetrainConfig.MODEL_UPDATES_TOPIC, "model-updates"),
+                        "-model-updates", ModelUpdate::modelName))
+                .name("kafka-model-updates-out").uid("kafka-model-updates-out").setParallelism(1);
         loop.predictions()
                 .sinkTo(KafkaWiring.jsonSink(c, settings.string(PREDICTIONS_TOPIC, "predictions"), "-predictions",
                         Prediction::meterId))

@@ -60,12 +60,14 @@ public final class ModelLoop {
     /**
      * @param retrainRequests      the trigger's decisions
      * @param launches             one outcome per launched request
+     * @param promotions           the new champions of this loop's launches
      * @param modelUpdates         every update offered to the scorer (initial champion, promotions, external)
      * @param driftRetrainRequests the drift monitor's requests (not launched, see the class comment)
      */
     public record Outputs(DataStream<Prediction> predictions, DataStream<Alarm> alarms,
             DataStream<RetrainRequest> retrainRequests, DataStream<LaunchOutcome> launches,
-            DataStream<ModelUpdate> modelUpdates, DataStream<RetrainRequest> driftRetrainRequests) {}
+            DataStream<ModelUpdate> promotions, DataStream<ModelUpdate> modelUpdates,
+            DataStream<RetrainRequest> driftRetrainRequests) {}
 
     private ModelLoop() {}
 
@@ -87,9 +89,10 @@ public final class ModelLoop {
 
         SnapshotStage.Outputs snapshot = SnapshotStage.attach(pipeline.features(), manualRequests, snapshots);
         DataStream<LaunchOutcome> launches = LaunchRetrainFunction.attach(snapshot.retrainRequests(), launcher);
-        DataStream<ModelUpdate> updates = launches
+        DataStream<ModelUpdate> promotions = launches
                 .flatMap(new PromotedModelUpdates(), TypeInformation.of(ModelUpdate.class))
                 .name("promoted model updates").uid("promoted-model-updates").setParallelism(1);
+        DataStream<ModelUpdate> updates = promotions;
         Optional<ModelUpdate> initial = currentChampion(settings, models, model);
         if (initial.isPresent()) {
             LOG.info("Starting with the registry's champion {} v{}", model, initial.get().version());
@@ -114,7 +117,7 @@ public final class ModelLoop {
         alarms.sinkTo(new RegistryAlarmSink(settings)).name("alarms to registry").uid("alarms-registry")
                 .setParallelism(1);
 
-        return new Outputs(predictions, alarms, snapshot.retrainRequests(), launches, updates,
+        return new Outputs(predictions, alarms, snapshot.retrainRequests(), launches, promotions, updates,
                 monitors.driftRetrainRequests());
     }
 

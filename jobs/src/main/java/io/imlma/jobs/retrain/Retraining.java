@@ -11,7 +11,10 @@ import io.imlma.common.registry.JdbcModelRegistry;
 import io.imlma.common.registry.ModelRegistry;
 import io.imlma.common.registry.ModelVersion;
 import io.imlma.common.registry.NewVersion;
+import io.imlma.common.registry.Promotion;
+import io.imlma.common.registry.PromotionKind;
 import io.imlma.common.registry.TuningTrial;
+import io.imlma.common.registry.VersionStatus;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
 import io.imlma.common.types.FeatureRow;
@@ -91,6 +94,10 @@ public final class Retraining {
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
         String model = config.modelName();
         String run = config.requestId();
+        Optional<RetrainResult> decided = decidedEarlier(started);
+        if (decided.isPresent()) {
+            return decided.get();
+        }
 
         VerificationReport snapshot = verifiedSnapshot();
         List<FeatureRow> rows = new SnapshotReader(config.snapshots().store())
@@ -138,8 +145,11 @@ public final class Retraining {
 
         ModelUpdate update = null;
         if (evaluation.decision().replace()) {
-            registry.promote(model, registered.version(), PROMOTED_BY, String.join("; ", reasons));
-            update = new ModelUpdate(model, registered.version(), artifactPath, sha256, clock.millis());
+            Promotion promotion = registry.promote(model, registered.version(), PROMOTED_BY,
+                    String.join("; ", reasons));
+            // stamped with the promotion's time, so a rerun that finds this decision reports the same event
+            update = new ModelUpdate(model, registered.version(), artifactPath, sha256,
+                    promotion.at().toEpochMilli());
             if (config.kafkaBootstrap() != null) {
                 ModelUpdatePublisher.publish(config.kafkaBootstrap(), config.modelUpdatesTopic(), update);
                 LOG.info("Published {} to {}", update, config.modelUpdatesTopic());
@@ -153,6 +163,48 @@ public final class Retraining {
                 hyperparameters.values(), tuning.trials(), tuning.stoppedEarly(),
                 data.meters().stream().map(TrainingData.MeterSplit::meterId).toList(), data.skipped(), artifactPath,
                 sha256, update, alarms, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * A request is run again when the launcher that ran it died before recording the outcome. If that run got as far
+     * as deciding on its version, the decision stands and is reported again (with its model update when it promoted),
+     * so a rerun never registers a second version or changes the champion twice. A version left undecided is rejected
+     * and the run starts over.
+     */
+    private Optional<RetrainResult> decidedEarlier(long started) {
+        String model = config.modelName();
+        String run = config.requestId();
+        Optional<ModelVersion> earlier = registry.versions(model).stream()
+                .filter(v -> run.equals(v.trainingRun())).reduce((first, last) -> last);
+        if (earlier.isEmpty()) {
+            return Optional.empty();
+        }
+        ModelVersion v = earlier.get();
+        if (v.status() == VersionStatus.CANDIDATE) {
+            LOG.warn("Retrain {}: an earlier attempt registered {} v{} and stopped before deciding; rejecting it and "
+                    + "starting over", run, model, v.version());
+            registry.reject(model, v.version(), "its retraining run was interrupted before the decision; run again");
+            return Optional.empty();
+        }
+        Optional<Promotion> promotion = registry.promotions(model).stream()
+                .filter(p -> p.kind() == PromotionKind.PROMOTE && p.toVersion() == v.version()
+                        && PROMOTED_BY.equals(p.by()))
+                .findFirst();
+        ModelUpdate update = promotion.map(p -> new ModelUpdate(model, v.version(), v.artifactPath(),
+                v.artifactSha256(), p.at().toEpochMilli())).orElse(null);
+        LOG.warn("Retrain {}: an earlier attempt already registered {} v{} ({}); reporting its decision again", run,
+                model, v.version(), promotion.isPresent() ? "promoted" : v.status());
+        Map<String, Double> hyperparameters = new LinkedHashMap<>();
+        v.hyperparameters().forEach((name, value) -> {
+            if (value instanceof Number number) {
+                hyperparameters.put(name, number.doubleValue());
+            }
+        });
+        Metrics candidate = new Metrics(0, v.metrics().mse(), v.metrics().mae(), v.metrics().r2());
+        return Optional.of(new RetrainResult(run, model, v.version(), promotion.isPresent(),
+                config.policy().rule(), v.decisionReasons(), null, candidate, null, null, null, v.trainer(),
+                hyperparameters, List.of(), false, List.of(), List.of(), v.artifactPath(), v.artifactSha256(), update,
+                List.of(), (System.nanoTime() - started) / 1_000_000));
     }
 
     /** The range's manifests after verification; a refused range records a critical alarm and fails the run. */

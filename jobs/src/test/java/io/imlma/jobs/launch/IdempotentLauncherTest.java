@@ -86,6 +86,21 @@ class IdempotentLauncherTest {
     }
 
     @Test
+    void aLaunchLeftRunningByAStoppedLauncherRunsAgainOnce() throws Exception {
+        GatedRunner runner = new GatedRunner();
+        InMemoryLaunchLedger ledger = new InMemoryLaunchLedger();
+        ledger.claim(new LaunchOutcome("r1", "gated", null, Status.RUNNING, 1, 0, "launching", Map.of()));
+        try (IdempotentLauncher launcher = launcher(runner, ledger)) {
+            CompletableFuture<LaunchOutcome> rerun = launcher.launch(request("r1", "m"));
+            assertThat(launcher.launch(request("r1", "m"))).as("taken over once, then held").isSameAs(rerun);
+            runner.release.countDown();
+            assertThat(rerun.get(1, TimeUnit.MINUTES).status()).isEqualTo(Status.SUCCEEDED);
+            assertThat(ledger.find("r1")).contains(rerun.get());
+        }
+        assertThat(runner.runs).hasValue(1);
+    }
+
+    @Test
     void aFailingJobIsAFailedOutcomeWithItsCauses() throws Exception {
         GatedRunner runner = new GatedRunner();
         runner.release.countDown();

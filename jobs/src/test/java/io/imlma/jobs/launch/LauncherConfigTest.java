@@ -27,6 +27,16 @@ class LauncherConfigTest {
     }
 
     @Test
+    void theRetrainJobGetsEverySettingItReadsAndNothingElse() {
+        Map<String, String> streaming = Map.of("snapshot.path", "file:///s", "registry.jdbc-url", "jdbc:h2:mem:r",
+                "model.store.path", "file:///m", "training.model", "mlp", "tuning.trials", "4", "features.lags", "24",
+                "replacement.rule", "PAPER", "kafka.topic.readings", "readings", "checkpoint.interval", "1s");
+        assertThat(LauncherConfig.from(new Settings(streaming)).jobSettings()).containsOnlyKeys("snapshot.path",
+                "registry.jdbc-url", "model.store.path", "training.model", "tuning.trials", "features.lags",
+                "replacement.rule");
+    }
+
+    @Test
     void incompleteSettingsAreNamed() {
         assertRefused(Map.of(LauncherConfig.MODE, "yarn"), LauncherConfig.MODE, "[flink-rest, kubernetes, local]");
         assertRefused(Map.of(LauncherConfig.LEDGER, "disk"), LauncherConfig.LEDGER, "[memory, registry]");
