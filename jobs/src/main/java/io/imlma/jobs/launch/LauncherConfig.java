@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Validated launcher settings; {@link #from} fails at start with a {@link ConfigException} naming the setting, and
@@ -134,10 +133,10 @@ public record LauncherConfig(Mode mode, String entryClass, int parallelism, Map<
         return RetrainJobSpec.of(request, entryClass, jobSettings, parallelism);
     }
 
-    /** The runner of this mode; the local mode runs on {@link StreamExecutionEnvironment#getExecutionEnvironment()}. */
+    /** The runner of this mode; the local mode runs on {@link LocalJobRunner#inProcessEnvironment()}. */
     public JobRunner runner() {
         return switch (mode) {
-            case LOCAL -> new LocalJobRunner(StreamExecutionEnvironment::getExecutionEnvironment);
+            case LOCAL -> new LocalJobRunner(LocalJobRunner::inProcessEnvironment);
             case FLINK_REST -> new FlinkRestJobRunner(restAddress, Path.of(jar), pollInterval, timeout);
             case KUBERNETES -> new KubernetesJobRunner(Path.of(k8sOutputDir), k8sDeploymentName, k8sNamespace, jar);
         };

@@ -1,25 +1,53 @@
 package io.imlma.jobs.cluster;
 
 import static io.imlma.jobs.cluster.SavepointOnStandaloneClusterIT.JOB_JAR;
-import static io.imlma.jobs.cluster.SavepointOnStandaloneClusterIT.T0;
-import static io.imlma.jobs.cluster.SavepointOnStandaloneClusterIT.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.imlma.common.config.Settings;
 import io.imlma.common.json.Json;
+import io.imlma.common.registry.JdbcModelRegistry;
+import io.imlma.common.registry.ModelVersion;
+import io.imlma.common.registry.Promotion;
+import io.imlma.common.registry.PromotionKind;
+import io.imlma.common.registry.VersionStatus;
+import io.imlma.common.types.Alarm;
 import io.imlma.common.types.FeatureRow;
+import io.imlma.common.types.ModelUpdate;
+import io.imlma.common.types.Prediction;
+import io.imlma.common.types.RetrainRequest;
 import io.imlma.jobs.MeterPipelineJob;
 import io.imlma.jobs.cluster.SavepointOnStandaloneClusterIT.Topics;
+import io.imlma.jobs.launch.LaunchOutcome.Status;
+import io.imlma.jobs.retrain.Retraining;
+import io.imlma.ml.data.BundledData;
 import io.imlma.testkit.KafkaBroker;
-import io.imlma.testkit.MariaDbDatabase;
 import io.imlma.testkit.KafkaRecords;
+import io.imlma.testkit.MariaDbDatabase;
 import io.imlma.testkit.SharedKafka;
 import io.imlma.testkit.StandaloneFlinkCluster;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,10 +55,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Real failures on a standalone cluster: while the streaming job reads from Kafka, its TaskManager process is killed
- * with SIGKILL and a replacement is started, several times. The job must come back to RUNNING on the replacement
- * each time (the recovery time is logged), and afterwards the read_committed feature topic must hold every window
- * of every meter exactly once, with all of its readings.
+ * The closed loop under real failures on a standalone cluster. Six days of three ETTm1 channels stream through the
+ * job from Kafka (the last day once the loop has promoted a champion, so that it is scored) while its TaskManager
+ * process is killed with SIGKILL three times and replaced: once at a random
+ * moment before the first retraining, once while a retraining is running (the launcher runs RetrainJob inside the
+ * TaskManager, so it dies with it), and once at a random moment later. After each kill the job must run again on
+ * the replacement (the recovery time is logged). When the stream has been processed and every launch has ended:
+ *
+ * <ul>
+ *   <li>every window of every meter is in the read_committed feature topic exactly once, with its reading;</li>
+ *   <li>the trigger fired no request twice: request ids and data ranges on the retrain-request topic are distinct,
+ *       and every request was launched once to success (the killed retraining was taken over and run again);</li>
+ *   <li>the registry holds exactly one champion, and no retraining run registered more than one version;</li>
+ *   <li>every promotion is announced once on the model-update topic; no alarm event (raise, re-notification,
+ *       clear) and no prediction is duplicated.</li>
+ * </ul>
  *
  * <p>Heartbeats every second (Flink's default: 10 s) let the JobManager notice the dead process within seconds,
  * and a 500 ms minimum pause between checkpoints (the project's: 30 s) keeps the committed output close behind;
@@ -38,23 +77,33 @@ import org.slf4j.LoggerFactory;
  */
 class KillTaskManagerOnStandaloneClusterIT {
     private static final Logger LOG = LoggerFactory.getLogger(KillTaskManagerOnStandaloneClusterIT.class);
-    private static final Duration TIMEOUT = Duration.ofMinutes(3);
-    private static final List<String> METERS = List.of("m1", "m2", "m3");
-    private static final int[] MINUTES_IN_WINDOW = {0, 5, 10};
-    private static final int KILLS = 3;
+    private static final Duration TIMEOUT = Duration.ofMinutes(4);
+    /** How long a retraining is looked for after each chunk once one is due. */
+    private static final Duration RETRAIN_WAIT = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final String MODEL = "load-forecast";
+    private static final List<String> METERS = List.of("HUFL", "MUFL", "OT");
+    private static final int INTERVALS_PER_DAY = 96;
+    private static final int DAYS = 6;
+    /** Six hours of readings per chunk produced to Kafka. */
+    private static final int CHUNK = 24;
+    /** The first retraining is due after two days of committed snapshots of the three meters. */
+    private static final int INITIAL_ROWS = 2 * INTERVALS_PER_DAY * METERS.size();
+    private static final DateTimeFormatter ETT_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private static StandaloneFlinkCluster cluster;
     private static KafkaBroker kafka;
-    /** The streaming job's model registry: real MySQL, shared by the JobManager and TaskManager processes. */
+    /** The loop's model registry and launch ledger: real MySQL, shared by the JobManager and TaskManager processes. */
     private static MariaDbDatabase registry;
 
     @BeforeAll
     static void startCluster() {
         kafka = SharedKafka.broker();
         registry = MariaDbDatabase.create();
+        // RetrainJob runs in the TaskManager (the local launcher), beside the streaming job: room for both
         cluster = StandaloneFlinkCluster.start(1, Map.of("heartbeat.interval", "1000", "heartbeat.timeout", "10000",
-                "metrics.fetcher.update-interval", "1000",
-                "execution.checkpointing.min-pause", "500ms"));
+                "metrics.fetcher.update-interval", "1000", "execution.checkpointing.min-pause", "500ms",
+                "taskmanager.memory.process.size", "1600m"));
     }
 
     @AfterAll
@@ -68,63 +117,143 @@ class KillTaskManagerOnStandaloneClusterIT {
     }
 
     @Test
-    void theJobSurvivesKilledTaskManagersWithEveryWindowExactlyOnce() throws Exception {
+    void theLoopSurvivesKilledTaskManagersWithoutLosingOrRepeatingAnything() throws Exception {
+        long seed = Long.getLong("imlma.kill.seed", System.nanoTime());
+        Random random = new Random(seed);
         Topics topics = Topics.create(kafka, "kill");
         ClusterRest rest = new ClusterRest(cluster.restAddress());
-        String jarId = rest.uploadJar(JOB_JAR);
-        String jobId = rest.runJar(jarId, MeterPipelineJob.class.getName(), topics.pipelineArgs(cluster, registry),
-                null);
+        List<String> args = Stream.concat(topics.pipelineArgs(cluster, registry).stream(), loopArgs().stream())
+                .toList();
+        String jobId = rest.runJar(rest.uploadJar(JOB_JAR), MeterPipelineJob.class.getName(), args, null);
         rest.awaitJob(jobId, ClusterRest::allTasksRunning, TIMEOUT, "running with all tasks");
 
+        List<Reading> readings = ettReadings(DAYS * INTERVALS_PER_DAY);
+        List<List<Reading>> chunks = chunks(readings);
+        int chunksBeforeFirstRetrain = 2 * INTERVALS_PER_DAY / CHUNK;
+        int earlyKill = random.nextInt(chunksBeforeFirstRetrain - 1);
+        int lateKill = chunks.size() - 1 - random.nextInt(3);
+        LOG.info("kill seed {} (-Dimlma.kill.seed): kills after chunk {}, during a retraining, after chunk {} of {}",
+                seed, earlyKill, lateKill, chunks.size());
+
         List<Long> recoveryMillis = new ArrayList<>();
-        for (int window = 0; window < KILLS; window++) {
-            // readings of this window in flight, then the TaskManager holding all of the job's tasks dies
-            KafkaRecords.produce(kafka.bootstrapServers(), topics.readings(), readingsOfWindow(window));
-            int victim = cluster.taskManagers().keySet().iterator().next();
-            long killedAt = System.nanoTime();
-            cluster.killTaskManager(victim);
-            cluster.startTaskManager();
-            int restarts = window + 1;
-            rest.awaitJob(jobId, job -> ClusterRest.allTasksRunning(job) && restarts(rest, jobId) >= restarts,
-                    TIMEOUT, "restarted " + restarts + " time(s) with all tasks running");
-            long millis = Duration.ofNanos(System.nanoTime() - killedAt).toMillis();
-            recoveryMillis.add(millis);
-            LOG.info("kill {} of {}: TaskManager {} killed, job running again on its replacement after {} ms",
-                    window + 1, KILLS, victim, millis);
-        }
-        // one reading per meter far enough ahead to close every window written so far
-        KafkaRecords.produce(kafka.bootstrapServers(), topics.readings(),
-                METERS.stream().map(m -> reading(m, KILLS * 15 + 20, 0.0)).toList());
-
-        int expectedRows = METERS.size() * KILLS;
-        List<FeatureRow> rows = KafkaRecords.values(KafkaRecords.readCommitted(kafka.bootstrapServers(),
-                topics.features(), expectedRows, TIMEOUT)).stream().map(json -> Json.read(json, FeatureRow.class))
-                .filter(row -> row.windowStart() < T0 + KILLS * 15 * SavepointOnStandaloneClusterIT.MINUTE)
-                .toList();
-        Map<String, Long> perWindow = rows.stream().collect(Collectors.groupingBy(
-                row -> row.meterId() + "@" + row.windowStart(), Collectors.counting()));
-        assertThat(perWindow).as("every window of every meter exactly once").hasSize(expectedRows)
-                .allSatisfy((window, count) -> assertThat(count).as(window).isEqualTo(1L));
-        assertThat(rows).allSatisfy(row -> {
-            assertThat(row.count()).as("readings in %s", row).isEqualTo(MINUTES_IN_WINDOW.length);
-            assertThat(row.imputed()).isFalse();
-        });
-        JsonNode job = rest.get("jobs/" + jobId);
-        assertThat(job.path("state").asText()).isEqualTo("RUNNING");
-        LOG.info("survived {} TaskManager kills; recovery times (kill to all tasks running) in ms: {}", KILLS,
-                recoveryMillis);
-        rest.post("jobs/" + jobId + "/stop", Json.MAPPER.createObjectNode().put("drain", false));
-    }
-
-    /** Three readings per meter in window {@code window} (15 minutes each from T0); values tell windows apart. */
-    private static List<String> readingsOfWindow(int window) {
-        List<String> readings = new ArrayList<>();
-        for (String meter : METERS) {
-            for (int minute : MINUTES_IN_WINDOW) {
-                readings.add(reading(meter, window * 15 + minute, window * 100 + minute));
+        String killedLaunch = null;
+        long killedLaunchAt = 0;
+        int lastDay = chunks.size() - INTERVALS_PER_DAY / CHUNK;
+        for (int i = 0; i < chunks.size(); i++) {
+            if (i == lastDay) {
+                awaitChampion(); // the last day is scored by a champion of the loop
+            }
+            produce(topics, chunks.get(i));
+            if (killedLaunch == null && i >= chunksBeforeFirstRetrain) {
+                killedLaunch = awaitRunningLaunch(RETRAIN_WAIT);
+                if (killedLaunch != null) {
+                    killedLaunchAt = System.currentTimeMillis();
+                    recoveryMillis.add(killAndRecover(rest, jobId, recoveryMillis.size() + 1, "retraining "
+                            + killedLaunch + " running"));
+                }
+            }
+            if (i == earlyKill || i == lateKill) {
+                recoveryMillis.add(killAndRecover(rest, jobId, recoveryMillis.size() + 1, "after chunk " + i));
             }
         }
-        return readings;
+        assertThat(killedLaunch).as("a retraining was running at some point to be killed").isNotNull();
+        // two hours later on every meter: closes the last day's windows and commits its snapshot partitions
+        long end = readings.get(readings.size() - 1).timestamp() + 15 * 60_000L;
+        produce(topics, METERS.stream().map(m -> new Reading(m, end + Duration.ofHours(2).toMillis(), 0)).toList());
+
+        int expectedWindows = readings.size();
+        List<FeatureRow> rows = KafkaRecords.values(KafkaRecords.readCommitted(kafka.bootstrapServers(),
+                topics.features(), expectedWindows, TIMEOUT)).stream().map(json -> Json.read(json, FeatureRow.class))
+                .filter(row -> row.windowStart() < end).toList();
+        Map<String, Long> perWindow = rows.stream().collect(Collectors.groupingBy(
+                row -> row.meterId() + "@" + row.windowStart(), Collectors.counting()));
+        assertThat(perWindow).as("every window of every meter exactly once").hasSize(expectedWindows)
+                .allSatisfy((window, count) -> assertThat(count).as(window).isEqualTo(1L));
+        Map<String, Double> values = readings.stream().collect(Collectors.toMap(
+                r -> r.meter() + "@" + r.timestamp(), Reading::value));
+        assertThat(rows).allSatisfy(row -> {
+            assertThat(row.count()).as("readings in %s", row).isEqualTo(1);
+            assertThat(row.imputed()).isFalse();
+            assertThat(row.mean()).isEqualTo(values.get(row.meterId() + "@" + row.windowStart()));
+        });
+
+        Map<String, Launch> launches = awaitLaunchesSettled(rest, jobId, topics);
+        rest.stopWithSavepoint(jobId, cluster.savepointDir().toUri().toString(), TIMEOUT);
+
+        List<RetrainRequest> requests = committed(topics.loop(Topics.RETRAIN_REQUESTS), RetrainRequest.class);
+        assertThat(requests).as("requests").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(duplicates(requests, RetrainRequest::requestId)).as("request ids fired twice").isEmpty();
+        assertThat(duplicates(requests, r -> r.dataFrom() + ".." + r.dataTo())).as("data ranges fired twice")
+                .isEmpty();
+        assertThat(launches.keySet()).as("launched requests")
+                .containsExactlyInAnyOrderElementsOf(requests.stream().map(RetrainRequest::requestId).toList());
+        assertThat(launches.values()).allSatisfy(launch ->
+                assertThat(launch.status()).as(launch.toString()).isEqualTo(Status.SUCCEEDED.name()));
+        assertThat(launches.get(killedLaunch).startedAt()).as("the killed retraining was launched again after the kill")
+                .isGreaterThan(killedLaunchAt);
+
+        try (JdbcModelRegistry models = JdbcModelRegistry.open(new Settings(registrySettings()), (path, sha) -> { })) {
+            List<ModelVersion> versions = models.versions(MODEL);
+            assertThat(versions).filteredOn(v -> v.status() == VersionStatus.CHAMPION).as("champions").hasSize(1);
+            assertThat(versions).extracting(ModelVersion::trainingRun).as("versions come from launched requests")
+                    .isSubsetOf(launches.keySet());
+            List<ModelVersion> decided = versions.stream().filter(v -> v.decisionReasons().stream()
+                    .noneMatch(r -> r.contains("interrupted"))).toList();
+            assertThat(duplicates(decided, ModelVersion::trainingRun)).as("runs that decided twice").isEmpty();
+            assertThat(decided).as("one decided version per launch").hasSize(launches.size());
+
+            List<Integer> promoted = models.promotions(MODEL).stream()
+                    .filter(p -> p.kind() == PromotionKind.PROMOTE && Retraining.PROMOTED_BY.equals(p.by()))
+                    .map(Promotion::toVersion).toList();
+            List<ModelUpdate> updates = committed(topics.loop(Topics.MODEL_UPDATES), ModelUpdate.class);
+            assertThat(updates).extracting(ModelUpdate::version).as("model updates announced")
+                    .containsExactlyElementsOf(promoted);
+            LOG.info("registry: {} versions, promoted {}, champion v{}", versions.size(), promoted,
+                    models.champion(MODEL).orElseThrow().version());
+        }
+        List<Alarm> alarms = committed(topics.loop(Topics.ALARMS), Alarm.class);
+        // an episode's raise, re-notifications and clear share its id; each of them is one event
+        assertThat(duplicates(alarms, a -> a.alarmId() + "@" + a.time() + "/" + a.severity()))
+                .as("alarm events sent twice").isEmpty();
+        List<Prediction> predictions = committed(topics.loop(Topics.PREDICTIONS), Prediction.class);
+        assertThat(predictions).as("predictions").isNotEmpty();
+        assertThat(duplicates(predictions, p -> p.meterId() + "@" + p.targetWindowStart()))
+                .as("windows predicted twice").isEmpty();
+
+        LOG.info("survived {} TaskManager kills (seed {}); recovery times (kill to all tasks running) in ms: {}; "
+                + "{} requests, {} predictions, {} alarms", recoveryMillis.size(), seed, recoveryMillis,
+                requests.size(), predictions.size(), alarms.size());
+        assertThat(recoveryMillis).hasSize(3);
+    }
+
+    /** The loop's settings: hourly snapshots, a small first training, retrains on 50 % growth, quick tuning. */
+    private static List<String> loopArgs() {
+        return List.of("--snapshot.partition", "hourly", "--trigger.min-initial-rows", Integer.toString(INITIAL_ROWS),
+                "--trigger.theta", "0.5", "--trigger.schedule.enabled", "false",
+                "--launcher.parallelism", "1", "--training.min-targets-per-meter", "60", "--features.lags", "8",
+                "--tuning.trials", "2", "--tuning.round-size", "2", "--tuning.patience", "0");
+    }
+
+    private static Map<String, String> registrySettings() {
+        return Map.of("registry.jdbc-url", registry.jdbcUrl(), "registry.user", registry.user(),
+                "registry.password", registry.password());
+    }
+
+    /**
+     * Kills the TaskManager holding the job's tasks, starts a replacement and waits until the job has restarted
+     * {@code restarts} times in all with every task running again; returns the milliseconds from kill to running.
+     */
+    private static long killAndRecover(ClusterRest rest, String jobId, int restarts, String when) throws Exception {
+        int victim = cluster.taskManagers().keySet().iterator().next();
+        long killedAt = System.nanoTime();
+        cluster.killTaskManager(victim);
+        cluster.startTaskManager();
+        rest.awaitJob(jobId, job -> ClusterRest.allTasksRunning(job) && restarts(rest, jobId) >= restarts,
+                TIMEOUT, "restarted " + restarts + " time(s) with all tasks running");
+        long millis = Duration.ofNanos(System.nanoTime() - killedAt).toMillis();
+        LOG.info("kill {} ({}): TaskManager {} killed, job running again on its replacement after {} ms", restarts,
+                when, victim, millis);
+        return millis;
     }
 
     /** The job's {@code numRestarts} metric from the REST API (0 until the JobManager reports it). */
@@ -137,4 +266,122 @@ class KillTaskManagerOnStandaloneClusterIT {
         }
     }
 
+    private static void awaitChampion() throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        try (JdbcModelRegistry models = JdbcModelRegistry.open(new Settings(registrySettings()), (path, sha) -> { })) {
+            while (models.champion(MODEL).isEmpty()) {
+                assertThat(System.nanoTime() - deadline).as("a champion within %s", TIMEOUT).isNegative();
+                Thread.sleep(POLL.toMillis()); // poll interval of a condition with a deadline
+            }
+        }
+    }
+
+    /** The request id of a launch the ledger shows running, polled for up to {@code wait}; null if none. */
+    private static String awaitRunningLaunch(Duration wait) throws Exception {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            Set<String> running = launches().values().stream().filter(l -> l.status().equals(Status.RUNNING.name()))
+                    .map(Launch::requestId).collect(Collectors.toSet());
+            if (!running.isEmpty()) {
+                return running.iterator().next();
+            }
+            Thread.sleep(POLL.toMillis()); // poll interval of a condition with a deadline
+        }
+        return null;
+    }
+
+    /**
+     * Waits until the loop is at rest: no launch running and every committed request launched, still so after
+     * three more completed checkpoints (a request fired in between would show up within them). Returns the launches.
+     */
+    private static Map<String, Launch> awaitLaunchesSettled(ClusterRest rest, String jobId, Topics topics)
+            throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        long settledAtCheckpoint = -1;
+        while (true) {
+            Map<String, Launch> launches = launches();
+            Set<String> requested = committed(topics.loop(Topics.RETRAIN_REQUESTS), RetrainRequest.class).stream()
+                    .map(RetrainRequest::requestId).collect(Collectors.toSet());
+            boolean settled = launches.values().stream().noneMatch(l -> l.status().equals(Status.RUNNING.name()))
+                    && launches.keySet().equals(requested);
+            long checkpoints = rest.get("jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
+            if (!settled) {
+                settledAtCheckpoint = -1;
+            } else if (settledAtCheckpoint < 0) {
+                settledAtCheckpoint = checkpoints;
+            } else if (checkpoints >= settledAtCheckpoint + 3) {
+                return launches;
+            }
+            assertThat(System.nanoTime() - deadline).as("launches settle within %s: %s, requested %s", TIMEOUT,
+                    launches, requested).isNegative();
+            Thread.sleep(POLL.toMillis()); // poll interval of a condition with a deadline
+        }
+    }
+
+    record Launch(String requestId, String status, long startedAt, String message) {}
+
+    /** The launch ledger (table retrain_launches of the registry database) by request id. */
+    private static Map<String, Launch> launches() throws Exception {
+        try (Connection c = DriverManager.getConnection(registry.jdbcUrl(), registry.user(), registry.password());
+                Statement statement = c.createStatement();
+                ResultSet row = statement.executeQuery(
+                        "SELECT request_id, status, started_at_ms, message FROM retrain_launches")) {
+            List<Launch> launches = new ArrayList<>();
+            while (row.next()) {
+                launches.add(new Launch(row.getString(1), row.getString(2), row.getLong(3), row.getString(4)));
+            }
+            return launches.stream().collect(Collectors.toMap(Launch::requestId, Function.identity()));
+        } catch (java.sql.SQLSyntaxErrorException e) {
+            return Map.of(); // the job creates the table when it opens the ledger
+        }
+    }
+
+    private static <T> List<T> committed(String topic, Class<T> type) {
+        return KafkaRecords.values(KafkaRecords.readAllCommitted(kafka.bootstrapServers(), topic, TIMEOUT)).stream()
+                .map(json -> Json.read(json, type)).toList();
+    }
+
+    /** Keys that occur more than once, with their counts. */
+    private static <T> Map<String, Long> duplicates(List<T> items, Function<T, String> key) {
+        return items.stream().collect(Collectors.groupingBy(key, Collectors.counting())).entrySet().stream()
+                .filter(e -> e.getValue() > 1).collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    record Reading(String meter, long timestamp, double value) {
+        String json() {
+            return "{\"meterId\":\"" + meter + "\",\"timestamp\":" + timestamp + ",\"value\":" + value + "}";
+        }
+    }
+
+    private static void produce(Topics topics, List<Reading> readings) {
+        KafkaRecords.produce(kafka.bootstrapServers(), topics.readings(),
+                readings.stream().map(Reading::json).toList());
+    }
+
+    /** The first {@code intervals} rows of the bundled ETTm1 as one reading per meter (channel) and interval. */
+    private static List<Reading> ettReadings(int intervals) throws Exception {
+        List<Reading> readings = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(BundledData.ettm1())), StandardCharsets.UTF_8))) {
+            List<String> header = List.of(in.readLine().split(","));
+            for (int i = 0; i < intervals; i++) {
+                String[] fields = in.readLine().split(",");
+                long timestamp = LocalDateTime.parse(fields[0], ETT_TIME).toInstant(ZoneOffset.UTC).toEpochMilli();
+                for (String meter : METERS) {
+                    readings.add(new Reading(meter, timestamp, Double.parseDouble(fields[header.indexOf(meter)])));
+                }
+            }
+        }
+        readings.sort(Comparator.comparingLong(Reading::timestamp));
+        return readings;
+    }
+
+    private static List<List<Reading>> chunks(List<Reading> readings) {
+        int size = CHUNK * METERS.size();
+        List<List<Reading>> chunks = new ArrayList<>();
+        for (int from = 0; from < readings.size(); from += size) {
+            chunks.add(readings.subList(from, Math.min(readings.size(), from + size)));
+        }
+        return chunks;
+    }
 }

@@ -139,18 +139,29 @@ class SavepointOnStandaloneClusterIT {
             kafka.createTopic(topics.readings, 1);
             kafka.createTopic(topics.features, 1);
             kafka.createTopic(topics.deadLetters, 1);
-            for (String loopTopic : List.of("-predictions", "-alarms", "-model-updates")) {
-                kafka.createTopic(prefix + loopTopic, 1);
+            for (String loopTopic : List.of(PREDICTIONS, ALARMS, MODEL_UPDATES, RETRAIN_REQUESTS)) {
+                kafka.createTopic(topics.loop(loopTopic), 1);
             }
             return topics;
+        }
+
+        static final String PREDICTIONS = "predictions";
+        static final String ALARMS = "alarms";
+        static final String MODEL_UPDATES = "model-updates";
+        static final String RETRAIN_REQUESTS = "retrain-requests";
+
+        /** The topic of one of the loop's outputs ({@link #PREDICTIONS}, ...). */
+        String loop(String output) {
+            return prefix + "-" + output;
         }
 
         /** The streaming job's arguments: Kafka, checkpoints, and the loop's storage and registry. */
         List<String> pipelineArgs(StandaloneFlinkCluster cluster, MariaDbDatabase registry) {
             String storage = cluster.workDir().resolve(prefix).toUri().toString();
             return List.of("--kafka.bootstrap.servers", SharedKafka.broker().bootstrapServers(),
-                    "--kafka.topic.predictions", prefix + "-predictions", "--kafka.topic.alarms", prefix + "-alarms",
-                    "--kafka.topic.model-updates", prefix + "-model-updates",
+                    "--kafka.topic.predictions", loop(PREDICTIONS), "--kafka.topic.alarms", loop(ALARMS),
+                    "--kafka.topic.model-updates", loop(MODEL_UPDATES),
+                    "--kafka.topic.retrain-requests", loop(RETRAIN_REQUESTS),
                     "--snapshot.path", storage + "snapshots", "--snapshot.backup-path", storage + "snapshots-backup",
                     "--model.store.path", storage + "models", "--model.store.backup-path", storage + "models-backup",
                     "--registry.jdbc-url", registry.jdbcUrl(), "--registry.user", registry.user(),

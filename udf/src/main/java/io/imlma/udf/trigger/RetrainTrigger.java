@@ -57,7 +57,9 @@ public class RetrainTrigger extends KeyedCoProcessFunction<String, PartitionComm
     public void processElement1(PartitionCommitted partition, Context ctx, Collector<RetrainRequest> out)
             throws Exception {
         TriggerState s = current();
-        long now = Math.max(partition.rangeEnd(), ctx.timerService().currentWatermark());
+        // the data's own time, not the watermark: a backlog replayed after downtime, whose watermark has run ahead
+        // of its partition commits, makes the same decisions as the live stream did
+        long now = partition.rangeEnd();
         scheduleIfUnset(s, now, ctx);
         if (s.committedUntil != TriggerState.NONE && partition.rangeEnd() <= s.committedUntil) {
             LOG.debug("Partition {} counted already (replay)", partition.partitionId());

@@ -94,6 +94,17 @@ class RetrainTriggerTest {
     }
 
     @Test
+    void aBacklogCommittedBehindTheWatermarkIsDecidedByTheDataTime() throws Exception {
+        var h = harness(volumeOnly(Duration.ofHours(1)), null);
+        watermark(h, MONDAY + 30 * DAY); // a job catching up: its watermark far ahead of the commits
+        commit(h, day(1, 100));
+        commit(h, day(2, 11)); // 11 > 0.1 * 100, a day of data later
+        commit(h, day(3, 13));
+        assertThat(requests(h)).extracting(RetrainRequest::requestedAt)
+                .containsExactly(MONDAY + 2 * DAY, MONDAY + 3 * DAY, MONDAY + 4 * DAY);
+    }
+
+    @Test
     void scheduleFiresInEventTimeOnlyWhenThereIsNewData() throws Exception {
         var h = harness(withSchedule(1_000_000, Duration.ZERO), null);
         commit(h, day(1, 50)); // Tuesday; the first training waits for far more rows
