@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class IdempotentLauncher implements RetrainLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(IdempotentLauncher.class);
     private static final int MAX_MESSAGE = 4_000;
+    private static final long CLOSE_WAIT_SECONDS = 30;
 
     private final JobRunner runner;
     private final LaunchLedger ledger;
@@ -31,6 +33,7 @@ public final class IdempotentLauncher implements RetrainLauncher {
     private final ExecutorService executor;
     private final Clock clock;
     private final Map<String, CompletableFuture<LaunchOutcome>> running = new HashMap<>();
+    private volatile boolean closing;
 
     public IdempotentLauncher(JobRunner runner, LaunchLedger ledger, Function<RetrainRequest, RetrainJobSpec> specs,
             Clock clock) {
@@ -73,7 +76,8 @@ public final class IdempotentLauncher implements RetrainLauncher {
         try {
             executor.execute(() -> finish(outcome, runAndRecord(request, startedAt)));
         } catch (RejectedExecutionException e) {
-            finish(outcome, record(failed(request, startedAt, "launcher is closed")));
+            // the claim stays RUNNING: the launcher that replaces this one takes it over
+            finish(outcome, failed(request, startedAt, "launcher is closed"));
         }
         return outcome;
     }
@@ -84,6 +88,11 @@ public final class IdempotentLauncher implements RetrainLauncher {
         try {
             outcome = runner.run(specs.apply(request), startedAt);
         } catch (Throwable t) {
+            if (closing) {
+                // cancelled with its task, not failed: the record stays RUNNING for the next launcher to take over
+                LOG.warn("Retraining for request {} stopped: the launcher is closing", request.requestId());
+                return failed(request, startedAt, "stopped: the launcher was closed while it ran");
+            }
             LOG.error("Retraining for request {} failed", request.requestId(), t);
             outcome = failed(request, startedAt, describe(t));
         }
@@ -104,8 +113,12 @@ public final class IdempotentLauncher implements RetrainLauncher {
     }
 
     private LaunchOutcome failed(RetrainRequest request, long startedAt, String message) {
-        return new LaunchOutcome(request.requestId(), runner.mode(), null, Status.FAILED, startedAt, clock.millis(),
-                message, Map.of());
+        return failed(request.requestId(), startedAt, message);
+    }
+
+    private LaunchOutcome failed(String requestId, long startedAt, String message) {
+        return new LaunchOutcome(requestId, runner.mode(), null, Status.FAILED, startedAt, clock.millis(), message,
+                Map.of());
     }
 
     /** The messages of the cause chain, outermost first: wrapped job failures keep the real cause visible. */
@@ -124,10 +137,28 @@ public final class IdempotentLauncher implements RetrainLauncher {
         return text.length() > MAX_MESSAGE ? text.substring(0, MAX_MESSAGE) + " ..." : text.toString();
     }
 
-    /** Stops accepting launches and stops waiting for running ones (a job on a cluster keeps running there). */
+    /**
+     * Stops accepting launches and interrupts the running one (a job on a cluster keeps running there), waiting a
+     * little for it to stop so that a closed launcher leaves nothing writing behind; its launch stays RUNNING in the
+     * ledger, for the next launcher to take over.
+     */
     @Override
     public void close() {
+        closing = true;
         executor.shutdownNow();
+        try {
+            if (!executor.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("The running launch did not stop within {} s of being interrupted", CLOSE_WAIT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // launches that never started end too, unrecorded, like the interrupted one
+        Map<String, CompletableFuture<LaunchOutcome>> left;
+        synchronized (this) {
+            left = Map.copyOf(running);
+        }
+        left.forEach((id, future) -> future.complete(failed(id, clock.millis(), "launcher is closed")));
         try {
             ledger.close();
         } catch (Exception e) {

@@ -20,6 +20,7 @@ class IdempotentLauncherTest {
     /** Runs nothing real: counts runs and holds each one until released, so overlapping launches can be made. */
     private static final class GatedRunner implements JobRunner {
         final AtomicInteger runs = new AtomicInteger();
+        final CountDownLatch started = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
 
         @Override
@@ -30,6 +31,7 @@ class IdempotentLauncherTest {
         @Override
         public LaunchOutcome run(RetrainJobSpec spec, long startedAt) throws Exception {
             int run = runs.incrementAndGet();
+            started.countDown();
             assertThat(release.await(1, TimeUnit.MINUTES)).isTrue();
             if (spec.programArgs().contains("--model=broken")) {
                 throw new IllegalStateException("job failed", new IOException("disk gone"));
@@ -114,14 +116,36 @@ class IdempotentLauncherTest {
     }
 
     @Test
-    void aClosedLauncherStartsNothing() throws Exception {
+    void aClosedLauncherStartsNothingAndLeavesTheRequestToItsSuccessor() throws Exception {
         GatedRunner runner = new GatedRunner();
-        IdempotentLauncher launcher = launcher(runner, new InMemoryLaunchLedger());
+        InMemoryLaunchLedger ledger = new InMemoryLaunchLedger();
+        IdempotentLauncher launcher = launcher(runner, ledger);
         launcher.close();
         LaunchOutcome outcome = launcher.launch(request("r1", "m")).get(1, TimeUnit.MINUTES);
         assertThat(outcome.status()).isEqualTo(Status.FAILED);
         assertThat(outcome.message()).contains("closed");
         assertThat(runner.runs).hasValue(0);
         assertThat(List.of(outcome.requestId())).containsExactly("r1");
+        assertThat(ledger.find("r1")).get().extracting(LaunchOutcome::status).isEqualTo(Status.RUNNING);
+    }
+
+    @Test
+    void aLaunchCancelledWithItsTaskIsRunAgainByTheNextLauncher() throws Exception {
+        GatedRunner runner = new GatedRunner();
+        InMemoryLaunchLedger ledger = new InMemoryLaunchLedger();
+        IdempotentLauncher cancelled = launcher(runner, ledger);
+        CompletableFuture<LaunchOutcome> interrupted = cancelled.launch(request("r1", "m"));
+        assertThat(runner.started.await(1, TimeUnit.MINUTES)).isTrue();
+        cancelled.close(); // the task is cancelled while the job runs: the runner is interrupted
+        assertThat(interrupted.get(1, TimeUnit.MINUTES).status()).isEqualTo(Status.FAILED);
+        assertThat(ledger.find("r1")).get().extracting(LaunchOutcome::status).isEqualTo(Status.RUNNING);
+
+        runner.release.countDown();
+        try (IdempotentLauncher next = launcher(runner, ledger)) {
+            assertThat(next.launch(request("r1", "m")).get(1, TimeUnit.MINUTES).status())
+                    .isEqualTo(Status.SUCCEEDED);
+        }
+        assertThat(runner.runs).hasValue(2);
+        assertThat(ledger.find("r1")).get().extracting(LaunchOutcome::status).isEqualTo(Status.SUCCEEDED);
     }
 }

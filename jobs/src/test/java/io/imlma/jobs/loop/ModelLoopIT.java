@@ -145,6 +145,10 @@ class ModelLoopIT {
                     v1.version(), v1.metrics().mae(), predictions.size(), alarms.size());
         } finally {
             job.cancel().get();
+            // the temporary directory is deleted next: nothing of the job may still be writing into it
+            while (!job.getJobStatus().get().isGloballyTerminalState()) {
+                Thread.sleep(100); // poll interval until the job has stopped
+            }
         }
     }
 
