@@ -3,26 +3,51 @@ package io.imlma.jobs.launch;
 import io.imlma.common.config.ConfigException;
 import io.imlma.common.config.Settings;
 import io.imlma.jobs.launch.LaunchOutcome.Status;
+import java.net.URI;
+import java.nio.file.Path;
 import java.util.function.Supplier;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Runs the job in this process: a fresh environment per launch (by default
- * {@link StreamExecutionEnvironment#getExecutionEnvironment()}, a local mini cluster, or the test's cluster when one
- * is set as context) and the entry class's {@link BatchJobEntry#run} with the spec's arguments.
+ * Runs the job's driver in this process: a fresh environment per launch and the entry class's
+ * {@link BatchJobEntry#run} with the spec's arguments. Where the Flink jobs of that driver run is the
+ * environment's business: in {@link #local} mode on {@link StreamExecutionEnvironment#getExecutionEnvironment()}
+ * (a local mini cluster, or the test's cluster when one is set as context); in {@link #onSessionCluster} mode
+ * ({@value #FLINK_CLIENT_MODE}) on a session cluster, as an attached {@code flink run} does, so a job that calls
+ * {@code execute()} several times (RetrainJob: one job per tuning round) runs there too, which
+ * {@code /jars/:jarid/run} refuses.
  */
 public final class LocalJobRunner implements JobRunner {
     public static final String MODE = "local";
+    public static final String FLINK_CLIENT_MODE = "flink-client";
 
+    private final String mode;
     private final Supplier<StreamExecutionEnvironment> environments;
 
-    public LocalJobRunner(Supplier<StreamExecutionEnvironment> environments) {
+    public LocalJobRunner(String mode, Supplier<StreamExecutionEnvironment> environments) {
+        this.mode = mode;
         this.environments = environments;
+    }
+
+    /** The jobs run on {@link StreamExecutionEnvironment#getExecutionEnvironment()}. */
+    static LocalJobRunner local() {
+        return new LocalJobRunner(MODE, StreamExecutionEnvironment::getExecutionEnvironment);
+    }
+
+    /**
+     * Every {@code execute()} is submitted to the session cluster behind {@code restAddress} and awaited, with
+     * {@code jar} (the shaded job jar, the same build as this process's classes) shipped for the user code.
+     */
+    static LocalJobRunner onSessionCluster(URI restAddress, Path jar) {
+        String jarFile = jar.toAbsolutePath().toString();
+        return new LocalJobRunner(FLINK_CLIENT_MODE, () -> StreamExecutionEnvironment.createRemoteEnvironment(
+                restAddress.getHost(), restAddress.getPort(), new Configuration(), jarFile));
     }
 
     @Override
     public String mode() {
-        return MODE;
+        return mode;
     }
 
     @Override
@@ -32,7 +57,7 @@ public final class LocalJobRunner implements JobRunner {
         env.setParallelism(spec.parallelism());
         BatchJobResult result = entry.run(env, Settings.fromArgs(spec.programArgs().toArray(String[]::new)));
         long finishedAt = System.currentTimeMillis();
-        return new LaunchOutcome(spec.requestId(), MODE, result.jobId(), Status.SUCCEEDED, startedAt, finishedAt,
+        return new LaunchOutcome(spec.requestId(), mode, result.jobId(), Status.SUCCEEDED, startedAt, finishedAt,
                 "finished in " + (finishedAt - startedAt) + " ms, results " + result.results(), result.results());
     }
 
