@@ -61,7 +61,9 @@ public record LauncherConfig(Mode mode, String entryClass, int parallelism, Map<
     public static final String LEDGER = "launcher.ledger";
     /** The retraining job; {@code io.imlma.jobs.VerifySnapshotJob} only verifies and reads the range. */
     public static final String DEFAULT_ENTRY = "io.imlma.jobs.RetrainJob";
-    public static final String DEFAULT_PASS_THROUGH = "snapshot.,registry.,retrain.,model.";
+    /** What RetrainJob reads besides the request: storage, registry, and the training, tuning and policy settings. */
+    public static final String DEFAULT_PASS_THROUGH =
+            "snapshot.,registry.,retrain.,model.,training.,tuning.,features.,replacement.";
 
     public enum Mode { LOCAL, FLINK_CLIENT, FLINK_REST, KUBERNETES }
 

@@ -22,6 +22,7 @@ import io.imlma.jobs.retrain.Retraining;
 import io.imlma.testkit.MariaDbDatabase;
 import io.imlma.testkit.SharedKafka;
 import io.imlma.testkit.StandaloneFlinkCluster;
+import java.io.Writer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +34,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -120,7 +122,6 @@ class RetrainOnStandaloneClusterIT {
         settings.put(LauncherConfig.MODE, "flink-client");
         settings.put(LauncherConfig.REST_ADDRESS, cluster.restAddress().toString());
         settings.put(LauncherConfig.JAR, JOB_JAR.toString());
-        settings.put(LauncherConfig.PASS_THROUGH, LauncherConfig.DEFAULT_PASS_THROUGH + ",training.,tuning.");
         String model = "load-forecast-launcher";
         RetrainRequest request = new RetrainRequest("launcher-1", model, RetrainReason.VOLUME, FROM.toEpochMilli(),
                 TO.toEpochMilli(), 0, 96L * DAYS * CHANNELS.size(), TO.toEpochMilli());
@@ -144,10 +145,15 @@ class RetrainOnStandaloneClusterIT {
     @Order(2)
     void flinkRunOfTheShadedJarRunsRetrainJobOnTheCluster() throws Exception {
         String model = "load-forecast-cli";
-        List<String> run = new ArrayList<>(List.of("run", "-p", "2", "-c", RetrainJob.class.getName(),
-                JOB_JAR.toString(), "--request-id", "cli-1", "--model", model, "--data-from", FROM.toString(),
-                "--data-to", TO.toString()));
-        jobSettings.forEach((key, value) -> run.addAll(List.of("--" + key, value)));
+        Path config = cluster.workDir().resolve("retrain.properties");
+        Properties properties = new Properties();
+        properties.putAll(jobSettings);
+        try (Writer out = Files.newBufferedWriter(config)) {
+            properties.store(out, "RetrainJob settings of " + getClass().getSimpleName());
+        }
+        List<String> run = List.of("run", "-p", "2", "-c", RetrainJob.class.getName(), JOB_JAR.toString(),
+                "--config", config.toString(), "--request-id", "cli-1", "--model", model,
+                "--data-from", FROM.toString(), "--data-to", TO.toString());
 
         long started = System.nanoTime();
         String output = flinkCli("retrain", run);
