@@ -14,9 +14,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * {@link BatchJobEntry#run} with the spec's arguments. Where the Flink jobs of that driver run is the
  * environment's business: in {@link #local} mode on {@link StreamExecutionEnvironment#getExecutionEnvironment()}
  * (a local mini cluster, or the test's cluster when one is set as context); in {@link #onSessionCluster} mode
- * ({@value #FLINK_CLIENT_MODE}) on a session cluster, as an attached {@code flink run} does, so a job that calls
- * {@code execute()} several times (RetrainJob: one job per tuning round) runs there too, which
- * {@code /jars/:jarid/run} refuses.
+ * ({@value #FLINK_CLIENT_MODE}) on a session cluster, as an attached {@code flink run} does, so a program that runs
+ * several jobs and collects their results (RetrainJob: one job per tuning round) runs there too, which the detached
+ * {@code /jars/:jarid/run} of {@link FlinkRestJobRunner} cannot.
  */
 public final class LocalJobRunner implements JobRunner {
     public static final String MODE = "local";
@@ -25,7 +25,7 @@ public final class LocalJobRunner implements JobRunner {
     private final String mode;
     private final Supplier<StreamExecutionEnvironment> environments;
 
-    public LocalJobRunner(String mode, Supplier<StreamExecutionEnvironment> environments) {
+    private LocalJobRunner(String mode, Supplier<StreamExecutionEnvironment> environments) {
         this.mode = mode;
         this.environments = environments;
     }
