@@ -4,6 +4,7 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 CLASSPATH_FILE=$ROOT/flink-cluster/target/cluster.classpath
+# shellcheck disable=SC2034 # used by the scripts that source this file
 mapfile -t JVM_OPTIONS < <(grep -v '^\s*\(#\|$\)' "$ROOT/cluster/jvm-options")
 
 # The classpath the flink-cluster module resolves (what a distribution's lib/ holds); resolved again when a pom
