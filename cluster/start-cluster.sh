@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Starts a standalone Flink 1.20 session cluster on this machine without a Flink distribution: one JobManager
 # (StandaloneSessionClusterEntrypoint) and N TaskManagers (TaskManagerRunner), each in its own JVM, on the classpath
-# the flink-cluster module resolves from Maven Central. The project's flink-conf/config.yaml is used as it is; the
-# settings a single machine needs (localhost addresses, ports, memory sizes, file:// checkpoints and savepoints under
-# the work directory) are passed as -D dynamic properties, which override it, as Flink's own bin/*.sh do.
-# Returns once the REST API reports every TaskManager registered. Stop it with cluster/stop-cluster.sh.
+# the flink-cluster module resolves from Maven Central. Their configuration is the project's flink-conf/config.yaml
+# with the settings a single machine needs (localhost addresses, ports, memory sizes, file:// checkpoints and
+# savepoints under the work directory) put over it by Flink's own tool, into <work dir>/conf, which cluster/flink
+# (Flink's CLI) reads too. Returns once the REST API reports every TaskManager registered. Stop it with
+# cluster/stop-cluster.sh.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=cluster/cluster-env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/cluster-env.sh"
 
 usage() {
   cat <<EOF
@@ -60,8 +62,6 @@ WORK_DIR="$(cd "$WORK_DIR" && pwd)"
 CONF_DIR=$WORK_DIR/conf
 LOG_DIR=$WORK_DIR/log
 PID_DIR=$WORK_DIR/pid
-CLASSPATH_FILE=$ROOT/flink-cluster/target/cluster.classpath
-JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
 for pid_file in "$PID_DIR"/*.pid; do
   if [[ -f $pid_file ]] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
@@ -70,16 +70,10 @@ for pid_file in "$PID_DIR"/*.pid; do
   fi
 done
 
-if [[ ! -f $CLASSPATH_FILE || $ROOT/flink-cluster/pom.xml -nt $CLASSPATH_FILE || $ROOT/pom.xml -nt $CLASSPATH_FILE ]]; then
-  echo "Resolving the cluster classpath (mvn -B -q -pl flink-cluster generate-resources) ..." >&2
-  (cd "$ROOT" && mvn -B -q -pl flink-cluster generate-resources)
-fi
-CLASSPATH=$(cat "$CLASSPATH_FILE")
-mapfile -t JVM_OPTIONS < <(grep -v '^\s*\(#\|$\)' "$ROOT/cluster/jvm-options")
+CLASSPATH=$(cluster_classpath)
 
 mkdir -p "$CONF_DIR" "$LOG_DIR" "$PID_DIR" "$WORK_DIR/checkpoints" "$WORK_DIR/savepoints" "$WORK_DIR/tmp" \
   "$WORK_DIR/upload"
-cp "$ROOT/flink-conf/config.yaml" "$ROOT/flink-conf/log4j.properties" "$CONF_DIR/"
 
 # one machine instead of the production hosts; everything else stays as flink-conf/config.yaml says
 LOCAL=(
@@ -95,15 +89,19 @@ LOCAL=(
   ${EXTRA[@]+"${EXTRA[@]}"}
 )
 
+# The effective configuration, flink-conf/config.yaml with the settings above put over it, written by Flink's own
+# tool (as the Flink image's entrypoint writes its conf): every process and cluster/flink read this one file.
+{
+  echo "# written by cluster/start-cluster.sh: $ROOT/flink-conf/config.yaml with this machine's settings"
+  bash_java_utils UPDATE_AND_GET_FLINK_CONFIGURATION --configDir "$ROOT/flink-conf" "${LOCAL[@]}"
+} >"$CONF_DIR/config.yaml"
+cp "$ROOT/flink-conf/log4j.properties" "$CONF_DIR/"
+
 # Memory: Flink's BashJavaUtils turns the configured process size into JVM flags (-Xmx, -XX:MaxDirectMemorySize,
 # ...) and, for TaskManagers, the derived memory options the runner requires, exactly as bin/jobmanager.sh and
-# bin/taskmanager.sh get them. Its results are the lines after the BASH_JAVA_UTILS_EXEC_RESULT: marker.
+# bin/taskmanager.sh get them.
 resource_params() {
-  local output
-  output=$("$JAVA" -cp "$CLASSPATH" -Dlog4j.configurationFile=/dev/null \
-    org.apache.flink.runtime.util.bash.BashJavaUtils "$1" --configDir "$CONF_DIR" "${LOCAL[@]}" 2>&1) || {
-    echo "cannot compute $1 from $CONF_DIR/config.yaml:" >&2; echo "$output" >&2; exit 1; }
-  grep '^BASH_JAVA_UTILS_EXEC_RESULT:' <<<"$output" | sed 's/^BASH_JAVA_UTILS_EXEC_RESULT://'
+  bash_java_utils "$1" --configDir "$CONF_DIR"
 }
 
 # launch <name> <main class> <resource params command> [extra -D ...]: a JVM in the background, as flink-daemon.sh
@@ -116,7 +114,7 @@ launch() {
   # shellcheck disable=SC2086 # BashJavaUtils prints space-separated flags without spaces inside values
   nohup "$JAVA" $jvm "${JVM_OPTIONS[@]}" ${IMLMA_JVM_ARGS:-} \
     -Dlog.file="$LOG_DIR/$name.log" -Dlog4j.configurationFile="file:$CONF_DIR/log4j.properties" \
-    -cp "$CLASSPATH" "$main" --configDir "$CONF_DIR" "${LOCAL[@]}" $dynamic "$@" \
+    -cp "$CLASSPATH" "$main" --configDir "$CONF_DIR" $dynamic "$@" \
     >"$LOG_DIR/$name.out" 2>&1 </dev/null &
   echo $! >"$PID_DIR/$name.pid"
   echo "started $name (pid $!, log $LOG_DIR/$name.log)"

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * A standalone Flink 1.20 session cluster of real JVMs, the Java twin of {@code cluster/start-cluster.sh}: one
  * JobManager ({@code StandaloneSessionClusterEntrypoint}) and TaskManagers ({@code TaskManagerRunner}) on the
  * classpath of the flink-cluster module ({@code flink-cluster/target/cluster.classpath}), with the project's
- * {@code flink-conf/config.yaml} and single-machine overrides as {@code -D} dynamic properties: loopback addresses,
- * free ports, small memory sizes, file:// checkpoints and savepoints under the work directory.
+ * {@code flink-conf/config.yaml} and single-machine overrides put over it by Flink's own tool into
+ * {@code <work dir>/conf}: loopback addresses, free ports, small memory sizes, file:// checkpoints and savepoints
+ * under the work directory. {@code cluster/flink --work-dir <work dir>} (Flink's CLI) reads the same configuration.
  *
  * <p>Each process gets its own Prometheus reporter port, so a test knows where to scrape a given TaskManager. The
  * work directory (config, logs, checkpoints, savepoints, uploads) is {@code target/flink-cluster/<rest port>} of the
@@ -49,7 +50,6 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     private final Path confDir;
     private final String classpath;
     private final List<String> jvmOptions;
-    private final Map<String, String> settings;
     private final int restPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<Integer, ClusterProcess> taskManagers = new TreeMap<>();
@@ -73,7 +73,6 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
                 .toAbsolutePath();
         this.confDir = Files.createDirectories(workDir.resolve("conf"));
         Files.createDirectories(workDir.resolve("log"));
-        Files.copy(root.resolve("flink-conf/config.yaml"), confDir.resolve("config.yaml"), REPLACE_EXISTING);
         Files.copy(root.resolve("flink-conf/log4j.properties"), confDir.resolve("log4j.properties"),
                 REPLACE_EXISTING);
         this.classpath = readClasspath(root);
@@ -101,7 +100,9 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         local.put("web.tmpdir", workDir.resolve("tmp").toString());
         local.put("web.upload.dir", workDir.resolve("upload").toString());
         local.putAll(overrides);
-        this.settings = Map.copyOf(local);
+        List<String> effective = new ArrayList<>(List.of("# written by " + getClass().getName()));
+        effective.addAll(bashJavaUtils("UPDATE_AND_GET_FLINK_CONFIGURATION", root.resolve("flink-conf"), local));
+        Files.write(confDir.resolve("config.yaml"), effective, StandardCharsets.UTF_8);
         for (String dir : List.of("tmp", "upload", "checkpoints", "savepoints")) {
             Files.createDirectories(workDir.resolve(dir));
         }
@@ -289,7 +290,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     private ClusterProcess launch(String name, String mainClass, List<String> resourceParams,
             Map<String, String> processSettings) {
         int prometheusPort = FreePorts.allocate();
-        Map<String, String> processConfig = new LinkedHashMap<>(settings);
+        Map<String, String> processConfig = new LinkedHashMap<>();
         processConfig.put("metrics.reporter.prom.port", String.valueOf(prometheusPort));
         processConfig.putAll(processSettings);
         Path logFile = workDir.resolve("log").resolve(name + ".log");
@@ -320,12 +321,17 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
      * TaskManager, the derived memory options its runner requires (second line), as bin/taskmanager.sh does.
      */
     private List<String> resourceParams(String command) {
+        return bashJavaUtils(command, confDir, Map.of());
+    }
+
+    /** The result lines of Flink's BashJavaUtils {@code command} on the configuration in {@code configDir}. */
+    private List<String> bashJavaUtils(String command, Path configDir, Map<String, String> dynamicProperties) {
         List<String> call = new ArrayList<>(List.of(javaExecutable(), "-Xmx128m", "-XX:TieredStopAtLevel=1",
                 "-Dlog4j.configurationFile=" + confDir.resolve("log4j.properties").toUri(),
                 "-Dlog.file=" + workDir.resolve("log").resolve("bash-java-utils.log"),
                 "-cp", classpath, "org.apache.flink.runtime.util.bash.BashJavaUtils", command,
-                "--configDir", confDir.toString()));
-        call.addAll(dynamicProperties(settings));
+                "--configDir", configDir.toString()));
+        call.addAll(dynamicProperties(dynamicProperties));
         try {
             Process process = new ProcessBuilder(call).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -389,7 +395,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     }
 
     /** The project root: the directory holding {@code flink-cluster/pom.xml}, at or above the working directory. */
-    private static Path projectRoot() {
+    public static Path projectRoot() {
         Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
         for (Path dir = start; dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("flink-cluster").resolve("pom.xml"))) {

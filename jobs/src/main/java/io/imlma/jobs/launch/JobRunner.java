@@ -1,8 +1,8 @@
 package io.imlma.jobs.launch;
 
 /**
- * One way of running a {@link RetrainJobSpec} (in-process, on a session cluster over REST, as a Kubernetes
- * resource). Blocking and not idempotent: {@link IdempotentLauncher} calls it on its own thread, once per request.
+ * One way of running a {@link RetrainJobSpec} (in-process; driven from this process on a session cluster; on a
+ * session cluster over REST; as a Kubernetes resource). Blocking and not idempotent: {@link IdempotentLauncher} calls it on its own thread, once per request.
  */
 public interface JobRunner {
     /** Mode name as in the {@code launcher.mode} setting. */

@@ -12,7 +12,8 @@ import org.apache.flink.api.common.typeinfo.Types;
  * What became of one retrain request's launch.
  *
  * @param requestId  the request's id (launches are idempotent on it)
- * @param mode       launcher mode that ran it: {@code local}, {@code flink-rest} or {@code kubernetes}
+ * @param mode       launcher mode that ran it: {@code local}, {@code flink-client}, {@code flink-rest} or
+ *                   {@code kubernetes}
  * @param jobId      Flink job id, or for Kubernetes the custom resource's name; null when nothing was started
  * @param status     where it ended (or stands, for {@link Status#RUNNING} and {@link Status#SUBMITTED})
  * @param startedAt  epoch ms when the launch began

@@ -20,13 +20,19 @@ import java.util.Map;
  *
  * <table>
  * <caption>settings</caption>
- * <tr><td>{@value #MODE}</td><td>{@code local} (default), {@code flink-rest} or {@code kubernetes}</td></tr>
+ * <tr><td>{@value #MODE}</td><td>{@code local} (default; the job and its Flink jobs in this process),
+ *     {@code flink-client} (the job's driver in this process, each of its Flink jobs on a session cluster, like an
+ *     attached {@code flink run}: for jobs that execute several times, such as RetrainJob), {@code flink-rest} (the
+ *     whole program on the cluster through {@code /jars/:jarid/run}: jobs that execute once) or
+ *     {@code kubernetes}</td></tr>
  * <tr><td>{@value #ENTRY_CLASS}</td><td>the batch job, a {@link BatchJobEntry}; default {@value #DEFAULT_ENTRY}</td></tr>
  * <tr><td>{@value #PARALLELISM}</td><td>parallelism of the batch job, default 2</td></tr>
  * <tr><td>{@value #PASS_THROUGH}</td><td>comma-separated prefixes of the settings handed to the job as
  *     {@code --key=value}; default {@value #DEFAULT_PASS_THROUGH}</td></tr>
- * <tr><td>{@value #REST_ADDRESS}</td><td>flink-rest: the session cluster's REST address, e.g. http://jm:8081</td></tr>
- * <tr><td>{@value #JAR}</td><td>flink-rest: path of the shaded job jar to upload; kubernetes: the jar URI the
+ * <tr><td>{@value #REST_ADDRESS}</td><td>flink-rest, flink-client: the session cluster's REST address, e.g.
+ *     http://jm:8081 (flink-client: http with a port)</td></tr>
+ * <tr><td>{@value #JAR}</td><td>flink-rest: path of the shaded job jar to upload; flink-client: path of the shaded
+ *     job jar shipped with every Flink job (the same build as the launcher's classes); kubernetes: the jar URI the
  *     operator fetches</td></tr>
  * <tr><td>{@value #POLL_INTERVAL} / {@value #TIMEOUT}</td><td>flink-rest: job state polling, default 2s / 6h</td></tr>
  * <tr><td>{@value #K8S_OUTPUT_DIR}</td><td>kubernetes: directory the FlinkSessionJob files are written to</td></tr>
@@ -55,11 +61,14 @@ public record LauncherConfig(Mode mode, String entryClass, int parallelism, Map<
     public static final String LEDGER = "launcher.ledger";
     /** The retraining job; {@code io.imlma.jobs.VerifySnapshotJob} only verifies and reads the range. */
     public static final String DEFAULT_ENTRY = "io.imlma.jobs.RetrainJob";
-    /** Everything RetrainJob reads: serving and training must agree on the features, so they are passed too. */
+    /**
+     * What RetrainJob reads besides the request: storage, registry, and the training, tuning, feature and policy
+     * settings (serving and training must agree on the features).
+     */
     public static final String DEFAULT_PASS_THROUGH =
-            "snapshot.,registry.,retrain.,model.,training.,tuning.,features.,replacement.";
+            "snapshot.,registry.,model.,training.,tuning.,features.,replacement.";
 
-    public enum Mode { LOCAL, FLINK_REST, KUBERNETES }
+    public enum Mode { LOCAL, FLINK_CLIENT, FLINK_REST, KUBERNETES }
 
     public enum Ledger { MEMORY, REGISTRY }
 
@@ -85,9 +94,15 @@ public record LauncherConfig(Mode mode, String entryClass, int parallelism, Map<
             case LOCAL -> LocalJobRunner.entry(entryClass, ENTRY_CLASS);
             case FLINK_REST -> {
                 restAddress = httpUri(settings.string(REST_ADDRESS));
-                jar = settings.string(JAR);
-                Settings.require(Files.isRegularFile(Path.of(jar)), JAR, "no such file: " + jar
-                        + " (build it with mvn package: jobs/target/imlma-jobs-<version>-job.jar)");
+                jar = jobJar(settings);
+            }
+            case FLINK_CLIENT -> {
+                LocalJobRunner.entry(entryClass, ENTRY_CLASS);
+                restAddress = httpUri(settings.string(REST_ADDRESS));
+                Settings.require("http".equals(restAddress.getScheme()) && restAddress.getPort() != -1, REST_ADDRESS,
+                        "flink-client needs http://host:port (Flink's client takes a host and a port; https would"
+                                + " need its security.ssl.rest.* settings), got " + restAddress);
+                jar = jobJar(settings);
             }
             case KUBERNETES -> {
                 jar = settings.string(JAR);
@@ -102,6 +117,13 @@ public record LauncherConfig(Mode mode, String entryClass, int parallelism, Map<
         return new LauncherConfig(mode, entryClass, parallelism, jobSettings(settings), restAddress, jar,
                 pollInterval, timeout, outputDir, deployment, settings.string(K8S_NAMESPACE, null),
                 settings.enumValue(LEDGER, Ledger.class, Ledger.MEMORY));
+    }
+
+    private static String jobJar(Settings settings) {
+        String jar = settings.string(JAR);
+        Settings.require(Files.isRegularFile(Path.of(jar)), JAR, "no such file: " + jar
+                + " (build it with mvn package: jobs/target/imlma-jobs-<version>-job.jar)");
+        return jar;
     }
 
     private static Map<String, String> jobSettings(Settings settings) {
@@ -133,10 +155,11 @@ public record LauncherConfig(Mode mode, String entryClass, int parallelism, Map<
         return RetrainJobSpec.of(request, entryClass, jobSettings, parallelism);
     }
 
-    /** The runner of this mode; the local mode runs on {@link LocalJobRunner#inProcessEnvironment()}. */
+    /** The runner of this mode. */
     public JobRunner runner() {
         return switch (mode) {
-            case LOCAL -> new LocalJobRunner(LocalJobRunner::inProcessEnvironment);
+            case LOCAL -> LocalJobRunner.local();
+            case FLINK_CLIENT -> LocalJobRunner.onSessionCluster(restAddress, Path.of(jar));
             case FLINK_REST -> new FlinkRestJobRunner(restAddress, Path.of(jar), pollInterval, timeout);
             case KUBERNETES -> new KubernetesJobRunner(Path.of(k8sOutputDir), k8sDeploymentName, k8sNamespace, jar);
         };

@@ -3,7 +3,9 @@ package io.imlma.jobs.launch;
 import io.imlma.common.config.ConfigException;
 import io.imlma.common.config.Settings;
 import io.imlma.jobs.launch.LaunchOutcome.Status;
+import java.net.URI;
 import java.net.URL;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
 import org.apache.flink.configuration.Configuration;
@@ -11,33 +13,29 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Runs the job in this process: a fresh environment per launch (by default {@link #inProcessEnvironment()}, a local
- * mini cluster, or the test's cluster when one is set as context) and the entry class's {@link BatchJobEntry#run}
- * with the spec's arguments.
+ * Runs the job's driver in this process: a fresh environment per launch and the entry class's
+ * {@link BatchJobEntry#run} with the spec's arguments. Where the Flink jobs of that driver run is the
+ * environment's business: in {@link #local} mode on {@link #inProcessEnvironment()} (a local mini cluster, or the
+ * test's cluster when one is set as context); in {@link #onSessionCluster} mode
+ * ({@value #FLINK_CLIENT_MODE}) on a session cluster, as an attached {@code flink run} does, so a program that runs
+ * several jobs and collects their results (RetrainJob: one job per tuning round) runs there too, which the detached
+ * {@code /jars/:jarid/run} of {@link FlinkRestJobRunner} cannot.
  */
 public final class LocalJobRunner implements JobRunner {
     public static final String MODE = "local";
+    public static final String FLINK_CLIENT_MODE = "flink-client";
 
+    private final String mode;
     private final Supplier<StreamExecutionEnvironment> environments;
 
-    public LocalJobRunner(Supplier<StreamExecutionEnvironment> environments) {
+    private LocalJobRunner(String mode, Supplier<StreamExecutionEnvironment> environments) {
+        this.mode = mode;
         this.environments = environments;
     }
 
-    @Override
-    public String mode() {
-        return MODE;
-    }
-
-    @Override
-    public LaunchOutcome run(RetrainJobSpec spec, long startedAt) throws Exception {
-        BatchJobEntry entry = entry(spec.entryClass(), LauncherConfig.ENTRY_CLASS);
-        StreamExecutionEnvironment env = environments.get();
-        env.setParallelism(spec.parallelism());
-        BatchJobResult result = entry.run(env, Settings.fromArgs(spec.programArgs().toArray(String[]::new)));
-        long finishedAt = System.currentTimeMillis();
-        return new LaunchOutcome(spec.requestId(), MODE, result.jobId(), Status.SUCCEEDED, startedAt, finishedAt,
-                "finished in " + (finishedAt - startedAt) + " ms, results " + result.results(), result.results());
+    /** The jobs run on {@link #inProcessEnvironment()}. */
+    static LocalJobRunner local() {
+        return new LocalJobRunner(MODE, LocalJobRunner::inProcessEnvironment);
     }
 
     /**
@@ -45,7 +43,7 @@ public final class LocalJobRunner implements JobRunner {
      * class loader cannot see it: inside a TaskManager the project's classes come from the streaming job's jar, and
      * the mini cluster started here needs that jar to load the batch job's classes.
      */
-    public static StreamExecutionEnvironment inProcessEnvironment() {
+    static StreamExecutionEnvironment inProcessEnvironment() {
         Configuration configuration = new Configuration();
         if (!visibleToFlink(LocalJobRunner.class)) {
             URL jar = LocalJobRunner.class.getProtectionDomain().getCodeSource().getLocation();
@@ -60,6 +58,32 @@ public final class LocalJobRunner implements JobRunner {
         } catch (ClassNotFoundException e) {
             return false;
         }
+    }
+
+    /**
+     * Every {@code execute()} is submitted to the session cluster behind {@code restAddress} and awaited, with
+     * {@code jar} (the shaded job jar, the same build as this process's classes) shipped for the user code.
+     */
+    static LocalJobRunner onSessionCluster(URI restAddress, Path jar) {
+        String jarFile = jar.toAbsolutePath().toString();
+        return new LocalJobRunner(FLINK_CLIENT_MODE, () -> StreamExecutionEnvironment.createRemoteEnvironment(
+                restAddress.getHost(), restAddress.getPort(), new Configuration(), jarFile));
+    }
+
+    @Override
+    public String mode() {
+        return mode;
+    }
+
+    @Override
+    public LaunchOutcome run(RetrainJobSpec spec, long startedAt) throws Exception {
+        BatchJobEntry entry = entry(spec.entryClass(), LauncherConfig.ENTRY_CLASS);
+        StreamExecutionEnvironment env = environments.get();
+        env.setParallelism(spec.parallelism());
+        BatchJobResult result = entry.run(env, Settings.fromArgs(spec.programArgs().toArray(String[]::new)));
+        long finishedAt = System.currentTimeMillis();
+        return new LaunchOutcome(spec.requestId(), mode, result.jobId(), Status.SUCCEEDED, startedAt, finishedAt,
+                "finished in " + (finishedAt - startedAt) + " ms, results " + result.results(), result.results());
     }
 
     /** Instantiates a {@link BatchJobEntry} by class name; {@code setting} names where the name came from. */

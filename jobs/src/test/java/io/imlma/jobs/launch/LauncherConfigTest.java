@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.imlma.common.config.ConfigException;
 import io.imlma.common.config.Settings;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LauncherConfigTest {
     private static void assertRefused(Map<String, String> settings, String setting, String problem) {
@@ -37,8 +40,18 @@ class LauncherConfigTest {
     }
 
     @Test
+    void flinkClientRunsTheDriverHereAndTheJobsOnTheSessionCluster(@TempDir Path dir) throws Exception {
+        Path jar = Files.createFile(dir.resolve("job.jar"));
+        LauncherConfig config = LauncherConfig.from(new Settings(Map.of(LauncherConfig.MODE, "flink-client",
+                LauncherConfig.REST_ADDRESS, "http://jm:8081", LauncherConfig.JAR, jar.toString())));
+        assertThat(config.mode()).isEqualTo(LauncherConfig.Mode.FLINK_CLIENT);
+        assertThat(config.restAddress()).hasHost("jm").hasPort(8081);
+        assertThat(config.runner().mode()).isEqualTo("flink-client");
+    }
+
+    @Test
     void incompleteSettingsAreNamed() {
-        assertRefused(Map.of(LauncherConfig.MODE, "yarn"), LauncherConfig.MODE, "[flink-rest, kubernetes, local]");
+        assertRefused(Map.of(LauncherConfig.MODE, "yarn"), LauncherConfig.MODE, "[flink-client, flink-rest, kubernetes, local]");
         assertRefused(Map.of(LauncherConfig.LEDGER, "disk"), LauncherConfig.LEDGER, "[memory, registry]");
         assertRefused(Map.of(LauncherConfig.MODE, "flink-rest"), LauncherConfig.REST_ADDRESS, "required");
         assertRefused(Map.of(LauncherConfig.MODE, "flink-rest", LauncherConfig.REST_ADDRESS, "jm:8081"),
@@ -47,6 +60,19 @@ class LauncherConfigTest {
                 LauncherConfig.JAR, "required");
         assertRefused(Map.of(LauncherConfig.MODE, "flink-rest", LauncherConfig.REST_ADDRESS, "http://jm:8081",
                 LauncherConfig.JAR, "/no/such/job.jar"), LauncherConfig.JAR, "no such file");
+        assertRefused(Map.of(LauncherConfig.MODE, "flink-client"), LauncherConfig.REST_ADDRESS, "required");
+        assertRefused(Map.of(LauncherConfig.MODE, "flink-client", LauncherConfig.REST_ADDRESS, "jm:8081"),
+                LauncherConfig.REST_ADDRESS, "http");
+        assertRefused(Map.of(LauncherConfig.MODE, "flink-client", LauncherConfig.REST_ADDRESS, "http://jm"),
+                LauncherConfig.REST_ADDRESS, "http://host:port");
+        assertRefused(Map.of(LauncherConfig.MODE, "flink-client", LauncherConfig.REST_ADDRESS, "https://jm:8081"),
+                LauncherConfig.REST_ADDRESS, "security.ssl.rest");
+        assertRefused(Map.of(LauncherConfig.MODE, "flink-client", LauncherConfig.REST_ADDRESS, "http://jm:8081"),
+                LauncherConfig.JAR, "required");
+        assertRefused(Map.of(LauncherConfig.MODE, "flink-client", LauncherConfig.REST_ADDRESS, "http://jm:8081",
+                LauncherConfig.JAR, "/no/such/job.jar"), LauncherConfig.JAR, "no such file");
+        assertRefused(Map.of(LauncherConfig.MODE, "flink-client", LauncherConfig.REST_ADDRESS, "http://jm:8081",
+                LauncherConfig.ENTRY_CLASS, "java.lang.String"), LauncherConfig.ENTRY_CLASS, "does not implement");
         assertRefused(Map.of(LauncherConfig.MODE, "kubernetes", LauncherConfig.JAR, "https://repo/job.jar"),
                 LauncherConfig.K8S_OUTPUT_DIR, "required");
         assertRefused(Map.of(LauncherConfig.MODE, "kubernetes", LauncherConfig.JAR, "https://repo/job.jar",
