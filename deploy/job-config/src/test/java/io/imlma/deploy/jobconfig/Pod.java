@@ -50,7 +50,7 @@ final class Pod {
             pod.volumes.put(volume.path("name").asText(), createVolume(volume, dir));
         }
         for (JsonNode init : podSpec.path("initContainers")) {
-            pod.runToCompletion(init);
+            pod.runToCompletion(init, dir);
         }
         return pod;
     }
@@ -74,7 +74,7 @@ final class Pod {
     }
 
     private static Path createVolume(JsonNode volume, Path dir) throws IOException {
-        Path local = Files.createDirectories(dir.resolve(volume.path("name").asText()));
+        Path local = Files.createDirectories(dir.resolve("volumes").resolve(volume.path("name").asText()));
         if (volume.has("configMap")) {
             JsonNode configMap = K8sManifests.one("ConfigMap", volume.path("configMap").path("name").asText())
                     .resource();
@@ -87,20 +87,21 @@ final class Pod {
         return local;
     }
 
-    private void runToCompletion(JsonNode container) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(command(container.path("name").asText()));
-        command.addAll(args(container.path("name").asText()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(name -> !name.equals("PATH"));
+    private void runToCompletion(JsonNode container, Path dir) throws IOException, InterruptedException {
+        String name = container.path("name").asText();
+        List<String> command = new ArrayList<>(command(name));
+        command.addAll(args(name));
+        Path output = dir.resolve(name + ".out");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().keySet().removeIf(variable -> !variable.equals("PATH"));
         builder.environment().putAll(environment(container));
         Process process = builder.start();
         boolean exited = process.waitFor(INIT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!exited) {
             process.destroyForcibly();
         }
-        assertThat(exited && process.exitValue() == 0)
-                .as("init container %s exits with 0; output: %s", container.path("name").asText(), output).isTrue();
+        assertThat(exited && process.exitValue() == 0).as("init container %s exits with 0 within %d s; output: %s",
+                name, INIT_TIMEOUT_SECONDS, Files.readString(output, StandardCharsets.UTF_8)).isTrue();
     }
 
     private JsonNode container(String name) {
