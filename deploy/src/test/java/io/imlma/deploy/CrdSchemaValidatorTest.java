@@ -3,6 +3,7 @@ package io.imlma.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchemaFactory;
@@ -24,12 +25,31 @@ class CrdSchemaValidatorTest {
         return K8sManifests.one("FlinkDeployment", "imlma-meter-pipeline").resource().deepCopy();
     }
 
+    /** A session job like those the launcher's kubernetes mode writes (k8s/ has none: see k8s/retrain-job.yaml). */
     private static ObjectNode sessionJob() {
-        return K8sManifests.one("FlinkSessionJob", "imlma-retrain").resource().deepCopy();
+        try {
+            return (ObjectNode) K8sManifests.YAML.readTree("""
+                    apiVersion: flink.apache.org/v1beta1
+                    kind: FlinkSessionJob
+                    metadata:
+                      name: verify-snapshot-1
+                    spec:
+                      deploymentName: imlma-session
+                      job:
+                        jarURI: https://repo.example/imlma-jobs-job.jar
+                        entryClass: io.imlma.jobs.VerifySnapshotJob
+                        args: ["--request-id=1"]
+                        parallelism: 2
+                        upgradeMode: stateless
+                        state: running
+                    """);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
-    void acceptsTheProjectsResources() {
+    void acceptsTheStreamingJobAndALaunchersSessionJob() {
         assertThat(validator.validate(pipeline())).isEmpty();
         assertThat(validator.validate(sessionJob())).isEmpty();
     }
@@ -83,7 +103,7 @@ class CrdSchemaValidatorTest {
         other.put("apiVersion", "flink.apache.org/v2");
         assertThat(validator.validate(other)).singleElement().asString().contains("not served");
         assertThatThrownBy(() -> validator.requireValid(other)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("FlinkSessionJob/imlma-retrain");
+                .hasMessageContaining("FlinkSessionJob/verify-snapshot-1");
     }
 
     @Test

@@ -13,15 +13,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
-/** Every document of every YAML file under k8s/. */
-final class K8sManifests {
+/** Every document of every YAML file under k8s/ (shared with deploy/job-config through the test jar). */
+public final class K8sManifests {
 
-    record Manifest(Path file, JsonNode resource) {
-        String kind() {
+    public record Manifest(Path file, JsonNode resource) {
+        public String kind() {
             return resource.path("kind").asText();
         }
 
-        String name() {
+        public String name() {
             return resource.path("metadata").path("name").asText();
         }
 
@@ -31,11 +31,11 @@ final class K8sManifests {
         }
     }
 
-    static final YAMLMapper YAML = new YAMLMapper();
+    public static final YAMLMapper YAML = new YAMLMapper();
 
     private K8sManifests() {}
 
-    static List<Manifest> all() {
+    public static List<Manifest> all() {
         List<Manifest> manifests = new ArrayList<>();
         try (Stream<Path> files = Files.list(RepoFiles.resolve("k8s"))) {
             for (Path file : files.filter(f -> f.toString().matches(".*\\.ya?ml")).sorted().toList()) {
@@ -54,11 +54,11 @@ final class K8sManifests {
         return manifests;
     }
 
-    static List<Manifest> ofKind(String kind) {
+    public static List<Manifest> ofKind(String kind) {
         return all().stream().filter(m -> m.kind().equals(kind)).toList();
     }
 
-    static Manifest one(String kind, String name) {
+    public static Manifest one(String kind, String name) {
         Predicate<Manifest> wanted = m -> m.kind().equals(kind) && m.name().equals(name);
         return all().stream().filter(wanted).findFirst()
                 .orElseThrow(() -> new AssertionError("no " + kind + "/" + name + " under k8s/"));

@@ -4,10 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Locates the repository's deployable files; surefire passes the root as {@code imlma.repo.root}. */
-final class RepoFiles {
+public final class RepoFiles {
     private RepoFiles() {}
 
-    static Path root() {
+    public static Path root() {
         String configured = System.getProperty("imlma.repo.root");
         Path root = (configured != null ? Path.of(configured) : Path.of("..")).toAbsolutePath().normalize();
         if (!Files.isRegularFile(root.resolve("pom.xml")) || !Files.isDirectory(root.resolve("flink-conf"))) {
@@ -16,7 +16,7 @@ final class RepoFiles {
         return root;
     }
 
-    static Path resolve(String relative) {
+    public static Path resolve(String relative) {
         Path path = root().resolve(relative);
         if (!Files.exists(path)) {
             throw new IllegalStateException("missing " + relative + " under " + root());

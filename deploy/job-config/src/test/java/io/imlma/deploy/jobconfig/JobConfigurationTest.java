@@ -1,0 +1,267 @@
+package io.imlma.deploy.jobconfig;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imlma.api.ApiConfig;
+import io.imlma.api.ApiServer;
+import io.imlma.common.config.ConfigException;
+import io.imlma.common.config.Settings;
+import io.imlma.common.integrity.IntegrityStore;
+import io.imlma.common.registry.RegistryDataSource;
+import io.imlma.common.types.RetrainReason;
+import io.imlma.common.types.RetrainRequest;
+import io.imlma.deploy.K8sManifests;
+import io.imlma.deploy.RepoFiles;
+import io.imlma.jobs.MeterPipelineJob;
+import io.imlma.jobs.PipelineConfig;
+import io.imlma.jobs.RetrainJob;
+import io.imlma.jobs.kafka.KafkaPipelineConfig;
+import io.imlma.jobs.launch.LauncherConfig;
+import io.imlma.jobs.loop.ModelLoop;
+import io.imlma.jobs.retrain.RetrainConfig;
+import io.imlma.jobs.snapshot.SnapshotStage;
+import io.imlma.ml.data.FeatureSpec;
+import io.imlma.udf.monitor.DataQualityMonitor;
+import io.imlma.udf.monitor.DriftMonitor;
+import io.imlma.udf.monitor.LatencyMonitor;
+import io.imlma.udf.monitor.StabilityMonitor;
+import org.apache.flink.util.TimeUtils;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job configuration under k8s/ (ConfigMap imlma-job-config, the Secrets, each pod's arguments) starts every
+ * program: each pod is reproduced locally ({@link Pod}: its volumes, its init containers run, its arguments with
+ * Kubernetes' expansion), and the settings its program gets are loaded through the programs' own configuration
+ * classes in the order the programs load them at start. A missing, misspelt or invalid setting fails with the
+ * {@link ConfigException} naming it; a configured key no program reads fails too.
+ */
+class JobConfigurationTest {
+    private static final String CONFIG_MAP = "imlma-job-config";
+    private static final String CONFIG_FILE = "imlma.properties";
+    private static final String FLINK_MAIN_CONTAINER = "flink-main-container";
+
+    // Secrets are not in the repository: sample values, the password with characters the properties format escapes
+    private static final String REGISTRY_USER = "imlma";
+    private static final String REGISTRY_PASSWORD = "pa\\ss=wo:rd #1!";
+    private static final String API_TOKEN = "sample-token-of-the-api-0123456789";
+    private static final Map<String, String> SECRETS = Map.of(
+            "imlma-registry-credentials/user", REGISTRY_USER,
+            "imlma-registry-credentials/password", REGISTRY_PASSWORD,
+            "imlma-api-token/token", API_TOKEN);
+
+    /** The modules the job jar (and so every program) is built from. */
+    private static final List<String> PROGRAM_MODULES = List.of("common", "ml", "udf", "api", "jobs");
+
+    private static final RetrainRequest SAMPLE_REQUEST = new RetrainRequest("volume-2016-08-01", "load-forecast",
+            RetrainReason.VOLUME, Instant.parse("2016-07-01T00:00:00Z").toEpochMilli(),
+            Instant.parse("2016-08-01T00:00:00Z").toEpochMilli(), 2_000, 400,
+            Instant.parse("2016-08-01T00:05:00Z").toEpochMilli());
+
+    @TempDir
+    static Path dir;
+
+    /** The command line of each program, as its pod starts it. */
+    private static List<String> streamingJobArgs;
+    private static List<String> manualRetrainArgs;
+    private static List<String> apiArgs;
+
+    @BeforeAll
+    static void startPods() throws Exception {
+        streamingJobArgs = flinkJobArgs("imlma-meter-pipeline", MeterPipelineJob.class.getName());
+        manualRetrainArgs = containerArgs("Job", "imlma-retrain", "retrain", RetrainJob.class.getName());
+        apiArgs = containerArgs("Deployment", "imlma-api", "api", ApiServer.class.getName());
+    }
+
+    @Test
+    void streamingJobStarts() {
+        Settings settings = Settings.fromArgs(streamingJobArgs.toArray(String[]::new));
+        startStreamingJob(settings);
+        assertRegistryCredentials(settings);
+        assertThat(settings.string(RegistryDataSource.JDBC_URL, RegistryDataSource.DEFAULT_JDBC_URL))
+                .as("the MySQL registry, not the embedded default").startsWith("jdbc:mysql:");
+    }
+
+    @Test
+    void streamingJobCheckpointsAsItsFlinkDeploymentSays() {
+        Settings settings = Settings.fromArgs(streamingJobArgs.toArray(String[]::new));
+        PipelineConfig pipeline = PipelineConfig.from(settings);
+        JsonNode flink = K8sManifests.one("FlinkDeployment", "imlma-meter-pipeline").resource()
+                .path("spec").path("flinkConfiguration");
+        // the job sets checkpoint storage and interval itself (JobEnvironment), overriding the cluster's
+        assertThat(pipeline.checkpointDir()).isEqualTo(flink.path("execution.checkpointing.dir").asText());
+        Duration interval = TimeUtils.parseDuration(flink.path("execution.checkpointing.interval").asText());
+        assertThat(pipeline.checkpointInterval()).isEqualTo(interval);
+
+        // a Kafka transaction is committed when the next checkpoint completes: it must not time out before
+        Duration checkpointTimeout = TimeUtils.parseDuration(flink.path("execution.checkpointing.timeout").asText());
+        assertThat(KafkaPipelineConfig.from(settings).transactionTimeout())
+                .isGreaterThan(interval.plus(checkpointTimeout));
+    }
+
+    @Test
+    void retrainingsTheStreamingJobLaunchesGetTheConfiguredRetrainSettings() {
+        Settings settings = Settings.fromArgs(streamingJobArgs.toArray(String[]::new));
+        List<String> launched = launcher(settings).spec(SAMPLE_REQUEST).programArgs();
+
+        // what RetrainJob reads from the launcher's arguments, and what it would read from the whole configuration
+        RetrainConfig viaLauncher = RetrainConfig.from(Settings.fromArgs(launched.toArray(String[]::new)));
+        List<String> everything = new ArrayList<>(streamingJobArgs);
+        everything.addAll(launched);
+        RetrainConfig fromConfiguration = RetrainConfig.from(Settings.fromArgs(everything.toArray(String[]::new)));
+
+        assertThat(components(viaLauncher)).isEqualTo(components(fromConfiguration));
+        assertThat(viaLauncher.kafkaBootstrap()).as("publishes model updates").isNotNull();
+        assertRegistryCredentials(Settings.fromArgs(launched.toArray(String[]::new)));
+    }
+
+    @Test
+    void manualRetrainJobStarts() {
+        Settings settings = Settings.fromArgs(manualRetrainArgs.toArray(String[]::new));
+        RetrainConfig config = RetrainConfig.from(settings); // as RetrainJob.main, before it opens the registry
+        assertThat(config.range().to()).isGreaterThan(config.range().from());
+        assertRegistryCredentials(settings);
+    }
+
+    @Test
+    void apiStartsOnItsContainerPort() {
+        Settings settings = Settings.fromArgs(apiArgs.toArray(String[]::new));
+        ApiConfig config = ApiConfig.from(settings); // as ApiServer.open, before it opens the registry
+        JsonNode container = container(podSpec(K8sManifests.one("Deployment", "imlma-api").resource()), "api");
+        assertThat(config.port()).isEqualTo(container.path("ports").get(0).path("containerPort").asInt());
+        assertThat(config.token()).isEqualTo(API_TOKEN);
+        assertRegistryCredentials(settings);
+    }
+
+    @Test
+    void everyConfiguredKeyIsReadByAProgram() throws IOException {
+        Set<String> keys = configuredKeys();
+        SettingNames programs = SettingNames.inSources(RepoFiles.root(), PROGRAM_MODULES);
+
+        assertThat(programs.unread(Set.of("snapshot.pth"))).as("the check finds a misspelt key").isNotEmpty();
+        assertThat(programs.unread(keys)).as("keys of %s that no program reads", CONFIG_MAP).isEmpty();
+        assertThat(keys).as("credentials belong in Secrets").doesNotContain(RegistryDataSource.USER,
+                RegistryDataSource.PASSWORD, ApiConfig.TOKEN);
+    }
+
+    @Test
+    void withoutARequiredSettingTheStreamingJobDoesNotStart() {
+        Map<String, String> complete = Settings.fromArgs(streamingJobArgs.toArray(String[]::new)).asMap();
+        for (String required : List.of(PipelineConfig.CHECKPOINT_DIR, KafkaPipelineConfig.BOOTSTRAP_SERVERS,
+                SnapshotStage.SNAPSHOT_PATH, SnapshotStage.BACKUP_PATH, RetrainConfig.MODEL_STORE_PATH,
+                RetrainConfig.MODEL_STORE_BACKUP_PATH)) {
+            Map<String, String> without = new HashMap<>(complete);
+            assertThat(without.remove(required)).as(required).isNotNull();
+            assertThatThrownBy(() -> startStreamingJob(new Settings(without)))
+                    .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.setting()).isEqualTo(required));
+        }
+    }
+
+    /**
+     * What MeterPipelineJob.main reads before it builds the job graph, in its order: its pipeline and Kafka
+     * configurations, then ModelLoop.attach's (snapshots and trigger, the launcher with the registry ledger, the model
+     * store, the serving history) and Monitors.attach's. The registry is opened after these (its connection is not
+     * tried here). Keep in step with those methods.
+     */
+    private static void startStreamingJob(Settings settings) {
+        PipelineConfig.from(settings);
+        KafkaPipelineConfig.from(settings);
+        SnapshotStage.Config.from(settings);
+        launcher(settings);
+        new IntegrityStore(settings.uri(RetrainConfig.MODEL_STORE_PATH),
+                settings.uri(RetrainConfig.MODEL_STORE_BACKUP_PATH));
+        settings.integer(ModelLoop.HISTORY, FeatureSpec.from(settings).lags());
+        LatencyMonitor.Config.fromSettings(settings);
+        StabilityMonitor.Config.fromSettings(settings);
+        DriftMonitor.Config.fromSettings(settings);
+        DataQualityMonitor.Config.fromSettings(settings);
+    }
+
+    /** The streaming job's launcher, as ModelLoop.attach configures it. */
+    private static LauncherConfig launcher(Settings settings) {
+        return LauncherConfig.from(
+                settings.withDefaults(Map.of(LauncherConfig.LEDGER, LauncherConfig.Ledger.REGISTRY.name())));
+    }
+
+    private static void assertRegistryCredentials(Settings settings) {
+        assertThat(settings.string(RegistryDataSource.USER)).isEqualTo(REGISTRY_USER);
+        assertThat(settings.string(RegistryDataSource.PASSWORD)).isEqualTo(REGISTRY_PASSWORD);
+    }
+
+    /** RetrainConfig's components, the model store (which has no equals) as its two bases. */
+    private static Map<String, Object> components(RetrainConfig config) {
+        Map<String, Object> components = new LinkedHashMap<>();
+        for (RecordComponent component : RetrainConfig.class.getRecordComponents()) {
+            Object value;
+            try {
+                value = component.getAccessor().invoke(config);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+            components.put(component.getName(), value instanceof IntegrityStore store
+                    ? List.of(store.primaryBase(), store.backupBase()) : value);
+        }
+        return components;
+    }
+
+    /** The program arguments of a FlinkDeployment's job, with the paths its main container mounts made local. */
+    private static List<String> flinkJobArgs(String deployment, String entryClass) throws Exception {
+        JsonNode spec = K8sManifests.one("FlinkDeployment", deployment).resource().path("spec");
+        assertThat(spec.path("job").path("entryClass").asText()).isEqualTo(entryClass);
+        Pod pod = Pod.start(spec.path("podTemplate").path("spec"), SECRETS, podDirectory(deployment));
+        // the operator passes job.args to Flink, which does not expand $(VAR)
+        return pod.withLocalPaths(FLINK_MAIN_CONTAINER, Pod.texts(spec.path("job").path("args")));
+    }
+
+    /** The program arguments of a container that runs {@code java ... <mainClass>}, as Kubernetes expands them. */
+    private static List<String> containerArgs(String kind, String name, String container, String mainClass)
+            throws Exception {
+        Pod pod = Pod.start(podSpec(K8sManifests.one(kind, name).resource()), SECRETS, podDirectory(name));
+        List<String> command = pod.command(container);
+        assertThat(command).last().isEqualTo(mainClass);
+        return pod.args(container);
+    }
+
+    private static JsonNode podSpec(JsonNode workload) {
+        return workload.path("spec").path("template").path("spec");
+    }
+
+    private static JsonNode container(JsonNode podSpec, String name) {
+        for (JsonNode c : podSpec.path("containers")) {
+            if (c.path("name").asText().equals(name)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no container " + name);
+    }
+
+    private static Path podDirectory(String name) throws IOException {
+        return Files.createDirectories(dir.resolve(name));
+    }
+
+    private static Set<String> configuredKeys() throws IOException {
+        JsonNode data = K8sManifests.one("ConfigMap", CONFIG_MAP).resource().path("data");
+        assertThat(data.has(CONFIG_FILE)).as("%s holds %s", CONFIG_MAP, CONFIG_FILE).isTrue();
+        Properties properties = new Properties();
+        properties.load(new StringReader(data.path(CONFIG_FILE).asText()));
+        return properties.stringPropertyNames();
+    }
+}
