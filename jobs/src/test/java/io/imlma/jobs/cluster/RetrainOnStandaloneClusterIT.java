@@ -12,6 +12,7 @@ import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
 import io.imlma.jobs.MeterPipelineJob;
 import io.imlma.jobs.RetrainJob;
+import io.imlma.jobs.VerifySnapshotJob;
 import io.imlma.jobs.cluster.SavepointOnStandaloneClusterIT.Topics;
 import io.imlma.jobs.launch.LaunchOutcome;
 import io.imlma.jobs.launch.LauncherConfig;
@@ -56,7 +57,9 @@ import org.slf4j.LoggerFactory;
  * {@code /jars/:jarid/run} refuses it): the launcher's {@code flink-client} mode (the driver in this JVM, each round
  * a job on the cluster, the shaded jar shipped) and {@code cluster/flink run}, Flink's CLI as {@code bin/flink run}
  * of a distribution. Either way every round is a FINISHED job on the cluster named after the request, and the
- * registry holds the new version with its trials, promoted to champion. Then the streaming job through the same CLI,
+ * registry holds the new version with its trials, promoted to champion. The {@code flink-rest} launcher runs a
+ * single-job program (VerifySnapshotJob) through the REST API of the same cluster. Then the streaming job through the
+ * same CLI,
  * as README documents it: {@code run -d}, {@code list}, {@code stop --savepointPath}, {@code run -s}, {@code cancel}.
  * The streaming test runs last, so its job never holds the slots the tuning rounds need.
  */
@@ -167,6 +170,29 @@ class RetrainOnStandaloneClusterIT {
 
     @Test
     @Order(3)
+    void theFlinkRestLauncherRunsASingleJobProgramOnTheCluster() throws Exception {
+        Map<String, String> settings = new HashMap<>(jobSettings);
+        settings.put(LauncherConfig.MODE, "flink-rest");
+        settings.put(LauncherConfig.REST_ADDRESS, cluster.restAddress().toString());
+        settings.put(LauncherConfig.JAR, JOB_JAR.toString());
+        settings.put(LauncherConfig.ENTRY_CLASS, VerifySnapshotJob.class.getName());
+        settings.put(LauncherConfig.POLL_INTERVAL, "200ms");
+        RetrainRequest request = new RetrainRequest("rest-1", "load-forecast-rest", RetrainReason.VOLUME,
+                FROM.toEpochMilli(), TO.toEpochMilli(), 0, 96L * DAYS * CHANNELS.size(), TO.toEpochMilli());
+
+        LaunchOutcome outcome;
+        try (RetrainLauncher launcher = LauncherConfig.from(new Settings(settings)).create()) {
+            outcome = launcher.launch(request).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        assertThat(outcome.status()).as(outcome.message()).isEqualTo(LaunchOutcome.Status.SUCCEEDED);
+        assertThat(outcome.results()).containsEntry(VerifySnapshotJob.ROWS,
+                Long.toString(96L * DAYS * CHANNELS.size()));
+        JsonNode job = new ClusterRest(cluster.restAddress()).get("jobs/" + outcome.jobId());
+        assertThat(job.path("state").asText()).as("the uploaded jar's job on the cluster").isEqualTo("FINISHED");
+    }
+
+    @Test
+    @Order(4)
     void theStreamingJobRunsDetachedIsListedStopsWithASavepointAndResumes() throws Exception {
         Topics topics = Topics.create(SharedKafka.broker(), "cli");
         ClusterRest rest = new ClusterRest(cluster.restAddress());
