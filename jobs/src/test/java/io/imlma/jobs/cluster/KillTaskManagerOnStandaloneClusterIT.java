@@ -23,9 +23,7 @@ import io.imlma.jobs.retrain.Retraining;
 import io.imlma.ml.data.BundledData;
 import io.imlma.testkit.KafkaBroker;
 import io.imlma.testkit.KafkaRecords;
-import io.imlma.testkit.MariaDbDatabase;
 import io.imlma.testkit.SharedKafka;
-import io.imlma.testkit.StandaloneFlinkCluster;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -48,9 +46,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,39 +88,22 @@ class KillTaskManagerOnStandaloneClusterIT {
     private static final int INITIAL_ROWS = 2 * INTERVALS_PER_DAY * METERS.size();
     private static final DateTimeFormatter ETT_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
-    private static StandaloneFlinkCluster cluster;
-    private static KafkaBroker kafka;
-    /** The loop's model registry and launch ledger: real MySQL, shared by the JobManager and TaskManager processes. */
-    private static MariaDbDatabase registry;
-
-    @BeforeAll
-    static void startCluster() {
-        kafka = SharedKafka.broker();
-        registry = MariaDbDatabase.create();
-        // RetrainJob runs in the TaskManager (the local launcher), beside the streaming job: room for both
-        cluster = StandaloneFlinkCluster.start(1, Map.of("heartbeat.interval", "1000", "heartbeat.timeout", "10000",
-                "metrics.fetcher.update-interval", "1000", "execution.checkpointing.min-pause", "500ms",
-                "taskmanager.memory.process.size", "1600m"));
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
-    }
+    // the loop's registry and launch ledger are in its MariaDB database; RetrainJob runs in the TaskManager (the
+    // local launcher), beside the streaming job: room for both
+    @RegisterExtension
+    static final ClusterWithRegistry CLUSTER = new ClusterWithRegistry(Map.of("heartbeat.interval", "1000",
+            "heartbeat.timeout", "10000", "metrics.fetcher.update-interval", "1000",
+            "execution.checkpointing.min-pause", "500ms", "taskmanager.memory.process.size", "1600m"));
+    private static final KafkaBroker kafka = SharedKafka.broker();
 
     @Test
     void theLoopSurvivesKilledTaskManagersWithoutLosingOrRepeatingAnything() throws Exception {
         long seed = Long.getLong("imlma.kill.seed", System.nanoTime());
         Random random = new Random(seed);
         Topics topics = Topics.create(kafka, "kill");
-        ClusterRest rest = new ClusterRest(cluster.restAddress());
-        List<String> args = Stream.concat(topics.pipelineArgs(cluster, registry).stream(), loopArgs().stream())
-                .toList();
+        ClusterRest rest = new ClusterRest(CLUSTER.cluster().restAddress());
+        List<String> args = Stream.concat(topics.pipelineArgs(CLUSTER.cluster(), CLUSTER.registry()).stream(),
+                loopArgs().stream()).toList();
         String jobId = rest.runJar(rest.uploadJar(JOB_JAR), MeterPipelineJob.class.getName(), args, null);
         rest.awaitJob(jobId, ClusterRest::allTasksRunning, TIMEOUT, "running with all tasks");
 
@@ -180,7 +160,7 @@ class KillTaskManagerOnStandaloneClusterIT {
         int scored = METERS.size() * (INTERVALS_PER_DAY - 1);
         KafkaRecords.readCommitted(kafka.bootstrapServers(), topics.loop(Topics.PREDICTIONS), scored, TIMEOUT);
         Map<String, Launch> launches = awaitLaunchesSettled(rest, jobId, topics);
-        rest.stopWithSavepoint(jobId, cluster.savepointDir().toUri().toString(), TIMEOUT);
+        rest.stopWithSavepoint(jobId, CLUSTER.cluster().savepointDir().toUri().toString(), TIMEOUT);
 
         List<RetrainRequest> requests = committed(topics.loop(Topics.RETRAIN_REQUESTS), RetrainRequest.class);
         assertThat(requests).as("requests").hasSizeGreaterThanOrEqualTo(2);
@@ -238,8 +218,8 @@ class KillTaskManagerOnStandaloneClusterIT {
     }
 
     private static Map<String, String> registrySettings() {
-        return Map.of("registry.jdbc-url", registry.jdbcUrl(), "registry.user", registry.user(),
-                "registry.password", registry.password());
+        return Map.of("registry.jdbc-url", CLUSTER.registry().jdbcUrl(), "registry.user", CLUSTER.registry().user(),
+                "registry.password", CLUSTER.registry().password());
     }
 
     /**
@@ -247,10 +227,10 @@ class KillTaskManagerOnStandaloneClusterIT {
      * {@code restarts} times in all with every task running again; returns the milliseconds from kill to running.
      */
     private static long killAndRecover(ClusterRest rest, String jobId, int restarts, String when) throws Exception {
-        int victim = cluster.taskManagers().keySet().iterator().next();
+        int victim = CLUSTER.cluster().taskManagers().keySet().iterator().next();
         long killedAt = System.nanoTime();
-        cluster.killTaskManager(victim);
-        cluster.startTaskManager();
+        CLUSTER.cluster().killTaskManager(victim);
+        CLUSTER.cluster().startTaskManager();
         rest.awaitJob(jobId, job -> ClusterRest.allTasksRunning(job) && restarts(rest, jobId) >= restarts,
                 TIMEOUT, "restarted " + restarts + " time(s) with all tasks running");
         long millis = Duration.ofNanos(System.nanoTime() - killedAt).toMillis();
@@ -315,7 +295,8 @@ class KillTaskManagerOnStandaloneClusterIT {
 
     /** The launch ledger (table retrain_launches of the registry database) by request id. */
     private static Map<String, Launch> launches() throws Exception {
-        try (Connection c = DriverManager.getConnection(registry.jdbcUrl(), registry.user(), registry.password());
+        try (Connection c = DriverManager.getConnection(CLUSTER.registry().jdbcUrl(),
+                        CLUSTER.registry().user(), CLUSTER.registry().password());
                 Statement statement = c.createStatement();
                 ResultSet row = statement.executeQuery(
                         "SELECT request_id, status, started_at_ms, message FROM retrain_launches")) {

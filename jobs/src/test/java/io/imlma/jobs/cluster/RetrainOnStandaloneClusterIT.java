@@ -20,7 +20,6 @@ import io.imlma.jobs.launch.RetrainLauncher;
 import io.imlma.jobs.retrain.EttSnapshot;
 import io.imlma.jobs.retrain.RetrainResult;
 import io.imlma.jobs.retrain.Retraining;
-import io.imlma.testkit.MariaDbDatabase;
 import io.imlma.testkit.SharedKafka;
 import io.imlma.testkit.StandaloneFlinkCluster;
 import java.io.Writer;
@@ -41,11 +40,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,16 +77,14 @@ class RetrainOnStandaloneClusterIT {
     private static final Pattern SUBMITTED = Pattern.compile("Job has been submitted with JobID ([0-9a-f]{32})");
     private static final Pattern SAVEPOINT = Pattern.compile("Savepoint completed\\. Path: (\\S+)");
 
-    private static StandaloneFlinkCluster cluster;
-    private static MariaDbDatabase registry;
+    @RegisterExtension
+    static final ClusterWithRegistry CLUSTER = new ClusterWithRegistry(Map.of());
     /** The RetrainJob settings both ways share: snapshot, model store and registry, a small tuning budget. */
     private static Map<String, String> jobSettings;
 
     @BeforeAll
     static void startClusterAndWriteSnapshot() throws Exception {
-        registry = MariaDbDatabase.create();
-        cluster = StandaloneFlinkCluster.start(1);
-        Path storage = cluster.workDir().resolve("retrain");
+        Path storage = CLUSTER.cluster().workDir().resolve("retrain");
         IntegrityStore snapshots = new IntegrityStore(storage.resolve("snapshots").toUri(),
                 storage.resolve("snapshots-backup").toUri());
         EttSnapshot.write(snapshots, CHANNELS, 96 * DAYS);
@@ -96,9 +93,9 @@ class RetrainOnStandaloneClusterIT {
         jobSettings.put("snapshot.backup-path", snapshots.backupBase().toString());
         jobSettings.put("model.store.path", storage.resolve("models").toUri().toString());
         jobSettings.put("model.store.backup-path", storage.resolve("models-backup").toUri().toString());
-        jobSettings.put("registry.jdbc-url", registry.jdbcUrl());
-        jobSettings.put("registry.user", registry.user());
-        jobSettings.put("registry.password", registry.password());
+        jobSettings.put("registry.jdbc-url", CLUSTER.registry().jdbcUrl());
+        jobSettings.put("registry.user", CLUSTER.registry().user());
+        jobSettings.put("registry.password", CLUSTER.registry().password());
         jobSettings.put("training.model", "linear");
         jobSettings.put("tuning.method", "bo");
         jobSettings.put("tuning.trials", Integer.toString(TRIALS));
@@ -107,23 +104,13 @@ class RetrainOnStandaloneClusterIT {
         jobSettings.put("tuning.seed", "7");
     }
 
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
-    }
-
     @Test
     @Order(1)
     void theFlinkClientLauncherRunsEveryTuningRoundOnTheCluster() throws Exception {
         assertThat(JOB_JAR).as("the shaded job jar (run as a failsafe IT after package)").isRegularFile();
         Map<String, String> settings = new HashMap<>(jobSettings);
         settings.put(LauncherConfig.MODE, "flink-client");
-        settings.put(LauncherConfig.REST_ADDRESS, cluster.restAddress().toString());
+        settings.put(LauncherConfig.REST_ADDRESS, CLUSTER.cluster().restAddress().toString());
         settings.put(LauncherConfig.JAR, JOB_JAR.toString());
         String model = "load-forecast-launcher";
         RetrainRequest request = new RetrainRequest("launcher-1", model, RetrainReason.VOLUME, FROM.toEpochMilli(),
@@ -148,7 +135,7 @@ class RetrainOnStandaloneClusterIT {
     @Order(2)
     void flinkRunOfTheShadedJarRunsRetrainJobOnTheCluster() throws Exception {
         String model = "load-forecast-cli";
-        Path config = cluster.workDir().resolve("retrain.properties");
+        Path config = CLUSTER.cluster().workDir().resolve("retrain.properties");
         Properties properties = new Properties();
         properties.putAll(jobSettings);
         try (Writer out = Files.newBufferedWriter(config)) {
@@ -173,7 +160,7 @@ class RetrainOnStandaloneClusterIT {
     void theFlinkRestLauncherRunsASingleJobProgramOnTheCluster() throws Exception {
         Map<String, String> settings = new HashMap<>(jobSettings);
         settings.put(LauncherConfig.MODE, "flink-rest");
-        settings.put(LauncherConfig.REST_ADDRESS, cluster.restAddress().toString());
+        settings.put(LauncherConfig.REST_ADDRESS, CLUSTER.cluster().restAddress().toString());
         settings.put(LauncherConfig.JAR, JOB_JAR.toString());
         settings.put(LauncherConfig.ENTRY_CLASS, VerifySnapshotJob.class.getName());
         settings.put(LauncherConfig.POLL_INTERVAL, "200ms");
@@ -187,7 +174,7 @@ class RetrainOnStandaloneClusterIT {
         assertThat(outcome.status()).as(outcome.message()).isEqualTo(LaunchOutcome.Status.SUCCEEDED);
         assertThat(outcome.results()).containsEntry(VerifySnapshotJob.ROWS,
                 Long.toString(96L * DAYS * CHANNELS.size()));
-        JsonNode job = new ClusterRest(cluster.restAddress()).get("jobs/" + outcome.jobId());
+        JsonNode job = new ClusterRest(CLUSTER.cluster().restAddress()).get("jobs/" + outcome.jobId());
         assertThat(job.path("state").asText()).as("the uploaded jar's job on the cluster").isEqualTo("FINISHED");
     }
 
@@ -195,9 +182,9 @@ class RetrainOnStandaloneClusterIT {
     @Order(4)
     void theStreamingJobRunsDetachedIsListedStopsWithASavepointAndResumes() throws Exception {
         Topics topics = Topics.create(SharedKafka.broker(), "cli");
-        ClusterRest rest = new ClusterRest(cluster.restAddress());
+        ClusterRest rest = new ClusterRest(CLUSTER.cluster().restAddress());
         List<String> pipeline = new ArrayList<>(List.of("-c", MeterPipelineJob.class.getName(), JOB_JAR.toString()));
-        pipeline.addAll(topics.pipelineArgs(cluster, registry));
+        pipeline.addAll(topics.pipelineArgs(CLUSTER.cluster(), CLUSTER.registry()));
 
         List<String> detached = new ArrayList<>(List.of("run", "-d"));
         detached.addAll(pipeline);
@@ -206,7 +193,7 @@ class RetrainOnStandaloneClusterIT {
         assertThat(flinkCli("list", List.of("list"))).as("flink list").contains(jobId + " : ")
                 .containsPattern(Pattern.quote(jobId) + " : .* \\(RUNNING\\)");
 
-        Path savepoints = cluster.workDir().resolve("cli-savepoints");
+        Path savepoints = CLUSTER.cluster().workDir().resolve("cli-savepoints");
         String savepoint = single(SAVEPOINT, flinkCli("stop", List.of("stop", "--savepointPath",
                 savepoints.toUri().toString(), jobId)));
         assertThat(Path.of(URI.create(savepoint))).as("the savepoint in the directory asked for")
@@ -231,9 +218,9 @@ class RetrainOnStandaloneClusterIT {
      */
     private static List<String> roundsFinishedOnTheCluster(String requestId, String model) throws Exception {
         String prefix = "retrain " + requestId + " of " + model + " round ";
-        List<JsonNode> rounds = StreamSupport.stream(new ClusterRest(cluster.restAddress()).get("jobs/overview")
-                .path("jobs").spliterator(), false).filter(job -> job.path("name").asText().startsWith(prefix))
-                .toList();
+        JsonNode jobs = new ClusterRest(CLUSTER.cluster().restAddress()).get("jobs/overview").path("jobs");
+        List<JsonNode> rounds = StreamSupport.stream(jobs.spliterator(), false)
+                .filter(job -> job.path("name").asText().startsWith(prefix)).toList();
         assertThat(rounds).as("jobs of %s on the cluster", requestId)
                 .extracting(job -> job.path("name").asText())
                 .containsExactlyInAnyOrderElementsOf(IntStream.range(0, ROUNDS).mapToObj(r -> prefix + r).toList());
@@ -266,9 +253,9 @@ class RetrainOnStandaloneClusterIT {
     private static String flinkCli(String name, List<String> args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 StandaloneFlinkCluster.projectRoot().resolve("cluster/flink").toString(),
-                "--work-dir", cluster.workDir().toString()));
+                "--work-dir", CLUSTER.cluster().workDir().toString()));
         command.addAll(args);
-        Path out = cluster.workDir().resolve("log").resolve("cli-" + name + ".out");
+        Path out = CLUSTER.cluster().workDir().resolve("log").resolve("cli-" + name + ".out");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor();

@@ -16,9 +16,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,39 +36,22 @@ class SavepointOnStandaloneClusterIT {
     private static final Logger LOG = LoggerFactory.getLogger(SavepointOnStandaloneClusterIT.class);
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
-    private static StandaloneFlinkCluster cluster;
-    private static KafkaBroker kafka;
-    /** The streaming job's model registry: real MySQL, shared by the JobManager and TaskManager processes. */
-    private static MariaDbDatabase registry;
-
-    @BeforeAll
-    static void startCluster() {
-        kafka = SharedKafka.broker();
-        registry = MariaDbDatabase.create();
-        // the project's 30 s minimum pause between checkpoints would hold back the committed output for half a minute
-        cluster = StandaloneFlinkCluster.start(1, Map.of("metrics.fetcher.update-interval", "1000",
-                "execution.checkpointing.min-pause", "500ms"));
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
-    }
+    // the project's 30 s minimum pause between checkpoints would hold back the committed output for half a minute
+    @RegisterExtension
+    static final ClusterWithRegistry CLUSTER = new ClusterWithRegistry(Map.of(
+            "metrics.fetcher.update-interval", "1000", "execution.checkpointing.min-pause", "500ms"));
+    private static final KafkaBroker kafka = SharedKafka.broker();
 
     @Test
     void runsTheJarOverRestStopsWithASavepointAndResumesWithItsState() throws Exception {
         assertThat(JOB_JAR).as("the shaded job jar (run as a failsafe IT after package)").isRegularFile();
         Topics topics = Topics.create(kafka, "savepoint");
-        ClusterRest rest = new ClusterRest(cluster.restAddress());
+        ClusterRest rest = new ClusterRest(CLUSTER.cluster().restAddress());
 
         String jarId = rest.uploadJar(JOB_JAR);
         assertThat(rest.get("jars").path("files").findValuesAsText("id")).contains(jarId);
-        String jobId = rest.runJar(jarId, MeterPipelineJob.class.getName(), topics.pipelineArgs(cluster, registry), null);
+        String jobId = rest.runJar(jarId, MeterPipelineJob.class.getName(), topics.pipelineArgs(CLUSTER.cluster(),
+                CLUSTER.registry()), null);
         JsonNode job = rest.awaitJob(jobId, ClusterRest::allTasksRunning, TIMEOUT, "running with all tasks");
         assertThat(String.join(" | ", ClusterRest.vertexNames(job))).as("operator names in the web UI's job graph")
                 .contains("kafka-readings", "parse-json", "deduplicate", "window-mean-min-max",
@@ -77,11 +59,11 @@ class SavepointOnStandaloneClusterIT {
 
         KafkaRecords.produce(kafka.bootstrapServers(), topics.readings,
                 List.of(reading("m1", 0, 1.0), reading("m1", 5, 2.0)));
-        int prometheusPort = cluster.taskManagers().values().iterator().next().prometheusPort();
+        int prometheusPort = CLUSTER.cluster().taskManagers().values().iterator().next().prometheusPort();
         double deduplicated = awaitRecordsIn(prometheusPort, "deduplicate", 2);
         assertThat(deduplicated).as("readings into the deduplicate operator, scraped from Prometheus").isEqualTo(2);
 
-        String savepoint = rest.stopWithSavepoint(jobId, cluster.savepointDir().toUri().toString(), TIMEOUT);
+        String savepoint = rest.stopWithSavepoint(jobId, CLUSTER.cluster().savepointDir().toUri().toString(), TIMEOUT);
         // the savepoint completes a moment before the job reports FINISHED
         rest.awaitJob(jobId, j -> "FINISHED".equals(j.path("state").asText()), TIMEOUT, "finished after the stop");
         assertThat(KafkaRecords.readAllCommitted(kafka.bootstrapServers(), topics.features, TIMEOUT))
@@ -91,8 +73,8 @@ class SavepointOnStandaloneClusterIT {
         KafkaRecords.produce(kafka.bootstrapServers(), topics.readings,
                 List.of(reading("m1", 10, 6.0), reading("m1", 35, 7.0)));
         long resumedAt = System.nanoTime();
-        String resumedId = rest.runJar(jarId, MeterPipelineJob.class.getName(), topics.pipelineArgs(cluster, registry),
-                savepoint);
+        String resumedId = rest.runJar(jarId, MeterPipelineJob.class.getName(),
+                topics.pipelineArgs(CLUSTER.cluster(), CLUSTER.registry()), savepoint);
         rest.awaitJob(resumedId, ClusterRest::allTasksRunning, TIMEOUT, "running with all tasks");
         LOG.info("resumed from {} in {} ms", savepoint, Duration.ofNanos(System.nanoTime() - resumedAt).toMillis());
         JsonNode restored = rest.get("jobs/" + resumedId + "/checkpoints").path("latest").path("restored");
