@@ -46,7 +46,9 @@ public final class KubernetesJobRunner implements JobRunner {
     static final String TEMPLATE = "retrain-job.yaml";
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            // a request id or quantity such as 2024 stays a string (annotations must be strings)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
     private static final String REQUEST_ARGS_START = "--" + RetrainJobSpec.REQUEST_ID;
 
     /**

@@ -147,6 +147,12 @@ class KubernetesJobRunnerTest {
         assertThat(otherFile).isNotEqualTo(first);
         assertThat(readJob(Files.readString(otherFile)).getMetadata().getName())
                 .isNotEqualTo(readJob(Files.readString(first)).getMetadata().getName());
+        RetrainRequest numbered = new RetrainRequest("20240105", REQUEST.modelName(), REQUEST.reason(),
+                REQUEST.dataFrom(), REQUEST.dataTo(), REQUEST.d0(), REQUEST.deltaD(), REQUEST.requestedAt());
+        Path numberedFile = resource(config.runner().run(config.spec(numbered), 4));
+        assertThat(KubernetesJobRunner.YAML.readTree(numberedFile.toFile()).path("metadata").path("annotations")
+                .path(KubernetesJobRunner.REQUEST_ID_ANNOTATION).isTextual()).as("annotations are strings").isTrue();
+        Files.delete(numberedFile);
         try (var files = Files.list(dir)) {
             assertThat(files.map(f -> f.getFileName().toString())).as("no temporary files left")
                     .containsExactlyInAnyOrder(first.getFileName().toString(), otherFile.getFileName().toString());
