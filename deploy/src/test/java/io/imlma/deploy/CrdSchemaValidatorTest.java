@@ -25,7 +25,10 @@ class CrdSchemaValidatorTest {
         return K8sManifests.one("FlinkDeployment", "imlma-meter-pipeline").resource().deepCopy();
     }
 
-    /** A session job like those the launcher's kubernetes mode writes (k8s/ has none: see k8s/retrain-job.yaml). */
+    /**
+     * A session job, a second kind the validator reads its schema for (nothing in the project writes one: RetrainJob
+     * cannot run as one, see k8s/retrain-job.yaml).
+     */
     private static ObjectNode sessionJob() {
         try {
             return (ObjectNode) K8sManifests.YAML.readTree("""
@@ -49,7 +52,7 @@ class CrdSchemaValidatorTest {
     }
 
     @Test
-    void acceptsTheStreamingJobAndALaunchersSessionJob() {
+    void acceptsTheStreamingJobAndASessionJob() {
         assertThat(validator.validate(pipeline())).isEmpty();
         assertThat(validator.validate(sessionJob())).isEmpty();
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import org.apache.flink.core.fs.Path;
 
 /**
@@ -74,6 +75,23 @@ public final class IntegrityStore implements Serializable {
 
     private static Path checksumFile(Path file) {
         return new Path(file.getParent(), file.getName() + ".sha256");
+    }
+
+    /** Stores over the same two bases are the same store (so configurations holding one compare by value). */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof IntegrityStore store && primaryBase.equals(store.primaryBase)
+                && backupBase.equals(store.backupBase);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(primaryBase, backupBase);
+    }
+
+    @Override
+    public String toString() {
+        return "IntegrityStore[" + primaryBase + ", backup " + backupBase + "]";
     }
 
     private static URI withTrailingSlash(URI uri) {

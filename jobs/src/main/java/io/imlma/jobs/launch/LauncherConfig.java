@@ -24,20 +24,26 @@ import java.util.Map;
  *     {@code flink-client} (the job's driver in this process, each of its Flink jobs on a session cluster, like an
  *     attached {@code flink run}: for jobs that execute several times, such as RetrainJob), {@code flink-rest} (the
  *     whole program on the cluster through {@code /jars/:jarid/run}: jobs that execute once) or
- *     {@code kubernetes}</td></tr>
+ *     {@code kubernetes} (a Kubernetes Job per request that runs the job in its pod's JVM, like {@code local}:
+ *     {@link KubernetesJobRunner})</td></tr>
  * <tr><td>{@value #ENTRY_CLASS}</td><td>the batch job, a {@link BatchJobEntry}; default {@value #DEFAULT_ENTRY}</td></tr>
- * <tr><td>{@value #PARALLELISM}</td><td>parallelism of the batch job, default 2</td></tr>
+ * <tr><td>{@value #PARALLELISM}</td><td>parallelism of the batch job, default 2 (kubernetes: the pod's local
+ *     environment has one slot per CPU the JVM sees)</td></tr>
  * <tr><td>{@value #PASS_THROUGH}</td><td>comma-separated prefixes of the settings handed to the job as
  *     {@code --key=value}; default {@value #DEFAULT_PASS_THROUGH}</td></tr>
  * <tr><td>{@value #REST_ADDRESS}</td><td>flink-rest, flink-client: the session cluster's REST address, e.g.
  *     http://jm:8081 (flink-client: http with a port)</td></tr>
  * <tr><td>{@value #JAR}</td><td>flink-rest: path of the shaded job jar to upload; flink-client: path of the shaded
- *     job jar shipped with every Flink job (the same build as the launcher's classes); kubernetes: the jar URI the
- *     operator fetches</td></tr>
+ *     job jar shipped with every Flink job (the same build as the launcher's classes)</td></tr>
  * <tr><td>{@value #POLL_INTERVAL} / {@value #TIMEOUT}</td><td>flink-rest: job state polling, default 2s / 6h</td></tr>
- * <tr><td>{@value #K8S_OUTPUT_DIR}</td><td>kubernetes: directory the FlinkSessionJob files are written to</td></tr>
- * <tr><td>{@value #K8S_DEPLOYMENT}</td><td>kubernetes: name of the session cluster's FlinkDeployment</td></tr>
- * <tr><td>{@value #K8S_NAMESPACE}</td><td>kubernetes: namespace of the resources (optional)</td></tr>
+ * <tr><td>{@value #K8S_OUTPUT_DIR}</td><td>kubernetes: directory the Job files are written to</td></tr>
+ * <tr><td>{@value #K8S_IMAGE}</td><td>kubernetes: the image with the job jar; default k8s/retrain-job.yaml's
+ *     ({@code imlma/flink:0.1.0})</td></tr>
+ * <tr><td>{@value #K8S_CONFIG_MAP}</td><td>kubernetes: the ConfigMap with the programs' {@code imlma.properties};
+ *     default k8s/retrain-job.yaml's ({@code imlma-job-config})</td></tr>
+ * <tr><td>{@value #K8S_REGISTRY_SECRET}</td><td>kubernetes: the Secret with the registry's {@code user} and
+ *     {@code password}; default k8s/retrain-job.yaml's ({@code imlma-registry-credentials})</td></tr>
+ * <tr><td>{@value #K8S_NAMESPACE}</td><td>kubernetes: namespace of the Jobs (optional)</td></tr>
  * <tr><td>{@value #LEDGER}</td><td>where launches are recorded: {@code memory} (default; one process) or
  *     {@code registry} (the registry database named by the passed-through {@code registry.*} settings, so a
  *     request replayed after a restart starts nothing)</td></tr>
@@ -45,7 +51,7 @@ import java.util.Map;
  */
 public record LauncherConfig(Mode mode, String entryClass, int parallelism, Map<String, String> jobSettings,
         URI restAddress, String jar, Duration pollInterval, Duration timeout, String k8sOutputDir,
-        String k8sDeploymentName, String k8sNamespace, Ledger ledger) implements Serializable {
+        KubernetesJobRunner.Pod k8sPod, String k8sNamespace, Ledger ledger) implements Serializable {
 
     public static final String MODE = "launcher.mode";
     public static final String ENTRY_CLASS = "launcher.entry-class";
@@ -56,7 +62,9 @@ public record LauncherConfig(Mode mode, String entryClass, int parallelism, Map<
     public static final String POLL_INTERVAL = "launcher.poll-interval";
     public static final String TIMEOUT = "launcher.timeout";
     public static final String K8S_OUTPUT_DIR = "launcher.k8s.output-dir";
-    public static final String K8S_DEPLOYMENT = "launcher.k8s.deployment-name";
+    public static final String K8S_IMAGE = "launcher.k8s.image";
+    public static final String K8S_CONFIG_MAP = "launcher.k8s.config-map";
+    public static final String K8S_REGISTRY_SECRET = "launcher.k8s.registry-secret";
     public static final String K8S_NAMESPACE = "launcher.k8s.namespace";
     public static final String LEDGER = "launcher.ledger";
     /** The retraining job; {@code io.imlma.jobs.VerifySnapshotJob} only verifies and reads the range. */
@@ -67,6 +75,10 @@ public record LauncherConfig(Mode mode, String entryClass, int parallelism, Map<
      */
     public static final String DEFAULT_PASS_THROUGH =
             "snapshot.,registry.,model.,training.,tuning.,features.,replacement.";
+
+    /** Kubernetes' names: DNS-1123 labels and subdomains. */
+    private static final String DNS_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+    private static final String DNS_SUBDOMAIN = DNS_LABEL + "(\\." + DNS_LABEL + ")*";
 
     public enum Mode { LOCAL, FLINK_CLIENT, FLINK_REST, KUBERNETES }
 
@@ -89,7 +101,8 @@ public record LauncherConfig(Mode mode, String entryClass, int parallelism, Map<
         URI restAddress = null;
         String jar = null;
         String outputDir = null;
-        String deployment = null;
+        KubernetesJobRunner.Pod pod = null;
+        String namespace = null;
         switch (mode) {
             case LOCAL -> LocalJobRunner.entry(entryClass, ENTRY_CLASS);
             case FLINK_REST -> {
@@ -105,18 +118,37 @@ public record LauncherConfig(Mode mode, String entryClass, int parallelism, Map<
                 jar = jobJar(settings);
             }
             case KUBERNETES -> {
-                jar = settings.string(JAR);
-                Settings.require(URI.create(jar).getScheme() != null, JAR,
-                        "needs a URI the operator can fetch, e.g. https://repo/imlma-jobs-job.jar, got " + jar);
+                LocalJobRunner.entry(entryClass, ENTRY_CLASS); // the pod runs the same build as this launcher
                 outputDir = settings.string(K8S_OUTPUT_DIR);
-                deployment = settings.string(K8S_DEPLOYMENT);
-                Settings.require(deployment.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?"), K8S_DEPLOYMENT,
-                        "must be a Kubernetes name (lower-case letters, digits, '-'), got " + deployment);
+                pod = kubernetesPod(settings);
+                namespace = settings.has(K8S_NAMESPACE)
+                        ? kubernetesName(settings.string(K8S_NAMESPACE), K8S_NAMESPACE, false) : null;
             }
         }
         return new LauncherConfig(mode, entryClass, parallelism, jobSettings(settings), restAddress, jar,
-                pollInterval, timeout, outputDir, deployment, settings.string(K8S_NAMESPACE, null),
+                pollInterval, timeout, outputDir, pod, namespace,
                 settings.enumValue(LEDGER, Ledger.class, Ledger.MEMORY));
+    }
+
+    /** The template's container with the configured image, ConfigMap and Secret. */
+    private static KubernetesJobRunner.Pod kubernetesPod(Settings settings) {
+        KubernetesJobRunner.Pod template = KubernetesJobRunner.templatePod();
+        String image = settings.string(K8S_IMAGE, template.image());
+        Settings.require(image.matches("[A-Za-z0-9][A-Za-z0-9._/:@-]*"), K8S_IMAGE,
+                "must be an image reference such as registry.example.org/imlma/flink:0.1.0, got '" + image + "'");
+        return new KubernetesJobRunner.Pod(image,
+                kubernetesName(settings.string(K8S_CONFIG_MAP, template.configMap()), K8S_CONFIG_MAP, true),
+                kubernetesName(settings.string(K8S_REGISTRY_SECRET, template.registrySecret()), K8S_REGISTRY_SECRET,
+                        true));
+    }
+
+    /** A namespace is a DNS-1123 label (at most 63 characters), a ConfigMap's or Secret's name a subdomain. */
+    private static String kubernetesName(String name, String setting, boolean subdomain) {
+        int maxLength = subdomain ? 253 : 63;
+        Settings.require(name.length() <= maxLength && name.matches(subdomain ? DNS_SUBDOMAIN : DNS_LABEL), setting,
+                "must be a Kubernetes name of at most " + maxLength + " lower-case letters, digits"
+                        + (subdomain ? ", '.'" : "") + " and '-', got '" + name + "'");
+        return name;
     }
 
     private static String jobJar(Settings settings) {
@@ -161,7 +193,7 @@ public record LauncherConfig(Mode mode, String entryClass, int parallelism, Map<
             case LOCAL -> LocalJobRunner.local();
             case FLINK_CLIENT -> LocalJobRunner.onSessionCluster(restAddress, Path.of(jar));
             case FLINK_REST -> new FlinkRestJobRunner(restAddress, Path.of(jar), pollInterval, timeout);
-            case KUBERNETES -> new KubernetesJobRunner(Path.of(k8sOutputDir), k8sDeploymentName, k8sNamespace, jar);
+            case KUBERNETES -> new KubernetesJobRunner(Path.of(k8sOutputDir), k8sNamespace, k8sPod);
         };
     }
 

@@ -50,6 +50,24 @@ class LauncherConfigTest {
     }
 
     @Test
+    void kubernetesWritesJobsWithTheRepositorysImageConfigMapAndSecretUnlessSet(@TempDir Path dir) {
+        LauncherConfig defaults = LauncherConfig.from(new Settings(Map.of(LauncherConfig.MODE, "kubernetes",
+                LauncherConfig.K8S_OUTPUT_DIR, dir.toString())));
+        assertThat(defaults.k8sPod()).isEqualTo(new KubernetesJobRunner.Pod("imlma/flink:0.1.0", "imlma-job-config",
+                "imlma-registry-credentials"));
+        assertThat(defaults.k8sNamespace()).isNull();
+        assertThat(defaults.runner().mode()).isEqualTo("kubernetes");
+
+        LauncherConfig set = LauncherConfig.from(new Settings(Map.of(LauncherConfig.MODE, "kubernetes",
+                LauncherConfig.K8S_OUTPUT_DIR, dir.toString(), LauncherConfig.K8S_NAMESPACE, "imlma",
+                LauncherConfig.K8S_IMAGE, "registry.example.org/imlma/flink@sha256:0123abcd",
+                LauncherConfig.K8S_CONFIG_MAP, "imlma.prod-config", LauncherConfig.K8S_REGISTRY_SECRET, "registry")));
+        assertThat(set.k8sPod()).isEqualTo(new KubernetesJobRunner.Pod(
+                "registry.example.org/imlma/flink@sha256:0123abcd", "imlma.prod-config", "registry"));
+        assertThat(set.k8sNamespace()).isEqualTo("imlma");
+    }
+
+    @Test
     void incompleteSettingsAreNamed() {
         assertRefused(Map.of(LauncherConfig.MODE, "yarn"), LauncherConfig.MODE, "[flink-client, flink-rest, kubernetes, local]");
         assertRefused(Map.of(LauncherConfig.LEDGER, "disk"), LauncherConfig.LEDGER, "[memory, registry]");
@@ -73,13 +91,18 @@ class LauncherConfigTest {
                 LauncherConfig.JAR, "/no/such/job.jar"), LauncherConfig.JAR, "no such file");
         assertRefused(Map.of(LauncherConfig.MODE, "flink-client", LauncherConfig.REST_ADDRESS, "http://jm:8081",
                 LauncherConfig.ENTRY_CLASS, "java.lang.String"), LauncherConfig.ENTRY_CLASS, "does not implement");
-        assertRefused(Map.of(LauncherConfig.MODE, "kubernetes", LauncherConfig.JAR, "https://repo/job.jar"),
-                LauncherConfig.K8S_OUTPUT_DIR, "required");
-        assertRefused(Map.of(LauncherConfig.MODE, "kubernetes", LauncherConfig.JAR, "https://repo/job.jar",
-                LauncherConfig.K8S_OUTPUT_DIR, "/tmp/k8s"), LauncherConfig.K8S_DEPLOYMENT, "required");
-        assertRefused(Map.of(LauncherConfig.MODE, "kubernetes", LauncherConfig.JAR, "https://repo/job.jar",
-                LauncherConfig.K8S_OUTPUT_DIR, "/tmp/k8s", LauncherConfig.K8S_DEPLOYMENT, "Imlma_Session"),
-                LauncherConfig.K8S_DEPLOYMENT, "Kubernetes name");
+        assertRefused(Map.of(LauncherConfig.MODE, "kubernetes"), LauncherConfig.K8S_OUTPUT_DIR, "required");
+        assertRefused(Map.of(LauncherConfig.MODE, "kubernetes", LauncherConfig.K8S_OUTPUT_DIR, "/tmp/k8s",
+                LauncherConfig.K8S_IMAGE, "imlma/flink 0.1.0"), LauncherConfig.K8S_IMAGE, "image reference");
+        assertRefused(Map.of(LauncherConfig.MODE, "kubernetes", LauncherConfig.K8S_OUTPUT_DIR, "/tmp/k8s",
+                LauncherConfig.K8S_CONFIG_MAP, "Imlma_Config"), LauncherConfig.K8S_CONFIG_MAP, "Kubernetes name");
+        assertRefused(Map.of(LauncherConfig.MODE, "kubernetes", LauncherConfig.K8S_OUTPUT_DIR, "/tmp/k8s",
+                LauncherConfig.K8S_REGISTRY_SECRET, "-registry"), LauncherConfig.K8S_REGISTRY_SECRET,
+                "Kubernetes name");
+        assertRefused(Map.of(LauncherConfig.MODE, "kubernetes", LauncherConfig.K8S_OUTPUT_DIR, "/tmp/k8s",
+                LauncherConfig.K8S_NAMESPACE, "imlma.prod"), LauncherConfig.K8S_NAMESPACE, "at most 63");
+        assertRefused(Map.of(LauncherConfig.MODE, "kubernetes", LauncherConfig.K8S_OUTPUT_DIR, "/tmp/k8s",
+                LauncherConfig.ENTRY_CLASS, "io.imlma.jobs.NoSuchJob"), LauncherConfig.ENTRY_CLASS, "class not found");
         assertRefused(Map.of(LauncherConfig.ENTRY_CLASS, "io.imlma.jobs.NoSuchJob"), LauncherConfig.ENTRY_CLASS,
                 "class not found");
         assertRefused(Map.of(LauncherConfig.ENTRY_CLASS, "java.lang.String"), LauncherConfig.ENTRY_CLASS,

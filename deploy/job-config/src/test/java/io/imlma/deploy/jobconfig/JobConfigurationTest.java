@@ -141,6 +141,39 @@ class JobConfigurationTest {
     }
 
     @Test
+    void jobsTheKubernetesLauncherWritesStartTheSameRetraining() throws Exception {
+        Settings streaming = Settings.fromArgs(streamingJobArgs.toArray(String[]::new));
+        Map<String, String> kubernetes = new HashMap<>(streaming.asMap());
+        kubernetes.put(LauncherConfig.MODE, "kubernetes");
+        kubernetes.put(LauncherConfig.K8S_OUTPUT_DIR, podDirectory("launched-jobs").toString());
+        LauncherConfig config = launcher(new Settings(kubernetes));
+        Path written = Path.of(config.runner().run(config.spec(SAMPLE_REQUEST), 0).results().get("resource"));
+        assertThat(Files.readString(written)).as("credentials stay in the Secret").doesNotContain(REGISTRY_PASSWORD);
+
+        JsonNode job = K8sManifests.YAML.readTree(written.toFile());
+        String name = job.path("metadata").path("name").asText();
+        Pod pod = Pod.start(podSpec(job), SECRETS, podDirectory(name));
+        assertThat(pod.command("retrain")).last().isEqualTo(RetrainJob.class.getName());
+        Settings settings = Settings.fromArgs(pod.args("retrain").toArray(String[]::new));
+        RetrainConfig launched = RetrainConfig.from(settings);
+        assertRegistryCredentials(settings);
+        assertThat(launched.kafkaBootstrap()).as("announces its promotion: the streaming job only submitted it")
+                .isNotNull();
+
+        // what the local launcher would run, Kafka aside
+        List<String> local = launcher(streaming).spec(SAMPLE_REQUEST).programArgs();
+        Map<String, Object> localComponents = components(RetrainConfig.from(
+                Settings.fromArgs(local.toArray(String[]::new))));
+        Map<String, Object> launchedComponents = components(launched);
+        List.of("kafkaBootstrap", "modelUpdatesTopic").forEach(kafka -> {
+            launchedComponents.remove(kafka);
+            localComponents.remove(kafka);
+        });
+        assertThat(launchedComponents).isEqualTo(localComponents);
+        assertThat(launched.requestId()).isEqualTo(SAMPLE_REQUEST.requestId());
+    }
+
+    @Test
     void manualRetrainJobStarts() {
         Settings settings = Settings.fromArgs(manualRetrainArgs.toArray(String[]::new));
         RetrainConfig config = RetrainConfig.from(settings); // as RetrainJob.main, before it opens the registry
@@ -214,18 +247,15 @@ class JobConfigurationTest {
         assertThat(settings.string(RegistryDataSource.PASSWORD)).isEqualTo(REGISTRY_PASSWORD);
     }
 
-    /** RetrainConfig's components, the model store (which has no equals) as its two bases. */
+    /** RetrainConfig's components by name. */
     private static Map<String, Object> components(RetrainConfig config) {
         Map<String, Object> components = new LinkedHashMap<>();
         for (RecordComponent component : RetrainConfig.class.getRecordComponents()) {
-            Object value;
             try {
-                value = component.getAccessor().invoke(config);
+                components.put(component.getName(), component.getAccessor().invoke(config));
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }
-            components.put(component.getName(), value instanceof IntegrityStore store
-                    ? List.of(store.primaryBase(), store.backupBase()) : value);
         }
         return components;
     }
