@@ -148,6 +148,32 @@ abstract class ApiContractTest {
         assertError(api.get("/alarms?from=2024-01-05T00:00:00Z&to=2024-01-01T00:00:00Z"), 400, "must be before");
     }
 
+    @Test
+    void alarmsShowWhetherTheirEpisodeIsActiveOrResolved() {
+        long raisedAt = Instant.parse("2024-01-02T00:00:00Z").toEpochMilli();
+        Alarm renotify = new Alarm("a1", AlarmType.STABILITY, Severity.CRITICAL, "meter-1", 1, 3.0, 1.0,
+                raisedAt + 3_600_000L, "still active: STABILITY alarm a1");
+        Alarm clear = new Alarm("a1", AlarmType.STABILITY, Severity.INFO, "meter-1", 1, 0.5, 1.0,
+                raisedAt + 7_200_000L, "resolved: back under the threshold");
+        assertThat(api.registry.recordAlarm(renotify)).isTrue();
+        assertThat(api.registry.recordAlarm(clear)).isTrue();
+
+        assertThat(ids(api.get("/alarms?status=active").json())).containsExactly("a2", "a3");
+        JsonNode resolved = api.get("/alarms?status=RESOLVED").json();
+        assertThat(ids(resolved)).containsExactly("a1");
+        JsonNode a1 = resolved.get(0);
+        assertThat(a1.path("status").asText()).isEqualTo("RESOLVED");
+        assertThat(a1.path("time").asLong()).isEqualTo(raisedAt);
+        assertThat(a1.path("severity").asText()).as("the raise's severity").isEqualTo("WARNING");
+        assertThat(a1.path("lastNotifiedAt").asLong()).isEqualTo(renotify.time());
+        assertThat(a1.path("lastValue").asDouble()).isEqualTo(3.0);
+        assertThat(a1.path("clearedAt").asLong()).isEqualTo(clear.time());
+        assertThat(a1.path("resolution").asText()).isEqualTo(clear.message());
+        assertThat(api.get("/alarms").json().get(1).path("status").asText()).isEqualTo("ACTIVE");
+        assertThat(api.get("/alarms").json().get(1).path("clearedAt").isNull()).isTrue();
+        assertError(api.get("/alarms?status=open"), 400, "'status' must be 'active' or 'resolved'");
+    }
+
     // --- predictions ---
 
     @Test
