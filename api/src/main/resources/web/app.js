@@ -165,21 +165,19 @@ async function renderAlarms() {
   const colors = { INFO: '#2563eb', WARNING: '#d97706', CRITICAL: '#dc2626' };
   chart('chart-alarms').setOption({
     animation: false,
-    tooltip: { formatter: (p) => `${time(new Date(p.value[0]).toISOString())}<br>${p.value[1]} · ${p.value[2]} · ${p.value[4].toLowerCase()}<br>${p.value[3]}` },
+    tooltip: { formatter: (p) => `${time(new Date(p.value[0]).toISOString())}<br>${p.value[1]} · ${p.value[2]} · ${p.seriesName}<br>${p.value[3]}` },
     grid: { left: 110, right: 20, bottom: 30, top: 20 },
     xAxis: { type: 'time', boundaryGap: ['3%', '3%'] },
     yAxis: { type: 'category', data: types },
-    series: [{
+    // resolved episodes are drawn hollow
+    series: ['ACTIVE', 'RESOLVED'].map((status) => ({
+      name: status.toLowerCase(),
       type: 'scatter',
+      symbol: status === 'ACTIVE' ? 'circle' : 'emptyCircle',
       symbolSize: 10,
-      data: alarms.map((a) => [a.time, a.type, a.severity, a.message, a.status]),
-      // resolved episodes are drawn hollow
-      itemStyle: {
-        color: (p) => p.value[4] === 'ACTIVE' ? (colors[p.value[2]] || '#64748b') : '#fff',
-        borderColor: (p) => colors[p.value[2]] || '#64748b',
-        borderWidth: 2,
-      },
-    }],
+      data: alarms.filter((a) => a.status === status).map((a) => [a.time, a.type, a.severity, a.message]),
+      itemStyle: { color: (p) => colors[p.value[2]] || '#64748b', borderWidth: 2 },
+    })),
     graphic: alarms.length ? [] : [{ type: 'text', left: 'center', top: 'middle', style: { text: 'no alarms' } }],
   }, true);
   const tbody = $('alarms-table').querySelector('tbody');
