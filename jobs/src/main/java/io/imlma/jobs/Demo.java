@@ -117,8 +117,8 @@ public final class Demo {
                 .sinkTo(jsonLines(alarmsDir)).name("alarms-files").uid("alarms-files");
 
         ApiServer api = ApiServer.open(settings, request -> InProcessQueueSource.offer(manualQueue,
-                new ManualRetrain(request.modelName(), request.requestedBy(), request.requestedAt().toEpochMilli())),
-                null).start();
+                new ManualRetrain(request.modelName(), request.requestedBy(), request.requestedAt().toEpochMilli())))
+                .start();
         Runtime.getRuntime().addShutdownHook(new Thread(api::stop, "api-stop"));
 
         JobClient job = env.executeAsync("imlma-demo-meter-pipeline");
