@@ -127,7 +127,7 @@ public final class Demo {
                 IMLMA demo: replaying %s at %s× real time (job %s)
                   Flink web UI      http://localhost:%d
                   Prometheus        http://localhost:%d/metrics   (e.g. grep imlma)
-                  models and API    http://localhost:%d/   (web page; /models, POST /train, /predict)
+                  models and API    http://localhost:%d/   (web page; /models, POST /train, /predict, /evaluate)
                   feature rows      %s   (JSON lines; files complete at each checkpoint)
                   predictions       %s
                   alarms            %s   (also in the registry: /alarms)
