@@ -157,29 +157,45 @@ async function renderTrials(versions) {
 }
 
 async function renderAlarms() {
-  const alarms = await api('/alarms?limit=1000');
+  const activeOnly = $('alarms-active-only').checked;
+  const alarms = await api('/alarms?limit=1000' + (activeOnly ? '&status=active' : ''));
+  const active = alarms.filter((a) => a.status === 'ACTIVE').length;
+  $('alarms-summary').textContent = `${active} active, ${alarms.length - active} resolved`;
   const types = [...new Set(alarms.map((a) => a.type))].sort();
   const colors = { INFO: '#2563eb', WARNING: '#d97706', CRITICAL: '#dc2626' };
   chart('chart-alarms').setOption({
     animation: false,
-    tooltip: { formatter: (p) => `${time(new Date(p.value[0]).toISOString())}<br>${p.value[1]} · ${p.value[2]}<br>${p.value[3]}` },
+    tooltip: { formatter: (p) => `${time(new Date(p.value[0]).toISOString())}<br>${p.value[1]} · ${p.value[2]} · ${p.seriesName}<br>${p.value[3]}` },
     grid: { left: 110, right: 20, bottom: 30, top: 20 },
     xAxis: { type: 'time', boundaryGap: ['3%', '3%'] },
     yAxis: { type: 'category', data: types },
-    series: [{
+    // resolved episodes are drawn hollow
+    series: ['ACTIVE', 'RESOLVED'].map((status) => ({
+      name: status.toLowerCase(),
       type: 'scatter',
+      symbol: status === 'ACTIVE' ? 'circle' : 'emptyCircle',
       symbolSize: 10,
-      data: alarms.map((a) => [a.time, a.type, a.severity, a.message]),
-      itemStyle: { color: (p) => colors[p.value[2]] || '#64748b' },
-    }],
+      data: alarms.filter((a) => a.status === status).map((a) => [a.time, a.type, a.severity, a.message]),
+      itemStyle: { color: (p) => colors[p.value[2]] || '#64748b', borderWidth: 2 },
+    })),
     graphic: alarms.length ? [] : [{ type: 'text', left: 'center', top: 'middle', style: { text: 'no alarms' } }],
   }, true);
   const tbody = $('alarms-table').querySelector('tbody');
   tbody.replaceChildren();
   for (const a of alarms.slice(-50).reverse()) {
     const tr = document.createElement('tr');
+    tr.dataset.alarm = a.alarmId;
+    const status = document.createElement('span');
+    status.className = 'status alarm-' + a.status;
+    status.textContent = a.status.toLowerCase();
+    const statusCell = cell('');
+    statusCell.append(status);
+    const resolved = cell(a.clearedAt === null ? '–' : time(new Date(a.clearedAt).toISOString()));
+    if (a.resolution) resolved.title = a.resolution;
     tr.append(cell(time(new Date(a.time).toISOString())), cell(a.type), cell(a.severity), cell(a.meterId || '–'),
-      cell(a.modelVersion ? 'v' + a.modelVersion : '–'), cell(a.message));
+      cell(a.modelVersion ? 'v' + a.modelVersion : '–'), statusCell,
+      cell(a.lastNotifiedAt === null ? '–' : time(new Date(a.lastNotifiedAt).toISOString())), resolved,
+      cell(a.message));
     tbody.append(tr);
   }
 }
@@ -254,6 +270,7 @@ async function load() {
 $('token').value = sessionStorage.getItem('imlma-token') || '';
 $('refresh').onclick = load;
 $('model-select').onchange = () => loadModel().catch((e) => say(e.message, true));
+$('alarms-active-only').onchange = () => renderAlarms().catch((e) => say(e.message, true));
 $('compare').onclick = () => compare().catch((e) => say(e.message, true));
 $('rollback').onclick = () => act(change(`/models/${enc(currentModel)}/rollback`, { by: 'web page' }),
   'rolled back to the previous champion');

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * {@code {"status": ..., "error": "..."}} with a message saying what is wrong. Calls that change the registry or
  * start work need {@code Authorization: Bearer <api.token>} unless {@code api.auth=off} (demo only).
  *
- * <p>Embedded (the demo) with {@link #open(Settings, RetrainRequester, Evaluator)} or the constructor, standalone
+ * <p>Embedded (the demo) with {@link #open(Settings, RetrainRequester)} or the constructor, standalone
  * through {@link #main}; {@link #start()} binds the port, {@link #stop()} releases it (and the registry, if the
  * server opened it).
  */
@@ -82,9 +82,10 @@ public final class ApiServer implements AutoCloseable {
 
     /**
      * Opens the registry ({@code registry.*} settings) and the model store ({@code model.store.*}) and builds a
-     * server over them; the registry is closed on {@link #stop()}.
+     * server over them, evaluating on the committed snapshots when {@code snapshot.*} names them (see
+     * {@link SnapshotEvaluator}; without, /evaluate answers 503); the registry is closed on {@link #stop()}.
      */
-    public static ApiServer open(Settings settings, RetrainRequester retrainRequester, Evaluator evaluator) {
+    public static ApiServer open(Settings settings, RetrainRequester retrainRequester) {
         ApiConfig config = ApiConfig.from(settings);
         Clock clock = Clock.systemUTC();
         IntegrityStore store = new IntegrityStore(config.modelStore(), config.modelStoreBackup());
@@ -94,6 +95,7 @@ public final class ApiServer implements AutoCloseable {
                 alarm -> alarmSink.get().recordAlarm(alarm));
         JdbcModelRegistry registry = JdbcModelRegistry.open(settings, modelFiles);
         alarmSink.set(registry);
+        Evaluator evaluator = SnapshotEvaluator.from(settings, registry, modelFiles, clock).orElse(null);
         return new ApiServer(config, registry, modelFiles, retrainRequester, evaluator, clock, registry);
     }
 
@@ -185,7 +187,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** Standalone: {@code --config imlma.properties} and/or {@code --key value} settings. */
     public static void main(String[] args) {
-        ApiServer server = open(Settings.fromArgs(args), null, null).start();
+        ApiServer server = open(Settings.fromArgs(args), null).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "api-shutdown"));
     }
 }

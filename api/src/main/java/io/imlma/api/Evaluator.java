@@ -2,14 +2,29 @@ package io.imlma.api;
 
 import io.imlma.common.registry.ModelVersion;
 import io.imlma.ml.eval.Metrics;
+import io.imlma.ml.eval.ReplacementDecision;
 import java.time.Instant;
 
 /**
- * Evaluates a registered model version on the stored data of an event-time range (POST /evaluate), supplied by the
- * embedding application, which knows where the snapshots are. An {@link IllegalArgumentException} means the range
- * cannot be evaluated (e.g. no data in it) and is reported to the caller as such.
+ * Evaluates a registered model version on the stored data of an event-time range (POST /evaluate), next to the
+ * champion and the naive baselines; {@link SnapshotEvaluator} reads the committed snapshots. An
+ * {@link IllegalArgumentException} means the range cannot be evaluated (e.g. no data in it) and is reported to the
+ * caller as such.
  */
 @FunctionalInterface
 public interface Evaluator {
-    Metrics evaluate(ModelVersion version, Instant from, Instant to) throws Exception;
+    Result evaluate(ModelVersion version, Instant from, Instant to) throws Exception;
+
+    /**
+     * Scores on the same rows.
+     *
+     * @param metrics         the evaluated version's
+     * @param championVersion the champion compared with, or null when the model has none
+     * @param champion        the champion's, or null
+     * @param lastValue       forecast = the previous interval's value
+     * @param seasonalValue   forecast = the value one season (a day) earlier
+     * @param decision        whether the replacement policy would let the version replace the champion
+     */
+    record Result(Metrics metrics, Integer championVersion, Metrics champion, Metrics lastValue, Metrics seasonalValue,
+            ReplacementDecision decision) {}
 }

@@ -1,6 +1,7 @@
 package io.imlma.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.imlma.common.integrity.SnapshotLocation;
 import io.imlma.common.registry.ModelRegistry;
 import io.imlma.common.registry.ModelVersion;
 import io.imlma.ml.eval.Metrics;
@@ -9,6 +10,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -27,8 +29,10 @@ final class JobRoutes {
     /** Answer to an accepted /train request. */
     record TrainAccepted(String requestId, String model, String status, Instant requestedAt) {}
 
-    /** Answer to /evaluate. */
-    record EvaluationResult(String model, int version, Instant from, Instant to, Metrics metrics) {}
+    /** Answer to /evaluate: the version's metrics next to the champion's and the baselines' on the same rows. */
+    record EvaluationResult(String model, int version, Instant from, Instant to, Metrics metrics,
+            Integer championVersion, Metrics champion, Metrics lastValue, Metrics seasonalValue,
+            boolean wouldReplaceChampion, List<String> reasons) {}
 
     private final ModelRegistry registry;
     private final RetrainRequester retrainRequester;
@@ -86,12 +90,12 @@ final class JobRoutes {
         }
         ModelVersion target = registry.version(model, version);
         if (evaluator == null) {
-            throw new ApiException(503, "evaluation is not available: this API server was started without an"
-                    + " evaluator");
+            throw new ApiException(503, "evaluation is not available: this API server has no snapshots to evaluate"
+                    + " on (set " + SnapshotLocation.PATH + " and " + SnapshotLocation.BACKUP_PATH + ")");
         }
-        Metrics metrics;
+        Evaluator.Result result;
         try {
-            metrics = evaluator.evaluate(target, from, to);
+            result = evaluator.evaluate(target, from, to);
         } catch (IllegalArgumentException e) {
             throw new ApiException(422, "cannot evaluate " + model + " v" + version + " on " + from + " .. " + to + ": "
                     + e.getMessage(), e);
@@ -99,6 +103,8 @@ final class JobRoutes {
             LOG.error("Evaluating {} v{} on {} .. {} failed", model, version, from, to, e);
             throw new ApiException(500, "evaluating " + model + " v" + version + " failed: " + e.getMessage(), e);
         }
-        ctx.json(new EvaluationResult(model, version, from, to, metrics));
+        ctx.json(new EvaluationResult(model, version, from, to, result.metrics(), result.championVersion(),
+                result.champion(), result.lastValue(), result.seasonalValue(), result.decision().replace(),
+                result.decision().reasons()));
     }
 }

@@ -1,6 +1,7 @@
 package io.imlma.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.imlma.common.registry.AlarmStatus;
 import io.imlma.common.registry.ModelRegistry;
 import io.imlma.common.registry.ModelVersion;
 import io.imlma.common.registry.NoSuchVersionException;
@@ -101,7 +102,21 @@ final class RegistryRoutes {
         if (max < 1 || max > MAX_ALARM_LIMIT) {
             throw new ApiException(400, "'limit' must be between 1 and " + MAX_ALARM_LIMIT + ", got " + max);
         }
-        ctx.json(registry.alarms(from, to, max));
+        AlarmStatus status = alarmStatus(ctx.queryParam("status"));
+        ctx.json(status == null ? registry.alarms(from, to, max) : registry.alarms(from, to, status, max));
+    }
+
+    /** The {@code status} filter of /alarms: active or resolved episodes, or all when absent. */
+    private static AlarmStatus alarmStatus(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        for (AlarmStatus status : AlarmStatus.values()) {
+            if (status.name().equalsIgnoreCase(raw.trim())) {
+                return status;
+            }
+        }
+        throw new ApiException(400, "'status' must be 'active' or 'resolved', got '" + raw + "'");
     }
 
     private void promote(Context ctx) {

@@ -2,6 +2,7 @@ package io.imlma.api;
 
 import static io.imlma.api.ApiFixture.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imlma.api.ApiFixture.Response;
@@ -11,7 +12,13 @@ import io.imlma.common.registry.ModelVersion;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
 import io.imlma.common.types.Severity;
+import io.imlma.ml.data.Dataset;
+import io.imlma.ml.data.FeatureBuilder;
 import io.imlma.ml.model.ModelArtifact;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +41,9 @@ abstract class ApiContractTest {
     private static final Map<String, Double> WEAK = Map.of("learningRate", 0.001, "epochs", 1.0, "batchSize", 64.0);
     private static final Map<String, Double> STRONG = Map.of("learningRate", 0.05, "epochs", 60.0, "batchSize", 16.0);
     private static final Map<String, Double> OTHER = Map.of("learningRate", 0.01, "epochs", 20.0, "batchSize", 32.0);
+    /** The body's range for /evaluate: every row of the fixture's snapshot. */
+    private static final String WHOLE_SNAPSHOT = ", \"from\": " + ApiFixture.START + ", \"to\": \""
+            + Instant.ofEpochMilli(ApiFixture.START + ApiFixture.ROWS * ApiFixture.INTERVAL) + "\"}";
 
     @TempDir
     Path dir;
@@ -146,6 +156,32 @@ abstract class ApiContractTest {
         assertError(api.get("/alarms?from=yesterday"), 400, "ISO-8601");
         assertError(api.get("/alarms?limit=0"), 400, "'limit' must be between 1 and");
         assertError(api.get("/alarms?from=2024-01-05T00:00:00Z&to=2024-01-01T00:00:00Z"), 400, "must be before");
+    }
+
+    @Test
+    void alarmsShowWhetherTheirEpisodeIsActiveOrResolved() {
+        long raisedAt = Instant.parse("2024-01-02T00:00:00Z").toEpochMilli();
+        Alarm renotify = new Alarm("a1", AlarmType.STABILITY, Severity.CRITICAL, "meter-1", 1, 3.0, 1.0,
+                raisedAt + 3_600_000L, "still active: STABILITY alarm a1");
+        Alarm clear = new Alarm("a1", AlarmType.STABILITY, Severity.INFO, "meter-1", 1, 0.5, 1.0,
+                raisedAt + 7_200_000L, "resolved: back under the threshold");
+        assertThat(api.registry.recordAlarm(renotify)).isTrue();
+        assertThat(api.registry.recordAlarm(clear)).isTrue();
+
+        assertThat(ids(api.get("/alarms?status=active").json())).containsExactly("a2", "a3");
+        JsonNode resolved = api.get("/alarms?status=RESOLVED").json();
+        assertThat(ids(resolved)).containsExactly("a1");
+        JsonNode a1 = resolved.get(0);
+        assertThat(a1.path("status").asText()).isEqualTo("RESOLVED");
+        assertThat(a1.path("time").asLong()).isEqualTo(raisedAt);
+        assertThat(a1.path("severity").asText()).as("the raise's severity").isEqualTo("WARNING");
+        assertThat(a1.path("lastNotifiedAt").asLong()).isEqualTo(renotify.time());
+        assertThat(a1.path("lastValue").asDouble()).isEqualTo(3.0);
+        assertThat(a1.path("clearedAt").asLong()).isEqualTo(clear.time());
+        assertThat(a1.path("resolution").asText()).isEqualTo(clear.message());
+        assertThat(api.get("/alarms").json().get(1).path("status").asText()).isEqualTo("ACTIVE");
+        assertThat(api.get("/alarms").json().get(1).path("clearedAt").isNull()).isTrue();
+        assertError(api.get("/alarms?status=open"), 400, "'status' must be 'active' or 'resolved'");
     }
 
     // --- predictions ---
@@ -282,24 +318,68 @@ abstract class ApiContractTest {
     }
 
     @Test
-    void evaluateRunsTheEvaluatorOnTheRange() {
-        long from = api.windowStart(400);
-        long to = api.windowStart(600);
-        Response result = api.post("/evaluate", "{\"model\": \"" + MODEL + "\", \"version\": 2, \"from\": "
-                + from + ", \"to\": \"" + Instant.ofEpochMilli(to) + "\"}");
-        assertThat(result.status()).isEqualTo(200);
-        assertThat(result.json().path("version").asInt()).isEqualTo(2);
-        assertThat(result.json().path("metrics").path("count").asInt()).isEqualTo(200);
-        assertThat(result.json().path("metrics").path("mae").asDouble()).isPositive();
+    void evaluateScoresAVersionOnTheSnapshotNextToTheChampionAndTheBaselines() {
+        // what the fixture computed when it trained the models: the meter's newest 15 %, the rows a retraining
+        // over the whole range tests on
+        Dataset test = new FeatureBuilder(ApiFixture.SPEC).build(api.rows).split().test();
+        io.imlma.ml.eval.Metrics strong = api.artifacts.get(2).testMetrics();
+        io.imlma.ml.eval.Metrics weakChampion = api.artifacts.get(1).testMetrics();
+        io.imlma.ml.eval.Metrics lastValue = io.imlma.ml.eval.Metrics.of(test.targets(), test.lastValues());
 
+        JsonNode v2 = evaluate(2, WHOLE_SNAPSHOT);
+        assertThat(v2.path("version").asInt()).isEqualTo(2);
+        assertMetrics(v2.path("metrics"), strong);
+        assertThat(v2.path("metrics").path("count").asInt()).isEqualTo(test.size());
+        assertThat(v2.path("championVersion").asInt()).isEqualTo(1);
+        assertMetrics(v2.path("champion"), weakChampion);
+        assertMetrics(v2.path("lastValue"), lastValue);
+        assertThat(v2.path("seasonalValue").path("count").asInt()).isEqualTo(test.size());
+        assertThat(strong.mae()).as("the weakly trained champion is worse").isLessThan(weakChampion.mae());
+        assertThat(v2.path("wouldReplaceChampion").asBoolean()).isTrue();
+
+        JsonNode v1 = evaluate(1, WHOLE_SNAPSHOT);
+        assertMetrics(v1.path("metrics"), weakChampion);
+        assertMetrics(v1.path("champion"), weakChampion);
+        assertThat(v1.path("wouldReplaceChampion").asBoolean()).as("the champion does not replace itself").isFalse();
+
+        String firstDay = ", \"from\": \"2024-01-01T00:00:00Z\", \"to\": \"2024-01-02T00:00:00Z\"}";
+        assertError(api.post("/evaluate", "{\"model\": \"" + MODEL + "\", \"version\": 2" + firstDay), 422,
+                "no meter has enough history");
+        assertError(api.post("/evaluate", "{\"model\": \"" + MODEL + "\", \"version\": 2, \"from\": 0, \"to\": 1}"),
+                422, "cannot evaluate");
         assertError(api.post("/evaluate", "{\"model\": \"" + MODEL + "\", \"version\": 7, \"from\": 0, \"to\": 1}"),
                 404, "has no version 7");
         assertError(api.post("/evaluate", "{\"model\": \"" + MODEL + "\", \"version\": 2, \"from\": 5, \"to\": 1}"),
                 400, "must be before");
         assertError(api.post("/evaluate", "{\"model\": \"" + MODEL + "\", \"version\": 2, \"to\": 1}"),
                 400, "field 'from' is required");
-        assertError(api.post("/evaluate", "{\"model\": \"" + MODEL + "\", \"version\": 2, \"from\": 0, \"to\": 1}"),
-                422, "no data between");
+    }
+
+    @Test
+    void evaluateWithoutSnapshotsIsUnavailable() throws Exception {
+        try (ApiServer bare = ApiServer.open(new Settings(api.serverSettings), null).start()) {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + bare.port() + "/evaluate"))
+                    .header("Authorization", "Bearer " + ApiFixture.TOKEN)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\": \"" + MODEL + "\", \"version\": 2"
+                            + WHOLE_SNAPSHOT)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(Json.MAPPER.readTree(response.body()).path("error").asText())
+                    .contains("no snapshots to evaluate on (set snapshot.path and snapshot.backup-path)");
+        }
+    }
+
+    private JsonNode evaluate(int version, String range) {
+        Response result = api.post("/evaluate", "{\"model\": \"" + MODEL + "\", \"version\": " + version + range);
+        assertThat(result.status()).as(result.text()).isEqualTo(200);
+        return result.json();
+    }
+
+    private static void assertMetrics(JsonNode actual, io.imlma.ml.eval.Metrics expected) {
+        assertThat(actual.path("count").asInt()).isEqualTo(expected.count());
+        assertThat(actual.path("mse").asDouble()).isCloseTo(expected.mse(), within(1e-12));
+        assertThat(actual.path("mae").asDouble()).isCloseTo(expected.mae(), within(1e-12));
+        assertThat(actual.path("r2").asDouble()).isCloseTo(expected.r2(), within(1e-12));
     }
 
     // --- integrity of model files ---

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.integrity.IntegrityVerifier;
+import io.imlma.common.integrity.PartitionGranularity;
+import io.imlma.common.integrity.SnapshotLocation;
+import io.imlma.common.integrity.SnapshotPartitionCommitter;
 import io.imlma.common.json.Json;
 import io.imlma.common.registry.JdbcModelRegistry;
 import io.imlma.common.registry.Metrics;
@@ -14,6 +17,7 @@ import io.imlma.common.types.FeatureRow;
 import io.imlma.ml.data.Dataset;
 import io.imlma.ml.data.FeatureBuilder;
 import io.imlma.ml.data.FeatureSpec;
+import io.imlma.ml.data.TrainingData;
 import io.imlma.ml.model.Hyperparameters;
 import io.imlma.ml.model.LinearRegression;
 import io.imlma.ml.model.Model;
@@ -24,6 +28,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +39,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.hipparchus.random.Well19937c;
@@ -56,11 +63,14 @@ final class ApiFixture implements AutoCloseable {
     final ApiServer server;
     final List<ManualRetrain> retrainRequests = new CopyOnWriteArrayList<>();
     final Map<Integer, ModelArtifact> artifacts = new ConcurrentHashMap<>();
+    /** The server's settings without the snapshot ones. */
+    final Map<String, String> serverSettings;
     private final HttpClient http = HttpClient.newHttpClient();
 
     /**
      * @param database registry settings of a fresh database
-     * @param withJobs whether the server gets a retraining requester and an evaluator
+     * @param withJobs whether the server gets a retraining requester and, over a snapshot of {@link #rows}, an
+     *                 evaluator
      */
     ApiFixture(Settings database, Path dir, boolean withJobs) {
         store = new IntegrityStore(dir.resolve("models").toUri(), dir.resolve("models-backup").toUri());
@@ -73,8 +83,42 @@ final class ApiFixture implements AutoCloseable {
         settings.put(ApiConfig.CHAMPION_RECHECK, "100ms");
         settings.put(ApiConfig.MODEL_STORE, store.primaryBase().toString());
         settings.put(ApiConfig.MODEL_STORE_BACKUP, store.backupBase().toString());
-        server = ApiServer.open(new Settings(settings), withJobs ? retrainRequests::add : null,
-                withJobs ? this::evaluate : null).start();
+        serverSettings = Map.copyOf(settings);
+        if (withJobs) {
+            settings.putAll(snapshotOf(rows, dir));
+        }
+        server = ApiServer.open(new Settings(settings), withJobs ? retrainRequests::add : null).start();
+    }
+
+    /**
+     * Writes rows as a committed, backed-up daily snapshot, as the streaming job would, for the server's
+     * evaluator; returns the settings naming it.
+     */
+    private static Map<String, String> snapshotOf(List<FeatureRow> rows, Path dir) {
+        IntegrityStore snapshots = new IntegrityStore(dir.resolve("snapshots").toUri(),
+                dir.resolve("snapshots-backup").toUri());
+        PartitionGranularity daily = PartitionGranularity.DAILY;
+        Map<String, List<FeatureRow>> partitions = new TreeMap<>();
+        for (FeatureRow row : rows) {
+            partitions.computeIfAbsent(daily.partitionId(row.windowStart()), id -> new ArrayList<>()).add(row);
+        }
+        SnapshotPartitionCommitter committer = new SnapshotPartitionCommitter(snapshots, Clock.systemUTC());
+        try {
+            for (Map.Entry<String, List<FeatureRow>> partition : partitions.entrySet()) {
+                StringBuilder lines = new StringBuilder();
+                partition.getValue().forEach(row -> lines.append(Json.write(row)).append('\n'));
+                Path file = Path.of(snapshots.primary(partition.getKey() + "/part-0-0.jsonl").toUri());
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, lines, StandardCharsets.UTF_8);
+                committer.tryCommit(partition.getKey(), daily.rangeOf(partition.getValue().get(0).windowStart()),
+                        partition.getValue().size()).orElseThrow();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Map.of(SnapshotLocation.PATH, snapshots.primaryBase().toString(),
+                SnapshotLocation.BACKUP_PATH, snapshots.backupBase().toString(),
+                TrainingData.MIN_TARGETS, "100");
     }
 
     /** Trains a linear model with the given hyperparameters, writes its file and registers it as a candidate. */
@@ -119,17 +163,6 @@ final class ApiFixture implements AutoCloseable {
 
     long windowStart(int index) {
         return rows.get(index).windowStart();
-    }
-
-    /** A real evaluation of a version's model on the synthetic meter's rows whose target lies in [from, to). */
-    private io.imlma.ml.eval.Metrics evaluate(ModelVersion version, Instant from, Instant to) {
-        ModelArtifact artifact = artifacts.get(version.version());
-        Dataset window = new FeatureBuilder(artifact.features()).build(rows)
-                .window(from.toEpochMilli(), to.toEpochMilli());
-        if (window.size() == 0) {
-            throw new IllegalArgumentException("no data between " + from + " and " + to);
-        }
-        return io.imlma.ml.eval.Metrics.of(window.targets(), artifact.model().predictAll(window.features()));
     }
 
     // --- HTTP ---

@@ -27,10 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The web page in a real headless Chromium (Debian's chromium package) against a server with registry data: the
- * versions table lists every version, the charts are drawn, the alarms are listed. A screenshot is saved as
- * {@code target/web-page.png}.
+ * versions table lists every version, the charts are drawn, the alarms are listed as active or resolved. A
+ * screenshot is saved as {@code target/web-page.png}.
  */
 class WebPageBrowserTest {
+    /** Alarms whose episode is cleared; the others stay active. */
+    private static final List<Integer> RESOLVED = List.of(1, 4);
     private static final Path CHROMIUM = Path.of(System.getProperty("imlma.chromium", "/usr/bin/chromium"));
 
     @TempDir
@@ -53,9 +55,13 @@ class WebPageBrowserTest {
         api.recordTrials("run-2", 12);
         for (int i = 0; i < 8; i++) {
             AlarmType type = AlarmType.values()[i % 4];
+            long raisedAt = Instant.parse("2024-01-02T00:00:00Z").toEpochMilli() + i * 3_600_000L;
             api.registry.recordAlarm(new Alarm("alarm-" + i, type, i % 3 == 0 ? Severity.CRITICAL : Severity.WARNING,
-                    "meter-" + i, 2, 10 + i, 5, Instant.parse("2024-01-02T00:00:00Z").toEpochMilli() + i * 3_600_000L,
-                    type + " threshold crossed on meter-" + i));
+                    "meter-" + i, 2, 10 + i, 5, raisedAt, type + " threshold crossed on meter-" + i));
+            if (RESOLVED.contains(i)) {
+                api.registry.recordAlarm(new Alarm("alarm-" + i, type, Severity.INFO, "meter-" + i, 2, 1, 5,
+                        raisedAt + 1_800_000L, "resolved: " + type + " back to normal on meter-" + i));
+            }
         }
     }
 
@@ -83,6 +89,12 @@ class WebPageBrowserTest {
             assertThat(chartMarkup(dom, chart)).as(chart).contains("<canvas");
         }
         assertThat(dom).contains("STABILITY threshold crossed on meter-5");
+        for (int i = 0; i < 8; i++) {
+            String status = RESOLVED.contains(i) ? "RESOLVED\">resolved</span>" : "ACTIVE\">active</span>";
+            assertThat(alarmRow(dom, "alarm-" + i)).as("alarm-" + i).contains("alarm-" + status);
+        }
+        assertThat(alarmRow(dom, "alarm-4")).contains("2024-01-02 04:30:00", "title=\"resolved: ");
+        assertThat(dom).contains("6 active, 2 resolved");
         assertThat(tableRows(dom, "compare-table")).as("comparison of the last two versions").isEqualTo(3);
 
         Path screenshot = Path.of("target", "web-page.png").toAbsolutePath();
@@ -119,6 +131,12 @@ class WebPageBrowserTest {
         assertThat(start).as("container " + id).isNotNegative();
         int end = dom.indexOf("</section>", start);
         return dom.substring(start, end);
+    }
+
+    private static String alarmRow(String dom, String alarmId) {
+        int start = dom.indexOf("<tr data-alarm=\"" + alarmId + "\">");
+        assertThat(start).as("row of " + alarmId).isNotNegative();
+        return dom.substring(start, dom.indexOf("</tr>", start));
     }
 
     private static int tableRows(String dom, String id) {

@@ -117,8 +117,8 @@ public final class Demo {
                 .sinkTo(jsonLines(alarmsDir)).name("alarms-files").uid("alarms-files");
 
         ApiServer api = ApiServer.open(settings, request -> InProcessQueueSource.offer(manualQueue,
-                new ManualRetrain(request.modelName(), request.requestedBy(), request.requestedAt().toEpochMilli())),
-                null).start();
+                new ManualRetrain(request.modelName(), request.requestedBy(), request.requestedAt().toEpochMilli())))
+                .start();
         Runtime.getRuntime().addShutdownHook(new Thread(api::stop, "api-stop"));
 
         JobClient job = env.executeAsync("imlma-demo-meter-pipeline");
@@ -127,7 +127,7 @@ public final class Demo {
                 IMLMA demo: replaying %s at %s× real time (job %s)
                   Flink web UI      http://localhost:%d
                   Prometheus        http://localhost:%d/metrics   (e.g. grep imlma)
-                  models and API    http://localhost:%d/   (web page; /models, POST /train, /predict)
+                  models and API    http://localhost:%d/   (web page; /models, POST /train, /predict, /evaluate)
                   feature rows      %s   (JSON lines; files complete at each checkpoint)
                   predictions       %s
                   alarms            %s   (also in the registry: /alarms)

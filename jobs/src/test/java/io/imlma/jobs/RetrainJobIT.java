@@ -8,6 +8,7 @@ import io.imlma.common.integrity.FileDigest;
 import io.imlma.common.integrity.IntegrityException;
 import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.json.Json;
+import io.imlma.common.registry.AlarmEpisode;
 import io.imlma.common.registry.JdbcModelRegistry;
 import io.imlma.common.registry.ModelRegistry;
 import io.imlma.common.registry.ModelVersion;
@@ -245,7 +246,7 @@ class RetrainJobIT {
                 .anySatisfy(m -> assertThat(m).startsWith("Restored dt=2016-07-10/part-0-0.jsonl from backup"));
         try (ModelRegistry registry = registry()) {
             assertThat(registry.alarms(Instant.EPOCH, Instant.now().plusSeconds(60), 100))
-                    .extracting(Alarm::alarmId)
+                    .extracting(AlarmEpisode::alarmId)
                     .containsAll(third.alarms().stream().map(Alarm::alarmId).toList());
         }
     }
@@ -282,7 +283,7 @@ class RetrainJobIT {
         try (ModelRegistry registry = registry()) {
             assertThat(registry.alarms(Instant.EPOCH, Instant.now().plusSeconds(60), 100))
                     .filteredOn(a -> a.severity() == Severity.CRITICAL)
-                    .extracting(Alarm::alarmId)
+                    .extracting(AlarmEpisode::alarmId)
                     .contains("retrain-refused:r5")
                     .anySatisfy(id -> assertThat(id).startsWith("integrity:" + file));
             assertThat(registry.versions(MODEL)).hasSize(5);

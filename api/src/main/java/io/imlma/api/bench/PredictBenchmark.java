@@ -71,7 +71,7 @@ public final class PredictBenchmark {
             ModelVersion champion = registerChampion(registry, store, rows, spec);
             System.out.printf("champion %s v%d: linear, %d features, test MAE %.4f%n", MODEL, champion.version(),
                     spec.featureNames().size(), champion.metrics().mae());
-            ApiServer server = ApiServer.open(settings, null, null).start();
+            ApiServer server = ApiServer.open(settings, null).start();
             try {
                 List<String> bodies = requestBodies(rows, spec);
                 URI predict = URI.create("http://127.0.0.1:" + server.port() + "/predict");

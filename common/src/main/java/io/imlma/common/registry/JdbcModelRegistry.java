@@ -59,6 +59,9 @@ public final class JdbcModelRegistry implements ModelRegistry {
             + " delta_champion_r2, artifact_path, artifact_sha256, status, status_changed_at_ms, decision_reasons";
     private static final String PROMOTION_COLUMNS =
             "id, model_name, from_version, to_version, kind, promoted_at_ms, promoted_by, reason";
+    private static final String ALARM_COLUMNS = "alarm_id, alarm_type, severity, meter_id, model_version,"
+            + " measured_value, threshold_value, raised_at_ms, message, last_notified_at_ms, last_value, cleared_at_ms,"
+            + " resolution";
     private static final String TRIAL_COLUMNS = "model_name, training_run, trial_no, tuner, parameters,"
             + " validation_mse, validation_mae, duration_ms, seed";
 
@@ -252,41 +255,41 @@ public final class JdbcModelRegistry implements ModelRegistry {
         if (!Double.isFinite(a.value()) || !Double.isFinite(a.threshold())) {
             throw new IllegalArgumentException("alarm " + a.alarmId() + " has a non-finite value or threshold");
         }
-        return read("record alarm " + a.alarmId(), c -> insertUnlessPresent(c,
-                "INSERT INTO alarms (alarm_id, alarm_type, severity, meter_id, model_version, measured_value,"
-                        + " threshold_value, raised_at_ms, message, recorded_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                s -> {
-                    s.setString(1, a.alarmId());
-                    s.setString(2, a.type().name());
-                    s.setString(3, a.severity().name());
-                    s.setString(4, a.meterId());
-                    s.setInt(5, a.modelVersion());
-                    s.setDouble(6, a.value());
-                    s.setDouble(7, a.threshold());
-                    s.setLong(8, a.time());
-                    s.setString(9, a.message());
-                    setInstant(s, 10, now());
-                }));
+        return inTransaction("record alarm " + a.alarmId(), c -> {
+            Optional<AlarmEpisode> stored = lockedAlarm(c, a.alarmId());
+            if (stored.isEmpty()) {
+                insertAlarm(c, AlarmEpisode.of(a));
+                return true;
+            }
+            AlarmEpisode next = stored.get().with(a);
+            if (next.equals(stored.get())) {
+                return false;
+            }
+            updateAlarm(c, next);
+            return true;
+        });
     }
 
     @Override
-    public List<Alarm> alarms(Instant from, Instant to, int limit) {
+    public List<AlarmEpisode> alarms(Instant from, Instant to, int limit) {
+        return alarms(from, to, "", limit);
+    }
+
+    @Override
+    public List<AlarmEpisode> alarms(Instant from, Instant to, AlarmStatus status, int limit) {
+        return alarms(from, to, status == AlarmStatus.ACTIVE ? " AND cleared_at_ms IS NULL"
+                : " AND cleared_at_ms IS NOT NULL", limit);
+    }
+
+    private List<AlarmEpisode> alarms(Instant from, Instant to, String statusCondition, int limit) {
         return read("list alarms", c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT alarm_id, alarm_type, severity, meter_id,"
-                    + " model_version, measured_value, threshold_value, raised_at_ms, message FROM alarms"
-                    + " WHERE raised_at_ms >= ? AND raised_at_ms < ? ORDER BY raised_at_ms, alarm_id LIMIT ?")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + ALARM_COLUMNS + " FROM alarms"
+                    + " WHERE raised_at_ms >= ? AND raised_at_ms < ?" + statusCondition
+                    + " ORDER BY raised_at_ms, alarm_id LIMIT ?")) {
                 setInstant(s, 1, from);
                 setInstant(s, 2, to);
                 s.setInt(3, limit);
-                try (ResultSet rs = s.executeQuery()) {
-                    List<Alarm> alarms = new ArrayList<>();
-                    while (rs.next()) {
-                        alarms.add(new Alarm(rs.getString(1), AlarmType.valueOf(rs.getString(2)),
-                                Severity.valueOf(rs.getString(3)), rs.getString(4), rs.getInt(5), rs.getDouble(6),
-                                rs.getDouble(7), rs.getLong(8), rs.getString(9)));
-                    }
-                    return alarms;
-                }
+                return readAlarms(s);
             }
         });
     }
@@ -524,6 +527,70 @@ public final class JdbcModelRegistry implements ModelRegistry {
         }
     }
 
+    private static Optional<AlarmEpisode> lockedAlarm(Connection c, String alarmId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT " + ALARM_COLUMNS + " FROM alarms WHERE alarm_id = ? FOR UPDATE")) {
+            s.setString(1, alarmId);
+            return readAlarms(s).stream().findFirst();
+        }
+    }
+
+    private void insertAlarm(Connection c, AlarmEpisode a) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO alarms (" + ALARM_COLUMNS
+                + ", recorded_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            s.setString(1, a.alarmId());
+            setAlarmFields(s, 2, a);
+            setInstant(s, 14, now());
+            s.executeUpdate();
+        } catch (SQLException e) {
+            if (isDuplicateKey(e)) {
+                // another writer recorded the id's first event meanwhile: start over and lock its row
+                throw new SQLTransactionRollbackException("alarm " + a.alarmId() + " was recorded concurrently",
+                        "40001", e);
+            }
+            throw e;
+        }
+    }
+
+    private static void updateAlarm(Connection c, AlarmEpisode a) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE alarms SET alarm_type = ?, severity = ?, meter_id = ?,"
+                + " model_version = ?, measured_value = ?, threshold_value = ?, raised_at_ms = ?, message = ?,"
+                + " last_notified_at_ms = ?, last_value = ?, cleared_at_ms = ?, resolution = ? WHERE alarm_id = ?")) {
+            setAlarmFields(s, 1, a);
+            s.setString(13, a.alarmId());
+            s.executeUpdate();
+        }
+    }
+
+    /** Sets every column after the id, from {@code first} on, in {@link #ALARM_COLUMNS} order. */
+    private static void setAlarmFields(PreparedStatement s, int first, AlarmEpisode a) throws SQLException {
+        s.setString(first, a.type().name());
+        s.setString(first + 1, a.severity().name());
+        s.setString(first + 2, a.meterId());
+        s.setInt(first + 3, a.modelVersion());
+        s.setDouble(first + 4, a.value());
+        s.setDouble(first + 5, a.threshold());
+        s.setLong(first + 6, a.time());
+        s.setString(first + 7, a.message());
+        setLong(s, first + 8, a.lastNotifiedAt());
+        setDouble(s, first + 9, a.lastValue());
+        setLong(s, first + 10, a.clearedAt());
+        s.setString(first + 11, a.resolution());
+    }
+
+    private static List<AlarmEpisode> readAlarms(PreparedStatement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery()) {
+            List<AlarmEpisode> alarms = new ArrayList<>();
+            while (rs.next()) {
+                alarms.add(new AlarmEpisode(rs.getString(1), AlarmType.valueOf(rs.getString(2)),
+                        Severity.valueOf(rs.getString(3)), rs.getString(4), rs.getInt(5), rs.getDouble(6),
+                        rs.getDouble(7), rs.getLong(8), rs.getString(9), rs.getObject(10, Long.class),
+                        rs.getObject(11, Double.class), rs.getObject(12, Long.class), rs.getString(13)));
+            }
+            return alarms;
+        }
+    }
+
     private void insertVersion(Connection c, ModelVersion v) throws SQLException {
         MetricDeltas prev = v.deltaVsPrevious();
         MetricDeltas champ = v.deltaVsChampion();
@@ -693,6 +760,14 @@ public final class JdbcModelRegistry implements ModelRegistry {
             s.setNull(index, Types.INTEGER);
         } else {
             s.setInt(index, value);
+        }
+    }
+
+    private static void setLong(PreparedStatement s, int index, Long value) throws SQLException {
+        if (value == null) {
+            s.setNull(index, Types.BIGINT);
+        } else {
+            s.setLong(index, value);
         }
     }
 

@@ -64,11 +64,20 @@ public interface ModelRegistry extends AutoCloseable {
     /** Trials of the training run that produced a version. */
     List<TuningTrial> trialsOf(String modelName, int version);
 
-    /** Stores an alarm; false if an alarm with that id was stored before (replays do not duplicate). */
+    /**
+     * Records one event of the alarm episode named by its id: the earliest non-clear event is the raise, the latest
+     * one the last notification, and a clear ({@link Alarm#clears()}) resolves the episode. Events may come in any
+     * order and more than once; the result is the same.
+     *
+     * @return false if the event changed nothing (it was recorded before, e.g. replayed after a restore)
+     */
     boolean recordAlarm(Alarm alarm);
 
-    /** Alarms raised in [from, to), oldest first, at most {@code limit}. */
-    List<Alarm> alarms(Instant from, Instant to, int limit);
+    /** Alarm episodes raised in [from, to), oldest first, at most {@code limit}. */
+    List<AlarmEpisode> alarms(Instant from, Instant to, int limit);
+
+    /** Alarm episodes raised in [from, to) that are in {@code status}, oldest first, at most {@code limit}. */
+    List<AlarmEpisode> alarms(Instant from, Instant to, AlarmStatus status, int limit);
 
     @Override
     void close();

@@ -1,7 +1,8 @@
 package io.imlma.common.types;
 
 /**
- * A monitoring alarm.
+ * A monitoring alarm, or one event of an alarm episode: a monitor sends the raise, its re-notifications and the
+ * clear under one id, the clear with severity {@link Severity#INFO}.
  *
  * @param alarmId      unique id, deterministic for the condition so replays do not duplicate it
  * @param meterId      the meter concerned, or {@code null} for pipeline-wide alarms
@@ -18,4 +19,10 @@ public record Alarm(
         double value,
         double threshold,
         long time,
-        String message) {}
+        String message) {
+
+    /** Whether this event ends the episode of its id (only clears are sent as {@link Severity#INFO}). */
+    public boolean clears() {
+        return severity == Severity.INFO;
+    }
+}

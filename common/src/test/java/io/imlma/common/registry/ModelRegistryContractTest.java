@@ -400,13 +400,147 @@ abstract class ModelRegistryContractTest {
         assertThat(registry.recordAlarm(replayed)).isFalse();
 
         Instant from = Instant.ofEpochMilli(t0);
-        assertThat(registry.alarms(from, from.plusSeconds(3600), 100)).containsExactly(latency, stability);
-        assertThat(registry.alarms(from, from.plusSeconds(3601), 100)).containsExactly(latency, stability, later);
-        assertThat(registry.alarms(from, from.plusSeconds(7200), 1)).containsExactly(latency);
-        assertThat(registry.alarms(from.plusMillis(1), from.plusSeconds(7200), 10)).containsExactly(stability, later);
+        assertThat(raised(registry.alarms(from, from.plusSeconds(3600), 100))).containsExactly(latency, stability);
+        assertThat(raised(registry.alarms(from, from.plusSeconds(3601), 100))).containsExactly(latency, stability, later);
+        assertThat(raised(registry.alarms(from, from.plusSeconds(7200), 1))).containsExactly(latency);
+        assertThat(raised(registry.alarms(from.plusMillis(1), from.plusSeconds(7200), 10))).containsExactly(stability, later);
+    }
+
+    @Test
+    void anAlarmEpisodeIsRaisedRenotifiedAndCleared() {
+        Alarm raise = episodeEvent(Severity.WARNING, 0, 3.5, "|ŷt − ŷt−1| = 3.5 > δ = 2.0");
+        Alarm renotify = episodeEvent(Severity.CRITICAL, 1, 4.5, "still active: |ŷt − ŷt−1| = 4.5 > δ = 2.0");
+        Alarm clear = episodeEvent(Severity.INFO, 2, 0.5, "resolved: |ŷt − ŷt−1| = 0.5 > δ = 2.0");
+        Instant from = Instant.ofEpochMilli(raise.time());
+        Instant to = from.plusSeconds(86_400);
+
+        assertThat(registry.recordAlarm(raise)).isTrue();
+        assertThat(registry.recordAlarm(raise)).as("replayed raise").isFalse();
+        assertThat(onlyAlarm()).isEqualTo(new AlarmEpisode(raise.alarmId(), AlarmType.STABILITY, Severity.WARNING,
+                "m1", 3, 3.5, 2.0, raise.time(), raise.message(), raise.time(), 3.5, null, null));
+        assertThat(onlyAlarm().status()).isEqualTo(AlarmStatus.ACTIVE);
+
+        assertThat(registry.recordAlarm(renotify)).isTrue();
+        assertThat(registry.recordAlarm(renotify)).as("replayed re-notification").isFalse();
+        assertThat(registry.recordAlarm(raise)).as("raise replayed after the re-notification").isFalse();
+        assertThat(onlyAlarm()).isEqualTo(new AlarmEpisode(raise.alarmId(), AlarmType.STABILITY, Severity.WARNING,
+                "m1", 3, 3.5, 2.0, raise.time(), raise.message(), renotify.time(), 4.5, null, null));
+        assertThat(registry.alarms(from, to, AlarmStatus.ACTIVE, 10)).containsExactly(onlyAlarm());
+        assertThat(registry.alarms(from, to, AlarmStatus.RESOLVED, 10)).isEmpty();
+
+        assertThat(registry.recordAlarm(clear)).isTrue();
+        for (Alarm replayed : List.of(clear, renotify, raise)) {
+            assertThat(registry.recordAlarm(replayed)).as("replayed after the clear: " + replayed.message()).isFalse();
+        }
+        AlarmEpisode resolved = onlyAlarm();
+        assertThat(resolved).isEqualTo(new AlarmEpisode(raise.alarmId(), AlarmType.STABILITY, Severity.WARNING,
+                "m1", 3, 3.5, 2.0, raise.time(), raise.message(), renotify.time(), 4.5, clear.time(), clear.message()));
+        assertThat(resolved.status()).isEqualTo(AlarmStatus.RESOLVED);
+        assertThat(registry.alarms(from, to, AlarmStatus.ACTIVE, 10)).isEmpty();
+        assertThat(registry.alarms(from, to, AlarmStatus.RESOLVED, 10)).containsExactly(resolved);
+    }
+
+    @Test
+    void aClearRecordedBeforeItsRaiseKeepsTheRaise() {
+        Alarm raise = episodeEvent(Severity.CRITICAL, 0, 5.0, "|ŷt − ŷt−1| = 5.0 > δ = 2.0");
+        Alarm clear = episodeEvent(Severity.INFO, 2, 0.1, "resolved: |ŷt − ŷt−1| = 0.1");
+
+        assertThat(registry.recordAlarm(clear)).isTrue();
+        assertThat(onlyAlarm().status()).isEqualTo(AlarmStatus.RESOLVED);
+        assertThat(onlyAlarm().lastNotifiedAt()).as("no notification known yet").isNull();
+
+        assertThat(registry.recordAlarm(raise)).isTrue();
+        assertThat(registry.recordAlarm(clear)).isFalse();
+        assertThat(onlyAlarm()).isEqualTo(new AlarmEpisode(raise.alarmId(), AlarmType.STABILITY, Severity.CRITICAL,
+                "m1", 3, 5.0, 2.0, raise.time(), raise.message(), raise.time(), 5.0, clear.time(), clear.message()));
+    }
+
+    @Test
+    void anEpisodeIsTheSameWhateverOrderItsEventsArriveIn() {
+        List<Alarm> events = List.of(
+                episodeEvent(Severity.WARNING, 0, 3.0, "raise"),
+                episodeEvent(Severity.WARNING, 1, 3.5, "still active: 1"),
+                episodeEvent(Severity.CRITICAL, 2, 4.5, "still active: 2"),
+                episodeEvent(Severity.INFO, 3, 0.2, "resolved"));
+        for (List<Integer> order : permutations(List.of(0, 1, 2, 3))) {
+            String id = "episode-" + order;
+            for (int i : order) {
+                Alarm e = events.get(i);
+                registry.recordAlarm(new Alarm(id, e.type(), e.severity(), e.meterId(), e.modelVersion(), e.value(),
+                        e.threshold(), e.time(), e.message()));
+            }
+            long t0 = events.get(0).time();
+            assertThat(registry.alarms(Instant.ofEpochMilli(t0), Instant.ofEpochMilli(t0 + 1), 100))
+                    .as("order " + order).filteredOn(a -> a.alarmId().equals(id))
+                    .containsExactly(new AlarmEpisode(id, AlarmType.STABILITY, Severity.WARNING, "m1", 3, 3.0, 2.0,
+                            t0, "raise", events.get(2).time(), 4.5, events.get(3).time(), "resolved"));
+        }
+    }
+
+    @Test
+    void concurrentWritersOfOneEpisodeLoseNoEvent() throws Exception {
+        List<Alarm> events = List.of(
+                episodeEvent(Severity.WARNING, 0, 3.0, "raise"),
+                episodeEvent(Severity.WARNING, 1, 3.5, "still active"),
+                episodeEvent(Severity.INFO, 2, 0.2, "resolved"));
+        ExecutorService pool = Executors.newFixedThreadPool(events.size());
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (Alarm e : events) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return registry.recordAlarm(e);
+                }));
+            }
+            start.countDown();
+            for (Future<Boolean> result : results) {
+                assertThat(result.get(30, TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        AlarmEpisode episode = onlyAlarm();
+        assertThat(episode.time()).isEqualTo(events.get(0).time());
+        assertThat(episode.lastNotifiedAt()).isEqualTo(events.get(1).time());
+        assertThat(episode.clearedAt()).isEqualTo(events.get(2).time());
     }
 
     // --- helpers ---
+
+    /** An event of one stability alarm episode on meter m1, {@code hours} after its raise. */
+    private static Alarm episodeEvent(Severity severity, int hours, double value, String message) {
+        long t0 = Instant.parse("2024-03-02T08:00:00Z").toEpochMilli();
+        return new Alarm("stability:m1:" + t0, AlarmType.STABILITY, severity, "m1", 3, value, 2.0,
+                t0 + hours * 3_600_000L, message);
+    }
+
+    private AlarmEpisode onlyAlarm() {
+        List<AlarmEpisode> all = registry.alarms(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"), 100);
+        assertThat(all).hasSize(1);
+        return all.get(0);
+    }
+
+    private static List<Alarm> raised(List<AlarmEpisode> episodes) {
+        return episodes.stream().map(AlarmEpisode::raised).toList();
+    }
+
+    private static List<List<Integer>> permutations(List<Integer> items) {
+        if (items.isEmpty()) {
+            return List.of(List.of());
+        }
+        List<List<Integer>> all = new ArrayList<>();
+        for (Integer first : items) {
+            List<Integer> rest = new ArrayList<>(items);
+            rest.remove(first);
+            for (List<Integer> tail : permutations(rest)) {
+                List<Integer> order = new ArrayList<>(List.of(first));
+                order.addAll(tail);
+                all.add(order);
+            }
+        }
+        return all;
+    }
 
     private void registerVersions(String model, int count) {
         for (int i = 1; i <= count; i++) {

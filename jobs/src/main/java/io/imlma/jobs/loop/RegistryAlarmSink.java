@@ -9,8 +9,10 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 
 /**
- * Writes alarms to the registry's alarm table ({@code registry.*} settings). Recording is idempotent on the alarm
- * id, so alarms replayed after a restore are stored once.
+ * Writes alarms to the registry's alarm table ({@code registry.*} settings): each event of an episode (raise,
+ * re-notification, clear) updates the record of its alarm id. Recording an event is idempotent and independent of
+ * the order events arrive in, so events replayed after a restore, or written by parallel writers, change nothing
+ * twice.
  */
 public final class RegistryAlarmSink implements Sink<Alarm> {
     private static final long serialVersionUID = 1L;

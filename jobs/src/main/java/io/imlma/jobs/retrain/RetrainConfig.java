@@ -7,6 +7,7 @@ import io.imlma.common.integrity.TimeRange;
 import io.imlma.jobs.kafka.KafkaPipelineConfig;
 import io.imlma.jobs.snapshot.SnapshotStage;
 import io.imlma.ml.data.FeatureSpec;
+import io.imlma.ml.data.TrainingData;
 import io.imlma.ml.eval.Metric;
 import io.imlma.ml.eval.ReplacementPolicy;
 import io.imlma.ml.model.EstimatorFactory;
@@ -57,7 +58,7 @@ public record RetrainConfig(
     public static final String MODEL_STORE_PATH = "model.store.path";
     public static final String MODEL_STORE_BACKUP_PATH = "model.store.backup-path";
     public static final String TRAINER = "training.model";
-    public static final String MIN_TARGETS = "training.min-targets-per-meter";
+    public static final String MIN_TARGETS = TrainingData.MIN_TARGETS;
     public static final String TUNING_METHOD = "tuning.method";
     public static final String TUNING_TRIALS = "tuning.trials";
     public static final String TUNING_ROUND_SIZE = "tuning.round-size";
@@ -88,9 +89,7 @@ public record RetrainConfig(
         String trainer = settings.string(TRAINER, "linear").toLowerCase(Locale.ROOT);
         Settings.require(trainer.equals("linear") || trainer.equals("mlp"), TRAINER,
                 "expected linear or mlp, got '" + trainer + "'");
-        int minTargets = settings.integer(MIN_TARGETS, 672);
-        Settings.require(minTargets >= 20, MIN_TARGETS, "must be at least 20 (a 70/15/15 split needs rows), got "
-                + minTargets);
+        int minTargets = TrainingData.minTargets(settings);
         int trials = settings.integer(TUNING_TRIALS, 20);
         Settings.require(trials >= 1, TUNING_TRIALS, "must be at least 1, got " + trials);
         int roundSize = settings.integer(TUNING_ROUND_SIZE, 4);

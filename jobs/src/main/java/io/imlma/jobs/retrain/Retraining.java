@@ -21,9 +21,9 @@ import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.ModelUpdate;
 import io.imlma.common.types.Severity;
 import io.imlma.ml.data.Dataset;
+import io.imlma.ml.data.TrainingData;
 import io.imlma.ml.eval.Evaluation;
 import io.imlma.ml.eval.Metrics;
-import io.imlma.ml.eval.ReplacementDecision;
 import io.imlma.ml.model.Hyperparameters;
 import io.imlma.ml.model.Model;
 import io.imlma.ml.model.ModelArtifact;
@@ -117,7 +117,7 @@ public final class Retraining {
         List<String> reasons = new ArrayList<>();
         Optional<ModelVersion> champion = registry.champion(model);
         ModelArtifact championArtifact = champion.map(c -> usableChampion(c, reasons)).orElse(null);
-        Evaluation evaluation = evaluate(candidate, championArtifact, data, rows);
+        Evaluation evaluation = data.evaluate(candidate, config.features(), championArtifact, rows, config.policy());
         reasons.addAll(evaluation.decision().reasons());
         Integer championVersion = championArtifact == null ? null : champion.get().version();
         LOG.info("Retrain {}: test MAE candidate {} champion {} last value {} seasonal {}; replace: {} ({})", run,
@@ -239,21 +239,6 @@ public final class Retraining {
                     + e.getMessage() + ")");
             return null;
         }
-    }
-
-    /** Candidate, champion and baselines on the same pooled test rows; the champion with its own feature recipe. */
-    private Evaluation evaluate(Model candidate, ModelArtifact champion, TrainingData data, List<FeatureRow> rows) {
-        Dataset test = data.pooled().test();
-        Metrics candidateMetrics = Metrics.of(candidate, test);
-        Metrics championMetrics = null;
-        if (champion != null) {
-            Dataset championTest = champion.features().equals(config.features()) ? test
-                    : data.testRowsFor(rows, champion.features());
-            championMetrics = Metrics.of(test.targets(), champion.model().predictAll(championTest.features()));
-        }
-        ReplacementDecision decision = config.policy().decide(candidateMetrics, championMetrics);
-        return new Evaluation(candidateMetrics, championMetrics, Metrics.of(test.targets(), test.lastValues()),
-                Metrics.of(test.targets(), test.seasonalValues()), decision);
     }
 
     private static double validationResidualStd(Model model, Dataset validation) {

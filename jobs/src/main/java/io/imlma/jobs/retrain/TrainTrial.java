@@ -6,6 +6,7 @@ import io.imlma.common.integrity.SnapshotManifest;
 import io.imlma.common.integrity.SnapshotReader;
 import io.imlma.common.json.Json;
 import io.imlma.ml.data.Dataset;
+import io.imlma.ml.data.TrainingData;
 import io.imlma.ml.eval.Metrics;
 import io.imlma.ml.model.EstimatorFactory;
 import io.imlma.ml.model.Model;

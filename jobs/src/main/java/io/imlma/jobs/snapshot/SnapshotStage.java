@@ -5,6 +5,7 @@ import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.integrity.PartitionCommitted;
 import io.imlma.common.integrity.PartitionGranularity;
+import io.imlma.common.integrity.SnapshotLocation;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.RetrainRequest;
@@ -36,9 +37,9 @@ import org.apache.flink.util.Collector;
  * of feature rows. Files are committed on checkpoints, so checkpointing must be enabled on the job.
  */
 public final class SnapshotStage {
-    public static final String SNAPSHOT_PATH = "snapshot.path";
-    public static final String BACKUP_PATH = "snapshot.backup-path";
-    public static final String PARTITION = "snapshot.partition";
+    public static final String SNAPSHOT_PATH = SnapshotLocation.PATH;
+    public static final String BACKUP_PATH = SnapshotLocation.BACKUP_PATH;
+    public static final String PARTITION = SnapshotLocation.PARTITION;
     public static final String MODEL_NAME = "trigger.model-name";
     public static final String THETA = "trigger.theta";
     public static final String MIN_INITIAL_ROWS = "trigger.min-initial-rows";
@@ -53,10 +54,7 @@ public final class SnapshotStage {
             TriggerConfig trigger) implements Serializable {
 
         public static Config from(Settings settings) {
-            URI snapshot = settings.uri(SNAPSHOT_PATH);
-            URI backup = settings.uri(BACKUP_PATH);
-            Settings.require(!snapshot.normalize().equals(backup.normalize()), BACKUP_PATH,
-                    "must differ from " + SNAPSHOT_PATH + " (" + snapshot + "): the backup is the second copy");
+            SnapshotLocation location = SnapshotLocation.from(settings);
             double theta = settings.decimal(THETA, 0.10);
             Settings.require(theta > 0, THETA, "must be greater than 0, got " + theta);
             long minInitialRows = settings.longValue(MIN_INITIAL_ROWS, 1_000);
@@ -64,8 +62,7 @@ public final class SnapshotStage {
             Duration minInterval = settings.duration(MIN_INTERVAL, Duration.ofHours(1));
             Settings.require(!minInterval.isNegative(), MIN_INTERVAL, "must not be negative, got " + minInterval);
             TriggerSchedule schedule = settings.bool(SCHEDULE_ENABLED, true) ? schedule(settings) : null;
-            return new Config(snapshot, backup,
-                    settings.enumValue(PARTITION, PartitionGranularity.class, PartitionGranularity.DAILY),
+            return new Config(location.snapshotPath(), location.backupPath(), location.granularity(),
                     settings.string(MODEL_NAME, "load-forecast"),
                     new TriggerConfig(theta, minInitialRows, minInterval, schedule));
         }

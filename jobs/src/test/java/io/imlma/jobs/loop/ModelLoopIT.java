@@ -3,6 +3,7 @@ package io.imlma.jobs.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imlma.common.config.Settings;
+import io.imlma.common.registry.AlarmEpisode;
 import io.imlma.common.registry.JdbcModelRegistry;
 import io.imlma.common.registry.ModelVersion;
 import io.imlma.common.types.Alarm;
@@ -154,7 +155,7 @@ class ModelLoopIT {
 
     private static List<String> recordedAlarmIds(JdbcModelRegistry registry) {
         return registry.alarms(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"), 100_000).stream()
-                .map(Alarm::alarmId).toList();
+                .map(AlarmEpisode::alarmId).toList();
     }
 
     private static void await(Instant deadline, String what, BooleanSupplier condition) throws InterruptedException {

@@ -1,9 +1,12 @@
-package io.imlma.jobs.retrain;
+package io.imlma.ml.data;
 
+import io.imlma.common.config.Settings;
 import io.imlma.common.types.FeatureRow;
-import io.imlma.ml.data.Dataset;
-import io.imlma.ml.data.FeatureBuilder;
-import io.imlma.ml.data.FeatureSpec;
+import io.imlma.ml.eval.Evaluation;
+import io.imlma.ml.eval.Metrics;
+import io.imlma.ml.eval.ReplacementPolicy;
+import io.imlma.ml.model.Model;
+import io.imlma.ml.model.ModelArtifact;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -21,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * 15 %, so no test target is older than a training target of the same meter. Meters with too little history are
  * left out, with the reason logged and kept.
  *
- * <p>Built the same way (deterministically, meters sorted by id) on the client and in every tuning task.
+ * <p>Built the same way (deterministically, meters sorted by id) on the client and in every tuning task, and by the
+ * API's evaluation of a registered version, so its metrics are comparable with those a retraining reports.
  *
  * @param pooled  the concatenated train / validation / test parts
  * @param meters  the meters used, sorted by id, each with its own split
@@ -29,6 +33,16 @@ import org.slf4j.LoggerFactory;
  */
 public record TrainingData(Dataset.Split pooled, List<MeterSplit> meters, List<String> skipped) {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingData.class);
+    /** Meters with fewer usable targets than this are left out. */
+    public static final String MIN_TARGETS = "training.min-targets-per-meter";
+
+    /** The {@link #MIN_TARGETS} setting, 672 (a week of 15-minute intervals) unless set. */
+    public static int minTargets(Settings settings) {
+        int minTargets = settings.integer(MIN_TARGETS, 672);
+        Settings.require(minTargets >= 20, MIN_TARGETS, "must be at least 20 (a 70/15/15 split needs rows), got "
+                + minTargets);
+        return minTargets;
+    }
 
     /** One meter's time-ordered split. */
     public record MeterSplit(String meterId, Dataset.Split split) {}
@@ -102,7 +116,7 @@ public record TrainingData(Dataset.Split pooled, List<MeterSplit> meters, List<S
         return unique.subList(start, unique.size());
     }
 
-    static Dataset concat(List<Dataset> parts) {
+    private static Dataset concat(List<Dataset> parts) {
         int n = parts.stream().mapToInt(Dataset::size).sum();
         double[][] features = new double[n][];
         double[] targets = new double[n];
@@ -120,6 +134,27 @@ public record TrainingData(Dataset.Split pooled, List<MeterSplit> meters, List<S
             at += size;
         }
         return new Dataset(features, targets, times, last, seasonal, parts.get(0).featureNames());
+    }
+
+    /**
+     * A model, the champion (if any) and the naive baselines on the same pooled test rows, and the replacement
+     * decision; the champion is scored with its own feature recipe.
+     *
+     * @param features the feature recipe this data was built with, the candidate's
+     * @param rows     the rows this data was built from
+     * @param champion the champion's model file, or null
+     */
+    public Evaluation evaluate(Model candidate, FeatureSpec features, ModelArtifact champion, List<FeatureRow> rows,
+            ReplacementPolicy policy) {
+        Dataset test = pooled.test();
+        Metrics candidateMetrics = Metrics.of(candidate, test);
+        Metrics championMetrics = null;
+        if (champion != null) {
+            Dataset championTest = champion.features().equals(features) ? test : testRowsFor(rows, champion.features());
+            championMetrics = Metrics.of(test.targets(), champion.model().predictAll(championTest.features()));
+        }
+        return new Evaluation(candidateMetrics, championMetrics, Metrics.of(test.targets(), test.lastValues()),
+                Metrics.of(test.targets(), test.seasonalValues()), policy.decide(candidateMetrics, championMetrics));
     }
 
     /**

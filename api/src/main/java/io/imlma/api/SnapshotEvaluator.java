@@ -1,0 +1,89 @@
+package io.imlma.api;
+
+import io.imlma.common.config.Settings;
+import io.imlma.common.integrity.IntegrityException;
+import io.imlma.common.integrity.IntegrityVerifier;
+import io.imlma.common.integrity.SnapshotLocation;
+import io.imlma.common.integrity.SnapshotReader;
+import io.imlma.common.integrity.TimeRange;
+import io.imlma.common.integrity.VerificationReport;
+import io.imlma.common.registry.ModelRegistry;
+import io.imlma.common.registry.ModelVersion;
+import io.imlma.common.types.Alarm;
+import io.imlma.common.types.FeatureRow;
+import io.imlma.ml.data.TrainingData;
+import io.imlma.ml.eval.Evaluation;
+import io.imlma.ml.eval.ReplacementPolicy;
+import io.imlma.ml.model.ModelArtifact;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Evaluates a version on the committed snapshots of a range the way a retraining over that range tests its
+ * candidate ({@link TrainingData#evaluate}): on every meter's newest 15 %, next to the champion and the naive
+ * baselines, so the numbers compare with the registry's. The snapshot range is verified first (bad files restored
+ * from the backup, a range that cannot be restored refused) and model files are loaded only after their SHA-256
+ * check. Settings: {@code snapshot.*} ({@link SnapshotLocation}), {@code training.min-targets-per-meter},
+ * {@code replacement.*}.
+ */
+final class SnapshotEvaluator implements Evaluator {
+    private final SnapshotLocation snapshots;
+    private final ModelRegistry registry;
+    private final ModelFiles modelFiles;
+    private final int minTargets;
+    private final ReplacementPolicy policy;
+    private final Clock clock;
+    private final Consumer<Alarm> alarms;
+
+    private SnapshotEvaluator(SnapshotLocation snapshots, ModelRegistry registry, ModelFiles modelFiles,
+            int minTargets, ReplacementPolicy policy, Clock clock, Consumer<Alarm> alarms) {
+        this.snapshots = snapshots;
+        this.registry = registry;
+        this.modelFiles = modelFiles;
+        this.minTargets = minTargets;
+        this.policy = policy;
+        this.clock = clock;
+        this.alarms = alarms;
+    }
+
+    /** The evaluator the settings describe, or empty when they name no snapshots to evaluate on. */
+    static Optional<Evaluator> from(Settings settings, ModelRegistry registry, ModelFiles modelFiles, Clock clock) {
+        if (!SnapshotLocation.isConfigured(settings)) {
+            return Optional.empty();
+        }
+        return Optional.of(new SnapshotEvaluator(SnapshotLocation.from(settings), registry, modelFiles,
+                TrainingData.minTargets(settings), ReplacementPolicy.from(settings), clock, registry::recordAlarm));
+    }
+
+    @Override
+    public Result evaluate(ModelVersion version, Instant from, Instant to) throws IntegrityException, IOException {
+        TimeRange range = new TimeRange(from.toEpochMilli(), to.toEpochMilli());
+        List<FeatureRow> rows = new SnapshotReader(snapshots.store()).read(verified(range).manifests(), range);
+        ModelArtifact evaluated = modelFiles.load(version.artifactPath(), version.artifactSha256());
+        // the champion evaluated is compared with itself: the policy does not replace it by itself
+        Optional<ModelVersion> champion = registry.champion(version.modelName());
+        ModelArtifact championArtifact = champion.isEmpty() ? null
+                : modelFiles.load(champion.get().artifactPath(), champion.get().artifactSha256());
+        TrainingData data = TrainingData.build(rows, evaluated.features(), minTargets);
+        Evaluation evaluation = data.evaluate(evaluated.model(), evaluated.features(), championArtifact, rows, policy);
+        return new Result(evaluation.candidate(), champion.map(ModelVersion::version).orElse(null),
+                evaluation.champion(), evaluation.lastValue(), evaluation.seasonalValue(), evaluation.decision());
+    }
+
+    /** The range's manifests; a range with partitions not committed or not restorable cannot be evaluated. */
+    private VerificationReport verified(TimeRange range) {
+        try {
+            VerificationReport report = new IntegrityVerifier(snapshots.store(), clock)
+                    .verifySnapshot(range, snapshots.granularity());
+            report.alarms().forEach(alarms);
+            return report;
+        } catch (IntegrityException e) {
+            e.report().alarms().forEach(alarms);
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+}
