@@ -104,7 +104,7 @@ public final class LoopKafka {
                 .name("drift retrain commands").uid("drift-retrain-commands").setParallelism(1)
                 .sinkTo(KafkaWiring.jsonSink(c, RetrainCommands.topic(settings), "-retrain-commands",
                         ManualRetrain::modelName))
-                .name("kafka-retrain-commands").uid("kafka-retrain-commands").setParallelism(1);
+                .name("kafka-retrain-commands-out").uid("kafka-retrain-commands-out").setParallelism(1);
         loop.promotions()
                 .sinkTo(KafkaWiring.jsonSink(c, settings.string(RetrainConfig.MODEL_UPDATES_TOPIC, "model-updates"),
                         "-model-updates", ModelUpdate::modelName))
