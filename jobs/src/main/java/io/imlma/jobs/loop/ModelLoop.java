@@ -63,6 +63,9 @@ public final class ModelLoop {
 
     public static final String HISTORY = "serve.history-intervals";
 
+    /** After this long without a command the request input turns idle and stops holding back the trigger's time. */
+    private static final Duration COMMANDS_IDLE_AFTER = Duration.ofSeconds(5);
+
     /**
      * @param retrainRequests      the trigger's decisions
      * @param launches             one outcome per launched request
@@ -74,9 +77,6 @@ public final class ModelLoop {
             DataStream<RetrainRequest> retrainRequests, DataStream<LaunchOutcome> launches,
             DataStream<ModelUpdate> promotions, DataStream<ModelUpdate> modelUpdates,
             DataStream<RetrainRequest> driftRetrainRequests) {}
-
-    /** After this long without a command the request input turns idle and stops holding back the trigger's time. */
-    private static final Duration COMMANDS_IDLE_AFTER = Duration.ofSeconds(5);
 
     private ModelLoop() {}
 
