@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +87,11 @@ public final class ApiServer implements AutoCloseable {
      * {@link SnapshotEvaluator}; without, /evaluate answers 503); the registry is closed on {@link #stop()}.
      */
     public static ApiServer open(Settings settings, RetrainRequester retrainRequester) {
+        return open(settings, retrainRequester, null);
+    }
+
+    /** As {@link #open(Settings, RetrainRequester)}; {@code alsoOwned}, if any, is closed on stop too. */
+    private static ApiServer open(Settings settings, RetrainRequester retrainRequester, AutoCloseable alsoOwned) {
         ApiConfig config = ApiConfig.from(settings);
         Clock clock = Clock.systemUTC();
         IntegrityStore store = new IntegrityStore(config.modelStore(), config.modelStoreBackup());
@@ -96,7 +102,24 @@ public final class ApiServer implements AutoCloseable {
         JdbcModelRegistry registry = JdbcModelRegistry.open(settings, modelFiles);
         alarmSink.set(registry);
         Evaluator evaluator = SnapshotEvaluator.from(settings, registry, modelFiles, clock).orElse(null);
-        return new ApiServer(config, registry, modelFiles, retrainRequester, evaluator, clock, registry);
+        AutoCloseable owned = alsoOwned == null ? registry : () -> {
+            try (registry; alsoOwned) {
+                // closes both, alsoOwned first
+            }
+        };
+        return new ApiServer(config, registry, modelFiles, retrainRequester, evaluator, clock, owned);
+    }
+
+    /**
+     * The standalone server: POST /train publishes to the retrain-commands topic ({@link KafkaRetrainRequester},
+     * closed on stop) when Kafka is configured, and answers 503 otherwise.
+     */
+    static ApiServer standalone(Settings settings) {
+        Optional<KafkaRetrainRequester> commands = KafkaRetrainRequester.from(settings);
+        commands.ifPresentOrElse(
+                c -> LOG.info("POST /train publishes retrain commands to Kafka topic {}", c.topic()),
+                () -> LOG.warn("No {}: POST /train answers 503", KafkaRetrainRequester.BOOTSTRAP_SERVERS));
+        return open(settings, commands.orElse(null), commands.orElse(null));
     }
 
     public ApiServer start() {
@@ -117,7 +140,7 @@ public final class ApiServer implements AutoCloseable {
             try {
                 ownedResources.close();
             } catch (Exception e) {
-                LOG.warn("Closing the registry failed: {}", e.toString());
+                LOG.warn("Closing the registry (or the Kafka producer) failed: {}", e.toString());
             }
         }
     }
@@ -185,9 +208,9 @@ public final class ApiServer implements AutoCloseable {
         ctx.status(status).json(Map.of("status", status, "error", message));
     }
 
-    /** Standalone: {@code --config imlma.properties} and/or {@code --key value} settings. */
+    /** Standalone ({@link #standalone}): {@code --config imlma.properties} and/or {@code --key value} settings. */
     public static void main(String[] args) {
-        ApiServer server = open(Settings.fromArgs(args), null).start();
+        ApiServer server = standalone(Settings.fromArgs(args)).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "api-shutdown"));
     }
 }

@@ -61,7 +61,8 @@ final class JobRoutes {
         String reason = Requests.optionalText(body, "reason", "manual retraining requested through the API");
         if (retrainRequester == null) {
             throw new ApiException(503, "retraining is not available: this API server was started without a"
-                    + " retraining launcher");
+                    + " retraining launcher (standalone, set " + KafkaRetrainRequester.BOOTSTRAP_SERVERS
+                    + " to publish requests to the streaming job's retrain-commands topic)");
         }
         ManualRetrain request = new ManualRetrain(UUID.randomUUID().toString(), model, requestedBy, reason,
                 clock.instant());

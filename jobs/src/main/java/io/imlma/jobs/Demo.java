@@ -11,10 +11,8 @@ import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.jobs.snapshot.SnapshotStage;
 import io.imlma.udf.trigger.ManualRetrain;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.nio.file.Path;
 import java.util.Map;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.serialization.SimpleStringEncoder;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -96,10 +94,7 @@ public final class Demo {
                 .addSource(InProcessQueueSource.<ManualRetrain>reading(manualQueue),
                         TypeInformation.of(ManualRetrain.class))
                 .name("api retrain requests").uid("api-retrain-requests").setParallelism(1)
-                // wall-clock stamped and mostly silent: idle, so the trigger's event time follows the snapshots
-                .assignTimestampsAndWatermarks(WatermarkStrategy.<ManualRetrain>forMonotonousTimestamps()
-                        .withTimestampAssigner((request, previous) -> request.requestedAt())
-                        .withIdleness(Duration.ofSeconds(5)))
+                .assignTimestampsAndWatermarks(ModelLoop.commandWatermarks())
                 .name("api retrain request time").uid("api-retrain-request-time").setParallelism(1);
         ModelLoop.Outputs loop = ModelLoop.attach(env, outputs, manual, null, settings);
 

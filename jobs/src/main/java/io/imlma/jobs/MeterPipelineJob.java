@@ -154,10 +154,21 @@ public final class MeterPipelineJob {
 
         StreamExecutionEnvironment env = JobEnvironment.configure(
                 StreamExecutionEnvironment.getExecutionEnvironment(), config);
-        PipelineOutputs outputs = KafkaWiring.wire(env, config, kafka);
-        ModelLoop.Outputs loop = ModelLoop.attach(env, outputs, null, LoopKafka.modelUpdates(env, kafka, settings),
-                settings);
-        LoopKafka.sink(loop, kafka, settings);
+        wireKafka(env, config, kafka, settings);
         env.execute("imlma-meter-pipeline");
+    }
+
+    /**
+     * The production graph: Kafka readings → pipeline → closed loop, its retrain commands and model updates from
+     * Kafka, all outputs to Kafka (the drift monitor's requests to the retrain-commands topic, read back by the
+     * trigger).
+     */
+    public static ModelLoop.Outputs wireKafka(StreamExecutionEnvironment env, PipelineConfig config,
+            KafkaPipelineConfig kafka, Settings settings) {
+        PipelineOutputs outputs = KafkaWiring.wire(env, config, kafka);
+        ModelLoop.Outputs loop = ModelLoop.attach(env, outputs, LoopKafka.retrainCommands(env, kafka, settings),
+                LoopKafka.modelUpdates(env, kafka, settings), settings);
+        LoopKafka.sink(loop, kafka, settings);
+        return loop;
     }
 }

@@ -22,8 +22,10 @@ import io.imlma.udf.monitor.Monitors;
 import io.imlma.udf.serve.ScoreWithChampion;
 import io.imlma.udf.trigger.ManualRetrain;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -44,8 +46,12 @@ import org.slf4j.LoggerFactory;
  * model-updates Kafka topic, for runs launched elsewhere). The scorer ignores updates it already serves or that are
  * older than its champion, so the overlap is harmless.
  *
- * <p>Drift retrain requests of the monitors are returned, not launched: they are computed from the predictions,
- * which depend on the launcher's output, and a dataflow graph cannot feed them back without a cycle.
+ * <p>Drift retrain requests of the monitors are returned, not fed to the trigger here: they are computed from the
+ * predictions, which depend on the launcher's output, and a dataflow graph cannot feed them back without a cycle.
+ * The production job closes the loop through Kafka ({@link LoopKafka}): it writes them, exactly once, to the
+ * retrain-commands topic as DRIFT commands and reads that topic back as the trigger's request input, with the
+ * operators' commands the API publishes there. A drift command keeps the trigger's minimum interval; only an
+ * operator's bypasses it.
  *
  * <p>Settings: those of {@link SnapshotStage.Config}, {@link LauncherConfig}, {@link Monitors}, the registry
  * ({@code registry.*}), the model store ({@value RetrainConfig#MODEL_STORE_PATH},
@@ -56,6 +62,9 @@ public final class ModelLoop {
     private static final Logger LOG = LoggerFactory.getLogger(ModelLoop.class);
 
     public static final String HISTORY = "serve.history-intervals";
+
+    /** After this long without a command the request input turns idle and stops holding back the trigger's time. */
+    private static final Duration COMMANDS_IDLE_AFTER = Duration.ofSeconds(5);
 
     /**
      * @param retrainRequests      the trigger's decisions
@@ -72,7 +81,19 @@ public final class ModelLoop {
     private ModelLoop() {}
 
     /**
-     * @param manualRequests  operators' retrain requests, with watermarks or idleness; {@code null} for none
+     * Event time of the trigger's request input: each command's {@code requestedAt}. The input is silent most of the
+     * time, so it turns idle and the trigger's event time follows the snapshots; commands behind it are still
+     * processed (the trigger takes the later of watermark and committed data as their time).
+     */
+    public static WatermarkStrategy<ManualRetrain> commandWatermarks() {
+        return WatermarkStrategy.<ManualRetrain>forMonotonousTimestamps()
+                .withTimestampAssigner((command, previous) -> command.requestedAt())
+                .withIdleness(COMMANDS_IDLE_AFTER);
+    }
+
+    /**
+     * @param manualRequests  retrain commands (operators', drift), with {@link #commandWatermarks()}; {@code null} for
+     *                        none
      * @param externalUpdates model updates published elsewhere; {@code null} for none
      */
     public static Outputs attach(StreamExecutionEnvironment env, PipelineOutputs pipeline,

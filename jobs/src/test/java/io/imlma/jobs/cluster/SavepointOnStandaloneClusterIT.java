@@ -121,7 +121,7 @@ class SavepointOnStandaloneClusterIT {
             kafka.createTopic(topics.readings, 1);
             kafka.createTopic(topics.features, 1);
             kafka.createTopic(topics.deadLetters, 1);
-            for (String loopTopic : List.of(PREDICTIONS, ALARMS, MODEL_UPDATES, RETRAIN_REQUESTS)) {
+            for (String loopTopic : List.of(PREDICTIONS, ALARMS, MODEL_UPDATES, RETRAIN_REQUESTS, RETRAIN_COMMANDS)) {
                 kafka.createTopic(topics.loop(loopTopic), 1);
             }
             return topics;
@@ -131,6 +131,7 @@ class SavepointOnStandaloneClusterIT {
         static final String ALARMS = "alarms";
         static final String MODEL_UPDATES = "model-updates";
         static final String RETRAIN_REQUESTS = "retrain-requests";
+        static final String RETRAIN_COMMANDS = "retrain-commands";
 
         /** The topic of one of the loop's outputs ({@link #PREDICTIONS}, ...). */
         String loop(String output) {
@@ -144,6 +145,7 @@ class SavepointOnStandaloneClusterIT {
                     "--kafka.topic.predictions", loop(PREDICTIONS), "--kafka.topic.alarms", loop(ALARMS),
                     "--kafka.topic.model-updates", loop(MODEL_UPDATES),
                     "--kafka.topic.retrain-requests", loop(RETRAIN_REQUESTS),
+                    "--kafka.topic.retrain-commands", loop(RETRAIN_COMMANDS),
                     "--snapshot.path", storage + "snapshots", "--snapshot.backup-path", storage + "snapshots-backup",
                     "--model.store.path", storage + "models", "--model.store.backup-path", storage + "models-backup",
                     "--registry.jdbc-url", registry.jdbcUrl(), "--registry.user", registry.user(),

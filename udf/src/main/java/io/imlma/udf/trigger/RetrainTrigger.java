@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Decides, per model (the key), when to retrain: when the committed rows since the last training exceed θ of the
  * rows it used (ΔD &gt; θ·D0; the first training waits for a minimum row count), when the weekly schedule is due
- * (an event-time timer, so replays decide the same way), or on a manual request. Several reasons at once make one
- * request (manual &gt; volume &gt; schedule). Automatic requests keep a minimum interval; one that comes too soon stays
- * pending and fires when the interval is over. A request needs new committed rows and names exactly the committed
+ * (an event-time timer, so replays decide the same way), or on a request of the second input: an operator's (manual) or
+ * the drift monitor's. Several reasons at once make one request (manual &gt; volume, drift &gt; schedule). Only manual
+ * requests bypass the minimum interval; any other that comes too soon stays pending and fires when the interval is
+ * over. A request needs new committed rows and names exactly the committed
  * partitions [first partition start, last committed end); its id is derived from that range, so no data is
  * requested twice, also not after a restore from a checkpoint.
  */
@@ -77,11 +78,11 @@ public class RetrainTrigger extends KeyedCoProcessFunction<String, PartitionComm
     }
 
     @Override
-    public void processElement2(ManualRetrain manual, Context ctx, Collector<RetrainRequest> out) throws Exception {
+    public void processElement2(ManualRetrain command, Context ctx, Collector<RetrainRequest> out) throws Exception {
         TriggerState s = current();
         long now = Math.max(ctx.timerService().currentWatermark(), s.committedUntil);
-        LOG.info("Manual retraining of {} requested by {}", manual.modelName(), manual.requestedBy());
-        s.pending = RetrainReason.MANUAL;
+        LOG.info("{} retraining of {} requested by {}", command.reason(), command.modelName(), command.requestedBy());
+        s.pending = strongest(s.pending, command.reason());
         decide(s, now, ctx, out);
     }
 

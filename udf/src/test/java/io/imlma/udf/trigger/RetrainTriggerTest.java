@@ -1,8 +1,10 @@
 package io.imlma.udf.trigger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.imlma.common.integrity.PartitionCommitted;
+import io.imlma.common.json.Json;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
 import java.time.Duration;
@@ -24,6 +26,11 @@ class RetrainTriggerTest {
 
     private static TriggerConfig volumeOnly(Duration minInterval) {
         return new TriggerConfig(0.10, 100, minInterval, null);
+    }
+
+    /** Neither volume nor schedule ever due: requests come from the second input only. */
+    private static TriggerConfig requestsOnly(Duration minInterval) {
+        return new TriggerConfig(1e9, Long.MAX_VALUE, minInterval, null);
     }
 
     private static TriggerConfig withSchedule(long minInitialRows, Duration minInterval) {
@@ -61,6 +68,13 @@ class RetrainTriggerTest {
             long time) throws Exception {
         h.processWatermark1(new Watermark(time));
         h.processWatermark2(new Watermark(time));
+    }
+
+    private static void drift(
+            KeyedTwoInputStreamOperatorTestHarness<String, PartitionCommitted, ManualRetrain, RetrainRequest> h,
+            long at) throws Exception {
+        h.processElement2(new StreamRecord<>(new ManualRetrain(MODEL, "drift-monitor", at, RetrainReason.DRIFT), at));
+        watermark(h, at);
     }
 
     private static List<RetrainRequest> requests(
@@ -171,6 +185,57 @@ class RetrainTriggerTest {
         h.processElement2(new StreamRecord<>(new ManualRetrain(MODEL, "operator", 2L)));
         assertThat(requests(h)).hasSize(2);
         assertThat(requests(h).get(1).dataTo()).isEqualTo(MONDAY + 3 * DAY);
+    }
+
+    @Test
+    void driftRequestFiresAsDriftOnNewDataAndKeepsTheInterval() throws Exception {
+        var h = harness(requestsOnly(Duration.ofDays(7)), null);
+        commit(h, day(1, 5));
+        drift(h, MONDAY + 2 * DAY);
+        assertThat(requests(h)).singleElement().satisfies(r -> {
+            assertThat(r.reason()).isEqualTo(RetrainReason.DRIFT);
+            assertThat(r.deltaD()).isEqualTo(5);
+            assertThat(r.requestedAt()).isEqualTo(MONDAY + 2 * DAY);
+        });
+        long firstAt = requests(h).get(0).requestedAt();
+        commit(h, day(2, 1));
+        drift(h, MONDAY + 3 * DAY); // within 7 days of the first: deferred, not dropped
+        assertThat(requests(h)).hasSize(1);
+        watermark(h, firstAt + Duration.ofDays(7).toMillis() - 1);
+        assertThat(requests(h)).hasSize(1);
+        watermark(h, firstAt + Duration.ofDays(7).toMillis());
+        assertThat(requests(h)).hasSize(2);
+        assertThat(requests(h).get(1)).satisfies(r -> {
+            assertThat(r.reason()).isEqualTo(RetrainReason.DRIFT);
+            assertThat(r.deltaD()).isEqualTo(1);
+            assertThat(r.requestedAt()).isEqualTo(firstAt + Duration.ofDays(7).toMillis());
+        });
+    }
+
+    @Test
+    void anOperatorsRequestOverridesAPendingDriftRequest() throws Exception {
+        var h = harness(requestsOnly(Duration.ofDays(7)), null);
+        commit(h, day(1, 5));
+        drift(h, MONDAY + 2 * DAY);
+        commit(h, day(2, 1));
+        drift(h, MONDAY + 3 * DAY); // deferred by the interval
+        assertThat(requests(h)).hasSize(1);
+        h.processElement2(new StreamRecord<>(new ManualRetrain(MODEL, "operator", 0L)));
+        assertThat(requests(h)).hasSize(2);
+        assertThat(requests(h).get(1).reason()).isEqualTo(RetrainReason.MANUAL);
+        watermark(h, MONDAY + 30 * DAY); // the deferred drift request was served by the manual one
+        assertThat(requests(h)).hasSize(2);
+    }
+
+    @Test
+    void aCommandWithoutReasonIsAnOperatorsAndOnlyManualOrDriftAreCommands() {
+        ManualRetrain old = Json.read("{\"modelName\":\"m\",\"requestedBy\":\"ops\",\"requestedAt\":7}",
+                ManualRetrain.class);
+        assertThat(old).isEqualTo(new ManualRetrain("m", "ops", 7L, RetrainReason.MANUAL));
+        ManualRetrain drift = new ManualRetrain("m", "drift-monitor", 8L, RetrainReason.DRIFT);
+        assertThat(Json.read(Json.write(drift), ManualRetrain.class)).isEqualTo(drift);
+        assertThatThrownBy(() -> new ManualRetrain("m", "x", 9L, RetrainReason.VOLUME))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("VOLUME");
     }
 
     @Test

@@ -21,9 +21,11 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imlma.api.ApiConfig;
 import io.imlma.api.ApiServer;
+import io.imlma.api.KafkaRetrainRequester;
 import io.imlma.common.config.ConfigException;
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityStore;
+import io.imlma.common.kafka.RetrainCommands;
 import io.imlma.common.registry.RegistryDataSource;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
@@ -190,6 +192,11 @@ class JobConfigurationTest {
         assertThat(config.port()).isEqualTo(container.path("ports").get(0).path("containerPort").asInt());
         assertThat(config.token()).isEqualTo(API_TOKEN);
         assertRegistryCredentials(settings);
+        // as ApiServer.standalone: POST /train publishes to the topic the streaming job's trigger reads
+        KafkaRetrainRequester commands = KafkaRetrainRequester.from(settings)
+                .orElseThrow(() -> new AssertionError("the API has no Kafka for POST /train"));
+        assertThat(commands.topic())
+                .isEqualTo(RetrainCommands.topic(Settings.fromArgs(streamingJobArgs.toArray(String[]::new))));
     }
 
     @Test
@@ -218,13 +225,14 @@ class JobConfigurationTest {
 
     /**
      * What MeterPipelineJob.main reads before it builds the job graph, in its order: its pipeline and Kafka
-     * configurations, then ModelLoop.attach's (snapshots and trigger, the launcher with the registry ledger, the model
-     * store, the serving history) and Monitors.attach's. The registry is opened after these (its connection is not
-     * tried here). Keep in step with those methods.
+     * configurations, the retrain-commands topic (LoopKafka.retrainCommands), then ModelLoop.attach's (snapshots and
+     * trigger, the launcher with the registry ledger, the model store, the serving history) and Monitors.attach's.
+     * The registry is opened after these (its connection is not tried here). Keep in step with those methods.
      */
     private static void startStreamingJob(Settings settings) {
         PipelineConfig.from(settings);
         KafkaPipelineConfig.from(settings);
+        RetrainCommands.topic(settings);
         SnapshotStage.Config.from(settings);
         launcher(settings);
         new IntegrityStore(settings.uri(RetrainConfig.MODEL_STORE_PATH),

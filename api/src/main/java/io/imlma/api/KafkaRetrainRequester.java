@@ -1,0 +1,66 @@
+package io.imlma.api;
+
+import io.imlma.common.config.Settings;
+import io.imlma.common.kafka.KafkaJsonProducer;
+import io.imlma.common.kafka.RetrainCommands;
+import io.imlma.common.types.RetrainReason;
+import java.util.Optional;
+
+/**
+ * The standalone server's {@link RetrainRequester}: publishes each request as a MANUAL retrain command
+ * ({@link RetrainCommands}) to Kafka, where the streaming job's trigger reads it; a request is accepted once the
+ * broker acknowledged the record. Settings: {@value #BOOTSTRAP_SERVERS} and {@value RetrainCommands#TOPIC}.
+ *
+ * <p>The producer is made at the first request, not at start: the API's other calls do not need Kafka, and a broker
+ * that cannot be reached yet fails only /train (503), which a later request retries.
+ */
+public final class KafkaRetrainRequester implements RetrainRequester, AutoCloseable {
+    public static final String BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+
+    /** The retrain command as the streaming job reads it (its trigger's input record, which this module cannot see). */
+    record Command(String modelName, String requestedBy, long requestedAt, RetrainReason reason) {}
+
+    private final String bootstrapServers;
+    private final String topic;
+    private KafkaJsonProducer producer;
+
+    public KafkaRetrainRequester(String bootstrapServers, String topic) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
+    }
+
+    /** A requester for the configured broker and topic; empty without {@value #BOOTSTRAP_SERVERS}. */
+    public static Optional<KafkaRetrainRequester> from(Settings settings) {
+        if (!settings.has(BOOTSTRAP_SERVERS)) {
+            return Optional.empty();
+        }
+        String servers = settings.string(BOOTSTRAP_SERVERS);
+        Settings.require(!servers.isBlank(), BOOTSTRAP_SERVERS, "must not be empty (leave it out to disable /train)");
+        return Optional.of(new KafkaRetrainRequester(servers, RetrainCommands.topic(settings)));
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    @Override
+    public void request(ManualRetrain request) throws Exception {
+        producer().send(topic, request.modelName(), new Command(request.modelName(),
+                request.requestedBy() + " (" + request.requestId() + ")", request.requestedAt().toEpochMilli(),
+                RetrainReason.MANUAL));
+    }
+
+    private synchronized KafkaJsonProducer producer() {
+        if (producer == null) {
+            producer = new KafkaJsonProducer(bootstrapServers);
+        }
+        return producer;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (producer != null) {
+            producer.close();
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.imlma.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imlma.common.config.Settings;
+import io.imlma.common.json.Json;
+import io.imlma.common.kafka.RetrainCommands;
+import io.imlma.common.registry.RegistryDataSource;
+import io.imlma.testkit.KafkaBroker;
+import io.imlma.testkit.KafkaBrokerExtension;
+import io.imlma.testkit.KafkaRecords;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The standalone server (as {@link ApiServer#main} starts it) publishes POST /train to the retrain-commands topic of
+ * a real broker, as the retrain command the streaming job reads; without Kafka settings it answers 503.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+class StandaloneTrainTest {
+    private static final String TOKEN = "standalone-token-0123456789";
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void trainPublishesAManualRetrainCommand(KafkaBroker kafka) throws Exception {
+        String topic = "api-retrain-commands-" + UUID.randomUUID();
+        kafka.createTopic(topic, 1);
+        Map<String, String> settings = settings();
+        settings.put(KafkaRetrainRequester.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        settings.put(RetrainCommands.TOPIC, topic);
+
+        try (ApiServer server = ApiServer.standalone(new Settings(settings)).start()) {
+            HttpResponse<String> unauthorized = train(server, null);
+            assertThat(unauthorized.statusCode()).isEqualTo(401);
+            HttpResponse<String> accepted = train(server, TOKEN);
+            assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+            JsonNode answer = Json.MAPPER.readTree(accepted.body());
+
+            List<ConsumerRecord<String, String>> records = KafkaRecords.readCommitted(kafka.bootstrapServers(), topic,
+                    1, TIMEOUT);
+            assertThat(records).singleElement().satisfies(record -> {
+                assertThat(record.key()).isEqualTo("load-forecast");
+                JsonNode command = Json.MAPPER.readTree(record.value());
+                assertThat(command.path("modelName").asText()).isEqualTo("load-forecast");
+                assertThat(command.path("reason").asText()).isEqualTo("MANUAL");
+                assertThat(command.path("requestedBy").asText()).contains("bob")
+                        .contains(answer.path("requestId").asText());
+                assertThat(command.path("requestedAt").asLong())
+                        .isEqualTo(Instant.parse(answer.path("requestedAt").asText()).toEpochMilli());
+            });
+        }
+    }
+
+    @Test
+    void withoutKafkaTrainAnswers503SayingWhatToSet() throws Exception {
+        try (ApiServer server = ApiServer.standalone(new Settings(settings())).start()) {
+            HttpResponse<String> refused = train(server, TOKEN);
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(Json.MAPPER.readTree(refused.body()).path("error").asText())
+                    .contains("retraining is not available").contains(KafkaRetrainRequester.BOOTSTRAP_SERVERS);
+        }
+    }
+
+    private Map<String, String> settings() {
+        Map<String, String> settings = new HashMap<>();
+        settings.put(RegistryDataSource.JDBC_URL,
+                "jdbc:h2:mem:standalone-" + UUID.randomUUID() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE");
+        settings.put(ApiConfig.HOST, "127.0.0.1");
+        settings.put(ApiConfig.PORT, "0");
+        settings.put(ApiConfig.TOKEN, TOKEN);
+        settings.put(ApiConfig.MODEL_STORE, dir.resolve("models").toUri().toString());
+        settings.put(ApiConfig.MODEL_STORE_BACKUP, dir.resolve("models-backup").toUri().toString());
+        return settings;
+    }
+
+    private HttpResponse<String> train(ApiServer server, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.port() + "/train"))
+                .timeout(TIMEOUT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\": \"load-forecast\", \"requestedBy\": \"bob\", \"reason\": \"new meters\"}"));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

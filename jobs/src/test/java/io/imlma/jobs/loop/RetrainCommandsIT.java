@@ -1,0 +1,188 @@
+package io.imlma.jobs.loop;
+
+import static io.imlma.jobs.kafka.TestTopics.reading;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.imlma.api.KafkaRetrainRequester;
+import io.imlma.api.ManualRetrain;
+import io.imlma.common.config.Settings;
+import io.imlma.common.integrity.SnapshotManifest;
+import io.imlma.common.json.Json;
+import io.imlma.common.kafka.RetrainCommands;
+import io.imlma.common.types.RetrainReason;
+import io.imlma.common.types.RetrainRequest;
+import io.imlma.jobs.JobEnvironment;
+import io.imlma.jobs.MeterPipelineJob;
+import io.imlma.jobs.PipelineConfig;
+import io.imlma.jobs.kafka.KafkaPipelineConfig;
+import io.imlma.jobs.kafka.RunningJob;
+import io.imlma.jobs.kafka.TestTopics;
+import io.imlma.jobs.launch.LauncherConfig;
+import io.imlma.jobs.retrain.RetrainConfig;
+import io.imlma.testkit.KafkaBroker;
+import io.imlma.testkit.KafkaBrokerExtension;
+import io.imlma.testkit.KafkaRecords;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.flink.client.program.rest.RestClusterClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectClusterClient;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The production graph ({@link MeterPipelineJob#wireKafka}) on a MiniCluster against a real broker closes both
+ * request paths through the retrain-commands topic: a meter whose level jumps makes the drift monitor request a
+ * retraining, which the job writes to the topic as a DRIFT command and its trigger reads back and turns into a DRIFT
+ * retrain request; later, an operator's command published as the API publishes it (during the trigger's minimum
+ * interval, which only an operator's request bypasses) becomes a MANUAL request. A malformed command is skipped.
+ * The launcher writes Kubernetes Job files, so no training runs.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+class RetrainCommandsIT {
+    private static final String MODEL = "load-forecast";
+    private static final String METER = "M";
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    /** Intervals at level 10/11 before the jump; the first ones warm up and are the drift reference. */
+    private static final int STEADY = 50;
+    /** Two drift windows (8): one of them lies wholly after the jump, whatever the windows' alignment. */
+    private static final int SHIFTED = 16;
+    private static final int LATER = 14;
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void driftAndOperatorCommandsReachTheTriggerThroughTheTopic(KafkaBroker kafka,
+            @InjectClusterClient RestClusterClient<?> rest) throws Exception {
+        KafkaPipelineConfig topics = TestTopics.create(kafka, "retrain-commands-it", 1);
+        String name = topics.transactionalIdPrefix();
+        String commandsTopic = name + "-retrain-commands";
+        String requestsTopic = name + "-retrain-requests";
+        Map<String, String> s = new HashMap<>();
+        s.put(RetrainCommands.TOPIC, commandsTopic);
+        s.put(LoopKafka.RETRAIN_REQUESTS_TOPIC, requestsTopic);
+        s.put(LoopKafka.PREDICTIONS_TOPIC, name + "-predictions");
+        s.put(LoopKafka.ALARMS_TOPIC, name + "-alarms");
+        s.put(RetrainConfig.MODEL_UPDATES_TOPIC, name + "-model-updates");
+        for (String topic : s.values()) {
+            kafka.createTopic(topic, 1);
+        }
+        s.put(PipelineConfig.CHECKPOINT_DIR, dir.resolve("checkpoints").toUri().toString());
+        s.put(PipelineConfig.CHECKPOINT_INTERVAL, "300ms");
+        s.put(PipelineConfig.IDLENESS, "0");
+        s.put(PipelineConfig.WARM_UP_INTERVALS, "2");
+        s.put("snapshot.path", dir.resolve("snapshots").toUri().toString());
+        s.put("snapshot.backup-path", dir.resolve("snapshots-backup").toUri().toString());
+        s.put("snapshot.partition", "hourly");
+        s.put("model.store.path", dir.resolve("models").toUri().toString());
+        s.put("model.store.backup-path", dir.resolve("models-backup").toUri().toString());
+        s.put("registry.jdbc-url", "jdbc:h2:file:" + dir.resolve("registry").toAbsolutePath()
+                + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE");
+        // only commands request: volume never due, no schedule; a long interval that only operators bypass
+        s.put("trigger.min-initial-rows", "1000000000");
+        s.put("trigger.schedule.enabled", "false");
+        s.put("trigger.min-interval", "30d");
+        s.put("monitor.drift.window", "8");
+        s.put("monitor.drift.reference-size", "8");
+        s.put("monitor.drift.raise-after", "1");
+        s.put(LauncherConfig.MODE, "kubernetes");
+        s.put(LauncherConfig.K8S_OUTPUT_DIR, dir.resolve("k8s-jobs").toString());
+        Settings settings = new Settings(s);
+        PipelineConfig config = PipelineConfig.from(settings);
+
+        StreamExecutionEnvironment env = JobEnvironment.configure(
+                StreamExecutionEnvironment.getExecutionEnvironment(), config);
+        env.setParallelism(1);
+        MeterPipelineJob.wireKafka(env, config, topics, settings);
+
+        try (RunningJob job = RunningJob.submit(env, "retrain-commands-it", rest);
+                KafkaRetrainRequester operator = new KafkaRetrainRequester(kafka.bootstrapServers(), commandsTopic)) {
+            KafkaRecords.produce(kafka.bootstrapServers(), topics.readingsTopic(), readings(0, STEADY, 10));
+            job.awaitFurtherCheckpoints(2, TIMEOUT); // the steady hours committed before the jump
+            KafkaRecords.produce(kafka.bootstrapServers(), topics.readingsTopic(),
+                    readings(STEADY, STEADY + SHIFTED, 50));
+
+            io.imlma.udf.trigger.ManualRetrain driftCommand = Json.read(KafkaRecords.values(
+                    KafkaRecords.readCommitted(kafka.bootstrapServers(), commandsTopic, 1, TIMEOUT)).get(0),
+                    io.imlma.udf.trigger.ManualRetrain.class);
+            assertThat(driftCommand.reason()).isEqualTo(RetrainReason.DRIFT);
+            assertThat(driftCommand.modelName()).isEqualTo(MODEL);
+            assertThat(driftCommand.requestedAt()).isGreaterThan(TestTopics.T0 + STEADY * TestTopics.INTERVAL);
+
+            RetrainRequest drift = requests(kafka, requestsTopic, 1).get(0);
+            assertThat(drift.reason()).as("the drift command read back by the trigger").isEqualTo(RetrainReason.DRIFT);
+            assertThat(drift.modelName()).isEqualTo(MODEL);
+            assertThat(drift.deltaD()).isPositive();
+
+            long manifests = manifests();
+            KafkaRecords.produce(kafka.bootstrapServers(), topics.readingsTopic(),
+                    readings(STEADY + SHIFTED, STEADY + SHIFTED + LATER, 50));
+            awaitMoreManifests(manifests);
+            KafkaRecords.produce(kafka.bootstrapServers(), commandsTopic, List.of("{\"modelName\": ", "[]"));
+            operator.request(new ManualRetrain(UUID.randomUUID().toString(), MODEL, "bob", "after the jump",
+                    Instant.now()));
+
+            List<RetrainRequest> requests = requests(kafka, requestsTopic, 2);
+            assertThat(requests).extracting(RetrainRequest::reason)
+                    .containsExactly(RetrainReason.DRIFT, RetrainReason.MANUAL);
+            RetrainRequest manual = requests.get(1);
+            assertThat(manual.dataTo()).isGreaterThan(drift.dataTo());
+            assertThat(manual.d0()).as("counted on top of the drift request's data").isEqualTo(drift.d0() + drift.deltaD());
+            assertThat(manual.deltaD()).isPositive();
+            assertThat(manual.requestedAt()).as("within the 30 days after the drift request")
+                    .isLessThan(drift.requestedAt() + Duration.ofDays(30).toMillis());
+        }
+    }
+
+    /** One reading of the meter per interval {@code from} ≤ k &lt; {@code to}, alternating level and level + 1. */
+    private static List<String> readings(int from, int to, int level) {
+        List<String> readings = new ArrayList<>();
+        for (int k = from; k < to; k++) {
+            readings.add(reading(METER, 15L * k + 1, Integer.toString(level + k % 2)));
+        }
+        return readings;
+    }
+
+    private static List<RetrainRequest> requests(KafkaBroker kafka, String topic, int count) {
+        return KafkaRecords.values(KafkaRecords.readCommitted(kafka.bootstrapServers(), topic, count, TIMEOUT))
+                .stream().map(json -> Json.read(json, RetrainRequest.class)).toList();
+    }
+
+    /** Committed snapshot partitions so far. */
+    private long manifests() throws IOException {
+        Path snapshots = dir.resolve("snapshots");
+        if (!Files.isDirectory(snapshots)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(snapshots)) {
+            return files.filter(f -> f.getFileName().toString().equals(SnapshotManifest.FILE_NAME)).count();
+        }
+    }
+
+    /** Waits until a partition of the later readings is committed, so an operator's request finds new data. */
+    private void awaitMoreManifests(long before) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (manifests() <= before) {
+            assertThat(System.nanoTime() - deadline).as("no new snapshot partition within " + TIMEOUT).isNegative();
+            Thread.sleep(200); // poll interval of the snapshot directory
+        }
+    }
+}
