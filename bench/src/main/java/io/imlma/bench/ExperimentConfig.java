@@ -70,9 +70,9 @@ public record ExperimentConfig(
                 s.integer("pipeline.meters", full ? 10_000 : 500),
                 s.integer("pipeline.intervals", full ? 60 : 12),
                 s.decimal("pipeline.target-per-second", 100_000),
-                s.integer("latency.retrainings", full ? 6 : 2),
+                s.integer("latency.retrainings", full ? 8 : 2),
                 s.integer("latency.initial-weeks", full ? 4 : 2),
-                s.decimal("latency.speed-up", full ? 5_000 : 20_000),
+                s.decimal("latency.speed-up", full ? 8_000 : 20_000),
                 s.integer("latency.tuning-trials", full ? 8 : 2),
                 s.integer("latency.minutes", full ? 20 : 5));
         Settings.require(c.tuningSeeds() >= 1, "tuning.seeds", "must be at least 1");

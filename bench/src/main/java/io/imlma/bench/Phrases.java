@@ -19,13 +19,19 @@ final class Phrases {
         return low.equals(high) ? low : low.replace(" %", "") + "–" + high;
     }
 
-    /** "12.3 % lower than" / "4.0 % higher than" / "equal to": {@code value} against {@code reference}. */
+    /** "12.3 % lower" / "4.0 % higher" / "equal": {@code value} against {@code reference}. */
     static String relative(double value, double reference) {
         double change = (value - reference) / Math.abs(reference);
         if (Math.abs(change) < 0.0005) {
-            return "equal to";
+            return "equal";
         }
-        return MarkdownTable.percent(Math.abs(change)) + (change < 0 ? " lower than" : " higher than");
+        return MarkdownTable.percent(Math.abs(change)) + (change < 0 ? " lower" : " higher");
+    }
+
+    /** "12.3 % lower than {@code what}" / "equal to {@code what}". */
+    static String versus(double value, double reference, String what) {
+        String relative = relative(value, reference);
+        return relative + (relative.equals("equal") ? " to " : " than ") + what;
     }
 
     /** "better" or "worse" (or "the same"), where lower values are better when {@code lowerIsBetter}. */
@@ -42,6 +48,11 @@ final class Phrases {
             return String.format(Locale.ROOT, "%.0f ms", 1000 * s);
         }
         return String.format(Locale.ROOT, s < 10 ? "%.1f s" : "%.0f s", s);
+    }
+
+    /** A latency in ms, without spurious digits. */
+    static String millis(double ms) {
+        return String.format(Locale.ROOT, ms < 10 ? "%.1f ms" : "%.0f ms", ms);
     }
 
     static String number(String pattern, double value) {

@@ -78,22 +78,22 @@ final class ServingBenchmarks {
         Level first = levels.get(0);
         Level fastest = levels.stream().max(java.util.Comparator.comparingDouble(Level::perSecond)).orElseThrow();
         long errors = levels.stream().mapToLong(Level::errors).sum();
-        section.reading(String.format(Locale.ROOT, "At %d concurrent clients the mean latency is %s ms, %s the "
-                        + "paper's bound of 480 ms. Throughput peaks at %.0f requests/s (%d clients)%s. The p99 is "
-                        + "%s ms at %d "
+        section.reading(String.format(Locale.ROOT, "At %d concurrent clients the mean latency is %s, %s. "
+                        + "Throughput peaks at %.0f requests/s (%d clients)%s. The p99 is %s at %d "
                         + "clients, %s a p99 target of %.0f ms; client and server share this machine's %d cores, so "
                         + "the load generator's own CPU use is in every number. %d requests failed.",
-                top.clients(), MarkdownTable.number(top.mean()), Phrases.relative(top.mean(), PAPER_MEAN_MS),
-                fastest.perSecond(), fastest.clients(), fastest == top ? ""
-                        : "; more clients than that only queue, and their latency grows",
-                MarkdownTable.number(first.p99()), first.clients(),
+                top.clients(), Phrases.millis(top.mean()),
+                Phrases.versus(top.mean(), PAPER_MEAN_MS, "the paper's bound of 480 ms"),
+                fastest.perSecond(), fastest.clients(), fastest != top && top.mean() > fastest.mean()
+                        ? "; more clients than that only queue, and their latency grows" : "",
+                Phrases.millis(first.p99()), first.clients(),
                 first.p99() <= p99TargetMs ? "within" : "missing", p99TargetMs,
                 Runtime.getRuntime().availableProcessors(), errors));
-        section.difference(String.format(Locale.ROOT, "**API latency** — mean %s ms at %d clients: %s than the "
-                        + "paper's < 480 ms at 500%s; p99 %s ms at %d clients %s a %.0f ms target on %d shared cores.",
-                MarkdownTable.number(top.mean()), top.clients(), Phrases.verdict(top.mean(), PAPER_MEAN_MS, true),
+        section.difference(String.format(Locale.ROOT, "**API latency** — mean %s at %d clients: %s than the "
+                        + "paper's < 480 ms at 500%s; p99 %s at %d clients %s a %.0f ms target on %d shared cores.",
+                Phrases.millis(top.mean()), top.clients(), Phrases.verdict(top.mean(), PAPER_MEAN_MS, true),
                 top.clients() == 500 ? "" : " (this run's highest level is not 500)",
-                MarkdownTable.number(first.p99()), first.clients(), first.p99() <= p99TargetMs ? "meets" : "misses",
+                Phrases.millis(first.p99()), first.clients(), first.p99() <= p99TargetMs ? "meets" : "misses",
                 p99TargetMs, Runtime.getRuntime().availableProcessors()));
     }
 

@@ -184,10 +184,10 @@ final class StabilityExperiment {
                         ? " — the forecasts' variance drifts with the load over a version's life far more than an "
                                 + "update changes it" : "", alarms));
         section.difference(String.format(Locale.ROOT, "**Prediction stability** — updates themselves change the "
-                        + "forecast variance by at most %s (paper: < 30 %%: %s), but the monitor's fluctuation "
+                        + "forecast variance by at most %s, %s the paper's 30 %%, but the monitor's fluctuation "
                         + "against a version's baseline exceeds 30 %% in %s of its evaluations (paper: none), over "
                         + "versions that serve %.0f days on average.",
-                MarkdownTable.percent(updateMax), updateMax < BOUND ? "as good" : "worse",
+                MarkdownTable.percent(updateMax), updateMax < BOUND ? "within" : "beyond",
                 MarkdownTable.percent(1 - calm), daysPerVersion));
     }
 }

@@ -157,13 +157,14 @@ final class TuningExperiment {
         double paperSpread = (0.135 - 0.120) / 0.120;
         boolean flat = medianAboveBest < FLAT_WITHIN;
         double msPerRandomTrial = 1000 * wallSeconds[1] / seeds / trials;
-        section.reading(String.format(Locale.ROOT, "BO's final best validation MAE is %s random search's and %s "
-                        + "grid search's (paper: %s and %s). It reached random search's final best after %s of the "
+        section.reading(String.format(Locale.ROOT, "BO's final best validation MAE is %s and %s (paper: %s and "
+                        + "%s). It reached random search's final best after %s of the "
                         + "budget (in %d of %d seeds; paper ≈ 43 %%) and was within 1 %% of its own final best after "
                         + "%.1f trials (paper ≈ 10). %s The three tuners end within %s of each other (paper: %s). "
                         + "BO's Gaussian process costs %.1f× random search's wall time per run, since one trial here "
                         + "(a linear fit) takes only %.0f ms.",
-                Phrases.relative(finals[0], finals[1]), Phrases.relative(finals[0], finals[2]),
+                Phrases.versus(finals[0], finals[1], "random search's"),
+                Phrases.versus(finals[0], finals[2], "grid search's"),
                 Phrases.relative(PAPER_FINAL[0], PAPER_FINAL[1]), Phrases.relative(PAPER_FINAL[0], PAPER_FINAL[2]),
                 MarkdownTable.percent(reachShare), reached, seeds, stableAfter(curves[0]),
                 flat ? String.format(Locale.ROOT, "The search surface of this linear model is flat: the median "
@@ -173,10 +174,10 @@ final class TuningExperiment {
                                 MarkdownTable.percent(medianAboveBest)),
                 MarkdownTable.percent(spread), MarkdownTable.percent(paperSpread),
                 wallSeconds[0] / wallSeconds[1], msPerRandomTrial));
-        section.difference(String.format(Locale.ROOT, "**Tuning** — BO ends %s random search (paper: %s) and "
+        section.difference(String.format(Locale.ROOT, "**Tuning** — BO's final MAE is %s (paper: %s) and BO "
                         + "reaches random search's best at %s of the budget (paper ≈ 43 %%: %s here)%s.",
-                Phrases.relative(finals[0], finals[1]), Phrases.relative(PAPER_FINAL[0], PAPER_FINAL[1]),
-                MarkdownTable.percent(reachShare), Phrases.verdict(reachShare, 0.43, true),
+                Phrases.versus(finals[0], finals[1], "random search's"),
+                Phrases.relative(PAPER_FINAL[0], PAPER_FINAL[1]), MarkdownTable.percent(reachShare), Phrases.verdict(reachShare, 0.43, true),
                 flat ? "; the linear model's tuning surface is flat, so the tuners barely differ" : ""));
     }
 

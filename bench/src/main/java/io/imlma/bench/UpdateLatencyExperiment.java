@@ -120,69 +120,41 @@ final class UpdateLatencyExperiment {
         List<String> lines = ettLines(config.input(), config.maxRows());
         int channels = lines.get(0).split(",").length - 1;
         Settings settings = loopSettings(config, work, channels);
-        PipelineConfig pipelineConfig = PipelineConfig.from(settings);
         String run = "update-latency-" + System.nanoTime();
         String requestsProbe = run + "-requests";
         String forecastsProbe = run + "-forecasts";
-
-        StreamExecutionEnvironment env = JobEnvironment.configure(
-                StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM), pipelineConfig);
-        DataStream<String> input = env.addSource(InProcessQueueSource.<String>reading(run), Types.STRING)
-                .name("ett lines").uid("ett-lines").setParallelism(1);
-        PipelineOutputs pipeline = MeterPipelineJob.fromEttLines(pipelineConfig, input,
-                ParseEttLine.datasetName(config.input().getFileName().toString()), 0);
-        ModelLoop.Outputs loop = ModelLoop.attach(env, pipeline, null, null, settings);
-        loop.retrainRequests().sinkTo(FirstArrivalSink.<RetrainRequest>named(requestsProbe, r -> r.requestId()))
-                .name("retrain request probe").uid("retrain-request-probe");
-        loop.predictions().sinkTo(FirstArrivalSink.<Prediction>named(forecastsProbe, p -> p.modelVersion()))
-                .name("forecast probe").uid("forecast-probe");
-
-        // the first training needs the initial rows committed: their days and one more, whose rows close the last
-        int warmUp = (int) Math.min(lines.size() - 1,
-                initialRows(config, channels) / channels + INTERVALS_PER_DAY);
-        double rowsPerMs = config.latencySpeedUp() / INTERVAL_MS;
+        JobClient job = startLoop(config, settings, run, requestsProbe, forecastsProbe);
         long deadline = System.currentTimeMillis() + config.latencyMinutes() * 60_000L;
-        JobClient job = env.executeAsync("update-latency");
         try (JdbcLaunchLedger ledger = JdbcLaunchLedger.open(settings);
                 JdbcModelRegistry registry = JdbcModelRegistry.open(settings, (path, sha) -> { })) {
-            lines.subList(0, 1 + warmUp).forEach(line -> InProcessQueueSource.offer(run, line));
+            // the first training needs the initial rows committed: their days and one more, whose rows close the last
+            Feed feed = new Feed(run, lines, (int) (initialRows(config, channels) / channels) + INTERVALS_PER_DAY,
+                    config.latencySpeedUp());
             progress.step("update latency: fed %d days at once, then %.0f× real time, until %d retrainings have "
-                    + "registered a version", warmUp / INTERVALS_PER_DAY, config.latencySpeedUp(),
-                    config.latencyRetrainings());
-            int fed = warmUp;
-            long pacedFrom = System.currentTimeMillis();
-            int reported = 0;
+                    + "registered a version", feed.days(), config.latencySpeedUp(), config.latencyRetrainings());
             int decided = 0;
+            int reported = 0;
             while (true) {
-                long now = System.currentTimeMillis();
-                int due = (int) Math.min(lines.size() - 1, warmUp + (now - pacedFrom) * rowsPerMs);
-                for (; fed < due; fed++) {
-                    InProcessQueueSource.offer(run, lines.get(fed + 1));
-                }
+                feed.topUp();
                 int decidedNow = FirstArrivalSink.arrivals(requestsProbe).size();
                 if (decidedNow > decided) {
                     decided = decidedNow;
-                    progress.step("update latency: %d retrain request(s) decided, %d days fed", decided,
-                            fed / INTERVALS_PER_DAY);
+                    progress.step("update latency: %d retrain request(s) decided, %d days fed", decided, feed.days());
                 }
                 List<Retrain> ended = ended(requestsProbe, forecastsProbe, ledger, registry);
                 for (; reported < ended.size(); reported++) {
-                    Retrain r = ended.get(reported);
-                    progress.step("update latency: request %d (%s, data to %s): %s%s", reported + 1,
-                            r.request().reason(), day(r.request().dataTo()), r.outcome(), r.served()
-                                    ? String.format(Locale.ROOT, ", first forecast %.1f s after the decision",
-                                            (r.firstForecast() - r.decided()) / 1000.0) : "");
+                    report(progress, reported + 1, ended.get(reported));
                 }
                 int enough = untilRetrained(ended, config.latencyRetrainings());
                 if (enough > 0) {
                     awaitLaunchesEnded(requestsProbe, ledger, deadline);
                     return ended.subList(0, enough);
                 }
-                if (now > deadline || fed == lines.size() - 1) {
+                if (System.currentTimeMillis() > deadline || feed.exhausted()) {
                     throw new IllegalStateException(String.format(Locale.ROOT, "update latency: %d requests "
-                            + "ended, not %d retrainings, after %d of %d rows and %d min; raise --latency.minutes "
-                            + "or --data.weeks", ended.size(), config.latencyRetrainings(), fed, lines.size() - 1,
-                            config.latencyMinutes()));
+                            + "ended, not %d retrainings, after %d days of data and %d min; raise "
+                            + "--latency.minutes or --data.weeks", ended.size(), config.latencyRetrainings(),
+                            feed.days(), config.latencyMinutes()));
                 }
                 Thread.sleep(TICK_MS); // the feed's pace: top up the queue and look again
             }
@@ -197,6 +169,69 @@ final class UpdateLatencyExperiment {
             FirstArrivalSink.forget(requestsProbe);
             FirstArrivalSink.forget(forecastsProbe);
         }
+    }
+
+    /** The meter pipeline and the model loop reading the queue {@code run}, with probes behind them, started. */
+    private static JobClient startLoop(ExperimentConfig config, Settings settings, String run, String requestsProbe,
+            String forecastsProbe) throws Exception {
+        PipelineConfig pipelineConfig = PipelineConfig.from(settings);
+        StreamExecutionEnvironment env = JobEnvironment.configure(
+                StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM), pipelineConfig);
+        DataStream<String> input = env.addSource(InProcessQueueSource.<String>reading(run), Types.STRING)
+                .name("ett lines").uid("ett-lines").setParallelism(1);
+        PipelineOutputs pipeline = MeterPipelineJob.fromEttLines(pipelineConfig, input,
+                ParseEttLine.datasetName(config.input().getFileName().toString()), 0);
+        ModelLoop.Outputs loop = ModelLoop.attach(env, pipeline, null, null, settings);
+        loop.retrainRequests().sinkTo(FirstArrivalSink.<RetrainRequest>named(requestsProbe, r -> r.requestId()))
+                .name("retrain request probe").uid("retrain-request-probe");
+        loop.predictions().sinkTo(FirstArrivalSink.<Prediction>named(forecastsProbe, p -> p.modelVersion()))
+                .name("forecast probe").uid("forecast-probe");
+        return env.executeAsync("update-latency");
+    }
+
+    /** The input's lines into the job's queue: the first rows at once, the rest at a steady pace. */
+    private static final class Feed {
+        private final String queue;
+        private final List<String> lines;
+        private final int warmUp;
+        private final double rowsPerMs;
+        private final long pacedFrom;
+        private int fed;
+
+        /** @param lines the header and the rows */
+        Feed(String queue, List<String> lines, int warmUp, double speedUp) {
+            this.queue = queue;
+            this.lines = lines;
+            this.warmUp = Math.min(warmUp, lines.size() - 1);
+            this.rowsPerMs = speedUp / INTERVAL_MS;
+            lines.subList(0, 1 + this.warmUp).forEach(line -> InProcessQueueSource.offer(queue, line));
+            fed = this.warmUp;
+            pacedFrom = System.currentTimeMillis();
+        }
+
+        /** Offers the rows due by now. */
+        void topUp() {
+            int due = (int) Math.min(lines.size() - 1,
+                    warmUp + (System.currentTimeMillis() - pacedFrom) * rowsPerMs);
+            for (; fed < due; fed++) {
+                InProcessQueueSource.offer(queue, lines.get(fed + 1));
+            }
+        }
+
+        boolean exhausted() {
+            return fed == lines.size() - 1;
+        }
+
+        int days() {
+            return fed / INTERVALS_PER_DAY;
+        }
+    }
+
+    private static void report(Progress progress, int number, Retrain r) {
+        progress.step("update latency: request %d (%s, data to %s): %s%s", number, r.request().reason(),
+                day(r.request().dataTo()), r.outcome(), r.served() ? String.format(Locale.ROOT,
+                        ", first forecast %.1f s after the decision", (r.firstForecast() - r.decided()) / 1000.0)
+                        : "");
     }
 
     /**
@@ -366,8 +401,8 @@ final class UpdateLatencyExperiment {
         long rejected = retrains.stream().filter(r -> r.registered() != NONE && r.promoted() == NONE).count();
         long failed = retrains.stream().filter(r -> r.registered() == NONE).count();
         StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "Of %d requests, %d promoted a new "
-                + "champion and %d were rejected by the replacement rule%s. ", retrains.size(), served.size(),
-                rejected, failed == 0 ? "" : "; " + failed + " failed"));
+                + "champion, %d ended with the candidate rejected by the replacement rule%s. ", retrains.size(),
+                served.size(), rejected, failed == 0 ? "" : " and " + failed + " failed"));
         if (served.isEmpty()) {
             section.reading(text + "No new version served in this run, so there is no time to serving.");
             return;
@@ -386,8 +421,8 @@ final class UpdateLatencyExperiment {
                 Phrases.seconds(total.getMean()), Phrases.seconds(total.getMax()), config.latencyTuningTrials(),
                 MarkdownTable.percent(retraining / total.getMean()), Phrases.seconds(swap.getMean())));
         if (waited > 0) {
-            text.append(String.format(Locale.ROOT, "%d request(s) waited %s on average for an earlier retraining. ",
-                    waited, Phrases.seconds(waits.getSum() / waited)));
+            text.append(String.format(Locale.ROOT, "%d of the requests waited for an earlier retraining, %s on "
+                    + "average. ", waited, Phrases.seconds(waits.getSum() / waited)));
         }
         text.append(String.format(Locale.ROOT, "In real time the first forecast after a swap also waits for the "
                         + "next 15-minute window to close — up to 15 min, %.0f ms in this replay — which is %s the "
@@ -408,8 +443,8 @@ final class UpdateLatencyExperiment {
         return message.length() <= MESSAGE_CHARS ? message : message.substring(0, MESSAGE_CHARS) + " …";
     }
 
-    private static Object after(Retrain r, long at) {
-        return at == NONE ? "–" : (Object) ((at - r.decided()) / 1000.0);
+    private static String after(Retrain r, long at) {
+        return at == NONE ? "–" : String.format(Locale.ROOT, "%.3f", (at - r.decided()) / 1000.0);
     }
 
     private static double mean(StreamingStatistics st) {
