@@ -180,7 +180,8 @@ final class StabilityExperiment {
                 MarkdownTable.percent(StatUtils.percentile(upd, 50)), MarkdownTable.percent(updateMax),
                 updateMax < BOUND ? "within" : "beyond", MarkdownTable.percent(calm),
                 MarkdownTable.percent(StatUtils.percentile(fluct, 50)), MarkdownTable.percent(StatUtils.max(fluct)),
-                w, w / (double) DAILY, daysPerVersion, StatUtils.percentile(fluct, 50) > 2 * StatUtils.percentile(upd, 50)
+                w, w / (double) DAILY, daysPerVersion,
+                StatUtils.percentile(fluct, 50) > 2 * StatUtils.percentile(upd, 50)
                         ? " — the forecasts' variance drifts with the load over a version's life far more than an "
                                 + "update changes it" : "", alarms));
         section.difference(String.format(Locale.ROOT, "**Prediction stability** — updates themselves change the "

@@ -177,7 +177,8 @@ final class TuningExperiment {
         section.difference(String.format(Locale.ROOT, "**Tuning** — BO's final MAE is %s (paper: %s) and BO "
                         + "reaches random search's best at %s of the budget (paper ≈ 43 %%: %s here)%s.",
                 Phrases.versus(finals[0], finals[1], "random search's"),
-                Phrases.relative(PAPER_FINAL[0], PAPER_FINAL[1]), MarkdownTable.percent(reachShare), Phrases.verdict(reachShare, 0.43, true),
+                Phrases.relative(PAPER_FINAL[0], PAPER_FINAL[1]), MarkdownTable.percent(reachShare),
+                Phrases.verdict(reachShare, 0.43, true),
                 flat ? "; the linear model's tuning surface is flat, so the tuners barely differ" : ""));
     }
 

@@ -47,8 +47,9 @@ import org.hipparchus.stat.descriptive.StreamingStatistics;
  * Time from a retrain trigger to the new champion serving, through the real closed loop: the meter pipeline with
  * {@link ModelLoop} (snapshots, trigger, local launcher running {@code RetrainJob}, H2 registry, file:// model store,
  * champion scorer) on a local Flink cluster in this JVM, as {@code ./bin/imlma demo} runs it. The input's lines are
- * fed through an in-process queue: the first weeks at once, then at a steady pace, until the trigger has fired the
- * configured number of times and each request has ended (rejected, failed, or its new version has served a forecast).
+ * fed through an in-process queue: the first weeks at once, then at a steady pace, until the configured number of
+ * retrainings have registered a version and every request up to then has ended (failed, rejected, or its new version
+ * has served a forecast).
  * Each phase is read in wall-clock time from where the system records it: probes at the end of the job for the
  * requests and forecasts, the registry for the launch, the version and the promotion.
  */
@@ -70,7 +71,7 @@ final class UpdateLatencyExperiment {
      *                   request's launch finished
      */
     record Retrain(RetrainRequest request, long decided, long launchStarted, long runStarted, long registered,
-                   long promoted, long launchFinished, long firstForecast, int version, String outcome) {
+                   long promoted, long launchFinished, long firstForecast, String outcome) {
         boolean served() {
             return firstForecast != NONE;
         }
@@ -298,7 +299,7 @@ final class UpdateLatencyExperiment {
         String version = launch.results().get(RetrainResult.VERSION);
         if (launch.status() != LaunchOutcome.Status.SUCCEEDED || version == null) {
             return new Retrain(request, arrival.wallClockMs(), launch.startedAt(), runStarted, NONE, NONE,
-                    launch.finishedAt(), NONE, 0, launch.status().name().toLowerCase(Locale.ROOT) + ": "
+                    launch.finishedAt(), NONE, launch.status().name().toLowerCase(Locale.ROOT) + ": "
                     + shortened(launch.message()));
         }
         int v = Integer.parseInt(version);
@@ -307,7 +308,8 @@ final class UpdateLatencyExperiment {
                 .mapToLong(p -> p.at().toEpochMilli()).findFirst().orElse(NONE);
         FirstArrivalSink.Arrival<Prediction> first = forecasts.get(v);
         return new Retrain(request, arrival.wallClockMs(), launch.startedAt(), runStarted,
-                registered.createdAt().toEpochMilli(), promoted, launch.finishedAt(), promoted == NONE || first == null ? NONE : first.wallClockMs(), v,
+                registered.createdAt().toEpochMilli(), promoted, launch.finishedAt(),
+                promoted == NONE || first == null ? NONE : first.wallClockMs(),
                 "v" + v + (promoted != NONE ? " promoted" : " rejected by the replacement rule"));
     }
 
@@ -356,8 +358,9 @@ final class UpdateLatencyExperiment {
                 in a fresh local Flink environment per request, an H2 registry and file:// model store, and the \
                 champion scorer, which swaps models through broadcast state. The first %d weeks and a day are fed \
                 at once; from then on the replay runs at %.0f× real time (one 15-minute interval every %.0f ms) \
-                until %d retrainings have registered a version (failed launches are listed, not counted). Every request names all committed data since the first partition, \
-                so the training data grows from request to request.
+                until %d retrainings have registered a version (failed launches are listed, not counted). Every \
+                request names all committed data since the first partition, so the training data grows from \
+                request to request.
 
                 Definitions — all times are processing (wall-clock) times on this machine: *trigger decision* = a \
                 retrain request arrives at a sink behind the trigger; *launch started* = \
