@@ -48,7 +48,7 @@ final class TriggerExperiment {
     private static final long HOUR_MS = 3_600_000L;
     private static final long NONE = Long.MIN_VALUE;
     /** A comparison of two models' test MAE closer than this many standard errors is counted as a tie. */
-    static final double TIE_STANDARD_ERRORS = 2;
+    private static final double TIE_STANDARD_ERRORS = 2;
     /** Values in a published drift reference ("a few hundred suffice"). */
     private static final int REFERENCE_SAMPLE = 500;
 
@@ -64,15 +64,19 @@ final class TriggerExperiment {
     /**
      * What one replay measured.
      *
-     * @param judged retrainings that had a champion to beat
-     * @param judgements how each of those candidates compared with the champion on the test part
+     * @param judgements how each retraining that had a champion to beat compared with it on the test part
      */
     record Outcome(Policy policy, int requests, Map<RetrainReason, Integer> byReason, double cycleDays,
-                   int judged, List<Judgement> judgements, double delayHours, int delayEpisodes, int unresolved) {
+                   List<Judgement> judgements, double delayHours, int delayEpisodes, int unresolved) {
+
+        int judged() {
+            return judgements.size();
+        }
 
         /** Share of judged retrainings for which {@code test} holds; NaN when none was judged. */
         double share(Predicate<Judgement> test) {
-            return judged == 0 ? Double.NaN : judgements.stream().filter(test).count() / (double) judged;
+            return judgements.isEmpty() ? Double.NaN
+                    : judgements.stream().filter(test).count() / (double) judgements.size();
         }
 
         double medianAbsoluteMaeChange() {
@@ -288,7 +292,7 @@ final class TriggerExperiment {
                         : "the dual trigger does not shorten the cycle here, unlike the paper"));
         section.difference(String.format(Locale.ROOT, "**Invalid updates** — %s (dual θ = %.2f: STRICT rejects %s; "
                 + "not better on MAE %s; the paper's rule rejects %s) vs the paper's 3 %%%s (median |MAE change| "
-                + "%s, window overlap %s).",
+                + "%s, ties within two standard errors %s, window overlap %s).",
                 Phrases.verdict(defaultDual.share(j -> !j.paperAccepts()), 0.03, true),
                 defaultDual.policy().trigger().theta(),
                 MarkdownTable.percent(defaultDual.share(j -> !j.strictAccepts())),
@@ -297,6 +301,7 @@ final class TriggerExperiment {
                 defaultDual.medianAbsoluteMaeChange() < 2 * ReplacementPolicy.strict().maeMargin()
                         ? ": candidates trained on a sliding window are close to their champions" : "",
                 MarkdownTable.percent(defaultDual.medianAbsoluteMaeChange()),
+                MarkdownTable.percent(defaultDual.share(Judgement::tie)),
                 MarkdownTable.percent(defaultDual.meanOverlap())));
         section.difference(String.format(Locale.ROOT, "**Update delay** — %s: %.0f h (dual θ = %.2f) vs the "
                 + "paper's 9.6 h, because rejected candidates keep a warranted update waiting for later cycles; the "
@@ -404,7 +409,7 @@ final class TriggerExperiment {
         double cycle = requestTimes.size() < 2 ? Double.NaN
                 : (requestTimes.get(requestTimes.size() - 1) - requestTimes.get(0))
                         / (double) (requestTimes.size() - 1) / LoadData.DAY_MS;
-        return new Outcome(policy, requestTimes.size(), byReason, cycle, judgements.size(), judgements,
+        return new Outcome(policy, requestTimes.size(), byReason, cycle, judgements,
                 delays.getN() == 0 ? Double.NaN : delays.getMean(), (int) delays.getN(), warrantedAt == NONE ? 0 : 1);
     }
 

@@ -386,7 +386,8 @@ final class UpdateLatencyExperiment {
         MarkdownTable phases = new MarkdownTable("phase", "mean (s)", "max (s)", "requests");
         for (Phase phase : PHASES) {
             StreamingStatistics st = phase.seconds(retrains);
-            phases.row(phase.name(), mean(st), st.getN() == 0 ? Double.NaN : st.getMax(), st.getN());
+            phases.row(phase.name(), seconds(mean(st)), seconds(st.getN() == 0 ? Double.NaN : st.getMax()),
+                    st.getN());
         }
         section.table(phases);
         StreamingStatistics total = TOTAL.seconds(retrains);
@@ -447,7 +448,12 @@ final class UpdateLatencyExperiment {
     }
 
     private static String after(Retrain r, long at) {
-        return at == NONE ? "–" : String.format(Locale.ROOT, "%.3f", (at - r.decided()) / 1000.0);
+        return at == NONE ? "–" : seconds((at - r.decided()) / 1000.0);
+    }
+
+    /** Seconds to the millisecond, the clocks' resolution. */
+    private static String seconds(double s) {
+        return Double.isNaN(s) ? "n/a" : String.format(Locale.ROOT, "%.3f", s);
     }
 
     private static double mean(StreamingStatistics st) {
