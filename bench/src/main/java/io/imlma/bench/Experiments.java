@@ -36,6 +36,7 @@ public final class Experiments {
     public static Path run(ExperimentConfig config, String arguments) throws Exception {
         Progress progress = new Progress(System.out);
         Instant started = Instant.now();
+        String loadAtStart = loadAverage();
         progress.step("experiments, %s mode: %s channel %s → %s", config.mode(), config.input(), config.channel(),
                 config.out());
         Files.createDirectories(config.figures());
@@ -54,7 +55,7 @@ public final class Experiments {
         sections.add(ServingBenchmarks.pipeline(config, progress));
 
         long seconds = ChronoUnit.SECONDS.between(started, Instant.now());
-        String page = header(config, arguments, data, seconds) + String.join("", sections.stream()
+        String page = header(config, arguments, data, seconds, loadAtStart) + String.join("", sections.stream()
                 .map(Section::render).toList()) + differences(sections);
         Path file = config.out().resolve("results.md");
         Files.writeString(file, page, StandardCharsets.UTF_8);
@@ -62,7 +63,8 @@ public final class Experiments {
         return file;
     }
 
-    private static String header(ExperimentConfig config, String arguments, LoadData data, long seconds) {
+    private static String header(ExperimentConfig config, String arguments, LoadData data, long seconds,
+                                 String loadAtStart) {
         return String.format(Locale.ROOT, """
                 # Results: the paper's experiments on this system
 
@@ -71,7 +73,9 @@ public final class Experiments {
                 - **Data:** `%s`, channel %s, %d rows of 15-minute intervals from %s to %s (ETTm1: Zhou et al., \
                 Informer, AAAI 2021; CC BY-ND 4.0; unmodified). The paper used its own power-metering data, so \
                 absolute errors are not comparable; the comparisons between methods are.
-                - **Machine:** %s; %d cores visible to the JVM (shared with other work while this ran); Java %s; %s.
+                - **Machine:** %s; %d cores visible to the JVM, shared with other work while this ran (load \
+                average over 1 min: %s at the start, %s at the end), so the API and pipeline figures vary from run \
+                to run; Java %s; %s.
                 - **Code:** every number comes from the system's own classes — `TuningDriver` with \
                 `BayesianOptimizer`/`RandomSearch`/`GridSearch`, `ForecastObjective`, `LinearRegression`, \
                 `Evaluation`/`ReplacementPolicy`, `RetrainTrigger` and `DriftMonitor`/`StabilityMonitor` in Flink's \
@@ -83,7 +87,8 @@ public final class Experiments {
                 """, arguments.isBlank() ? "" : arguments, config.mode(), Instant.now().truncatedTo(ChronoUnit.SECONDS),
                 seconds / 60, seconds % 60, config.input().getFileName(), config.channel(), data.rows().size(),
                 Instant.ofEpochMilli(data.start()), Instant.ofEpochMilli(data.end()), cpuModel(),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(), loadAtStart, loadAverage(),
+                System.getProperty("java.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"), config.out());
     }
 
@@ -98,6 +103,15 @@ public final class Experiments {
         sections.stream().flatMap(s -> s.differences().stream()).forEach(d -> list.append("- ").append(d)
                 .append('\n'));
         return list.toString();
+    }
+
+    /** The 1-minute load average, or "unknown" where /proc/loadavg is missing. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static String cpuModel() {
