@@ -31,8 +31,15 @@ public record ExperimentConfig(
         int stabilityWindow,
         int apiRequestsPerLevel,
         int apiSecondsPerLevel,
+        double apiP99TargetMs,
         int pipelineMeters,
-        int pipelineIntervals) {
+        int pipelineIntervals,
+        double pipelineTargetPerSecond,
+        int latencyRetrainings,
+        int latencyInitialWeeks,
+        double latencySpeedUp,
+        int latencyTuningTrials,
+        int latencyMinutes) {
 
     public static final String QUICK = "quick";
     public static final String FULL = "full";
@@ -59,11 +66,23 @@ public record ExperimentConfig(
                 s.integer("stability.window", 672),
                 s.integer("api.requests-per-level", full ? 20_000 : 300),
                 s.integer("api.seconds-per-level", full ? 30 : 5),
+                s.decimal("api.p99-target-ms", 50),
                 s.integer("pipeline.meters", full ? 10_000 : 500),
-                s.integer("pipeline.intervals", full ? 60 : 12));
+                s.integer("pipeline.intervals", full ? 60 : 12),
+                s.decimal("pipeline.target-per-second", 100_000),
+                s.integer("latency.retrainings", full ? 8 : 2),
+                s.integer("latency.initial-weeks", full ? 4 : 2),
+                s.decimal("latency.speed-up", full ? 8_000 : 20_000),
+                s.integer("latency.tuning-trials", full ? 8 : 2),
+                s.integer("latency.minutes", full ? 20 : 5));
         Settings.require(c.tuningSeeds() >= 1, "tuning.seeds", "must be at least 1");
         Settings.require(c.tuningTrials() >= 2, "tuning.trials", "must be at least 2");
         Settings.require(c.dataWeeks() >= 8, "data.weeks", "must be at least 8");
+        Settings.require(c.latencyRetrainings() >= 1, "latency.retrainings", "must be at least 1");
+        Settings.require(c.latencyInitialWeeks() >= 1, "latency.initial-weeks", "must be at least 1");
+        Settings.require(c.latencySpeedUp() > 0, "latency.speed-up", "must be positive");
+        Settings.require(c.latencyTuningTrials() >= 1, "latency.tuning-trials", "must be at least 1");
+        Settings.require(c.latencyMinutes() >= 1, "latency.minutes", "must be at least 1");
         Settings.require(thetas.stream().allMatch(t -> t > 0), "trigger.thetas", "must be positive");
         return c;
     }

@@ -1,6 +1,7 @@
 package io.imlma.bench;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -10,7 +11,7 @@ public final class MarkdownTable {
     private final List<List<String>> rows = new ArrayList<>();
 
     public MarkdownTable(String... header) {
-        this.header = List.of(header);
+        this.header = Arrays.stream(header).map(MarkdownTable::escaped).toList();
     }
 
     public MarkdownTable row(Object... cells) {
@@ -19,10 +20,15 @@ public final class MarkdownTable {
         }
         List<String> row = new ArrayList<>();
         for (Object cell : cells) {
-            row.add(cell instanceof Double d ? number(d) : String.valueOf(cell).replace("|", "\\|"));
+            row.add(cell instanceof Double d ? number(d) : escaped(String.valueOf(cell)));
         }
         rows.add(row);
         return this;
+    }
+
+    /** A pipe inside a cell would end it. */
+    private static String escaped(String cell) {
+        return cell.replace("|", "\\|");
     }
 
     public int size() {

@@ -8,6 +8,7 @@ public final class Section {
     private final String title;
     private final StringBuilder body = new StringBuilder();
     private final List<String> figures = new ArrayList<>();
+    private final List<String> differences = new ArrayList<>();
 
     public Section(String title) {
         this.title = title;
@@ -20,6 +21,18 @@ public final class Section {
 
     public Section table(MarkdownTable table) {
         body.append(table.render()).append("\n");
+        return this;
+    }
+
+    /** What the numbers above say, phrased by the experiment from its measured values. */
+    public Section reading(String markdown) {
+        body.append("**Reading.** ").append(markdown.strip()).append("\n\n");
+        return this;
+    }
+
+    /** A way this system's result differs from the paper's, for the page's closing list. */
+    public Section difference(String markdown) {
+        differences.add(markdown.strip());
         return this;
     }
 
@@ -36,6 +49,10 @@ public final class Section {
 
     public List<String> figures() {
         return List.copyOf(figures);
+    }
+
+    public List<String> differences() {
+        return List.copyOf(differences);
     }
 
     public String render() {

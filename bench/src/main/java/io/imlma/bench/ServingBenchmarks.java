@@ -66,7 +66,35 @@ final class ServingBenchmarks {
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         Charts.save(chart, config.figures().resolve("api-latency.png"));
         section.figure("POST /predict latency vs concurrency", "api-latency.png");
+        readApi(section, levels, config.apiP99TargetMs());
         return section;
+    }
+
+    /** The paper's bound on mean latency at 500 concurrent requests. */
+    private static final double PAPER_MEAN_MS = 480;
+
+    private static void readApi(Section section, List<Level> levels, double p99TargetMs) {
+        Level top = levels.get(levels.size() - 1);
+        Level first = levels.get(0);
+        Level fastest = levels.stream().max(java.util.Comparator.comparingDouble(Level::perSecond)).orElseThrow();
+        long errors = levels.stream().mapToLong(Level::errors).sum();
+        section.reading(String.format(Locale.ROOT, "At %d concurrent clients the mean latency is %s, %s. "
+                        + "Throughput peaks at %.0f requests/s (%d clients)%s. The p99 is %s at %d "
+                        + "clients, %s a p99 target of %.0f ms; client and server share this machine's %d cores, so "
+                        + "the load generator's own CPU use is in every number. %d requests failed.",
+                top.clients(), Phrases.millis(top.mean()),
+                Phrases.versus(top.mean(), PAPER_MEAN_MS, "the paper's bound of 480 ms"),
+                fastest.perSecond(), fastest.clients(), fastest != top && top.mean() > fastest.mean()
+                        ? "; more clients than that only queue, and their latency grows" : "",
+                Phrases.millis(first.p99()), first.clients(),
+                first.p99() <= p99TargetMs ? "within" : "missing", p99TargetMs,
+                Runtime.getRuntime().availableProcessors(), errors));
+        section.difference(String.format(Locale.ROOT, "**API latency** — mean %s at %d clients: %s than the "
+                        + "paper's < 480 ms at 500%s; p99 %s at %d clients %s a %.0f ms target on %d shared cores.",
+                Phrases.millis(top.mean()), top.clients(), Phrases.verdict(top.mean(), PAPER_MEAN_MS, true),
+                top.clients() == 500 ? "" : " (this run's highest level is not 500)",
+                Phrases.millis(first.p99()), first.clients(), first.p99() <= p99TargetMs ? "meets" : "misses",
+                p99TargetMs, Runtime.getRuntime().availableProcessors()));
     }
 
     static Section pipeline(ExperimentConfig config, Progress progress) throws Exception {
@@ -92,6 +120,19 @@ final class ServingBenchmarks {
                 .row("records per CPU-second", cpu.group(1), "–")
                 .row("latency p50 / p99 / max (ms)", latency.group(1) + " / " + latency.group(2) + " / "
                         + latency.group(3), "–"));
+        double perCpuSecond = Double.parseDouble(cpu.group(1).replace(",", ""));
+        double target = config.pipelineTargetPerSecond();
+        section.reading(String.format(Locale.ROOT, "One core processes %,.0f readings per CPU-second (%s/s by the "
+                        + "wall clock): %s of a target of %,.0f readings/s. Reaching the target would take about %.0f "
+                        + "such cores if the pipeline scaled linearly with its parallelism, which this run "
+                        + "(parallelism 1) does not measure. The latency (p50 %s ms) includes the wait for the "
+                        + "watermark.",
+                perCpuSecond, throughput.group(2), MarkdownTable.percent(perCpuSecond / target), target,
+                Math.ceil(target / perCpuSecond), latency.group(1)));
+        section.difference(String.format(Locale.ROOT, "**Pipeline throughput** — %,.0f readings per CPU-second on "
+                        + "one core, %s a target of %,.0f readings/s (≈ %.0f cores at linear scaling, not measured); "
+                        + "the paper gives no figure.", perCpuSecond,
+                perCpuSecond >= target ? "meeting" : "short of", target, Math.ceil(target / perCpuSecond)));
         return section;
     }
 

@@ -157,6 +157,38 @@ final class StabilityExperiment {
         chart.getStyler().setYAxisMin(0.0);
         Charts.save(chart, config.figures().resolve("stability.png"));
         section.figure("rolling forecast variance relative to the baseline", "stability.png");
+        read(section, fluct, upd, varianceAlarms, (until - start) / (double) LoadData.DAY_MS / champions.size(), w);
         return section;
+    }
+
+    /** The paper's bound on fluctuation, and the monitor's default threshold. */
+    private static final double BOUND = 0.30;
+
+    private static void read(Section section, double[] fluct, double[] upd, long alarms, double daysPerVersion,
+                             int w) {
+        if (fluct.length == 0 || upd.length == 0) {
+            section.reading("Too few forecasts per version for the monitor to evaluate; run `--mode full`.");
+            return;
+        }
+        double calm = Arrays.stream(fluct).filter(f -> f < BOUND).count() / (double) fluct.length;
+        double updateMax = StatUtils.max(upd);
+        section.reading(String.format(Locale.ROOT, "Model updates change the forecast variance by a median %s "
+                        + "(max %s), %s the paper's 30 %%. The monitor's fluctuation against a version's baseline is "
+                        + "below 30 %% in %s of its evaluations (median %s, max %s): the baseline is the first W = %d "
+                        + "forecasts (%.0f days) of a version, and a version serves %.0f days on average%s. The "
+                        + "monitor raised %d VARIANCE alarms.",
+                MarkdownTable.percent(StatUtils.percentile(upd, 50)), MarkdownTable.percent(updateMax),
+                updateMax < BOUND ? "within" : "beyond", MarkdownTable.percent(calm),
+                MarkdownTable.percent(StatUtils.percentile(fluct, 50)), MarkdownTable.percent(StatUtils.max(fluct)),
+                w, w / (double) DAILY, daysPerVersion,
+                StatUtils.percentile(fluct, 50) > 2 * StatUtils.percentile(upd, 50)
+                        ? " — the forecasts' variance drifts with the load over a version's life far more than an "
+                                + "update changes it" : "", alarms));
+        section.difference(String.format(Locale.ROOT, "**Prediction stability** — updates themselves change the "
+                        + "forecast variance by at most %s, %s the paper's 30 %%, but the monitor's fluctuation "
+                        + "against a version's baseline exceeds 30 %% in %s of its evaluations (paper: none), over "
+                        + "versions that serve %.0f days on average.",
+                MarkdownTable.percent(updateMax), updateMax < BOUND ? "within" : "beyond",
+                MarkdownTable.percent(1 - calm), daysPerVersion));
     }
 }
