@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides, per model (the key), when to retrain: when the committed rows since the last training exceed θ of the
- * rows it used (ΔD &gt; θ·D0; the first training waits for a minimum row count), when the weekly schedule is due
+ * rows it used (ΔD &gt; θ·D0; the first training waits for a minimum row count, also when the schedule is due),
+ * when the weekly schedule is due
  * (an event-time timer, so replays decide the same way), or on a request of the second input: an operator's (manual) or
  * the drift monitor's. Several reasons at once make one request (manual &gt; volume, drift &gt; schedule). Only manual
  * requests bypass the minimum interval; any other that comes too soon stays pending and fires when the interval is
@@ -110,6 +111,13 @@ public class RetrainTrigger extends KeyedCoProcessFunction<String, PartitionComm
         String model = ctx.getCurrentKey();
         if (s.deltaD == 0) {
             LOG.info("{} retraining of {} not requested: no committed rows since the last request", s.pending, model);
+            s.pending = null;
+            return;
+        }
+        if (s.d0 == 0 && s.pending == RetrainReason.SCHEDULE && s.deltaD < config.minInitialRows()) {
+            // no model yet: the calendar alone does not start a first training on too little history
+            LOG.info("{} retraining of {} not requested: the first training waits for {} rows, {} committed",
+                    s.pending, model, config.minInitialRows(), s.deltaD);
             s.pending = null;
             return;
         }

@@ -120,23 +120,37 @@ class RetrainTriggerTest {
 
     @Test
     void scheduleFiresInEventTimeOnlyWhenThereIsNewData() throws Exception {
-        var h = harness(withSchedule(1_000_000, Duration.ZERO), null);
-        commit(h, day(1, 50)); // Tuesday; the first training waits for far more rows
+        var h = harness(withSchedule(40, Duration.ZERO), null);
+        commit(h, day(1, 50)); // Tuesday: the first training, on volume
+        commit(h, day(2, 3)); // 3 is not > 0.1 * 50
         watermark(h, MONDAY + 7 * DAY + Duration.ofHours(1).toMillis()); // Monday 01:00: not yet
-        assertThat(requests(h)).isEmpty();
+        assertThat(requests(h)).hasSize(1);
         watermark(h, MONDAY + 7 * DAY + Duration.ofHours(2).toMillis()); // Monday 02:00
-        assertThat(requests(h)).singleElement().satisfies(r -> {
+        assertThat(requests(h).get(1)).satisfies(r -> {
             assertThat(r.reason()).isEqualTo(RetrainReason.SCHEDULE);
-            assertThat(r.deltaD()).isEqualTo(50);
+            assertThat(r.deltaD()).isEqualTo(3);
             assertThat(r.requestedAt()).isEqualTo(MONDAY + 7 * DAY + Duration.ofHours(2).toMillis());
         });
         watermark(h, MONDAY + 21 * DAY + Duration.ofHours(3).toMillis()); // two more Mondays, no new data
-        assertThat(requests(h)).hasSize(1);
-        commit(h, day(21, 3)); // 3 is not > 0.1 * 50: only the schedule fires
-        watermark(h, MONDAY + 28 * DAY + Duration.ofHours(2).toMillis());
         assertThat(requests(h)).hasSize(2);
-        assertThat(requests(h).get(1).reason()).isEqualTo(RetrainReason.SCHEDULE);
-        assertThat(requests(h).get(1).deltaD()).isEqualTo(3);
+        commit(h, day(21, 3)); // 3 is not > 0.1 * 53: only the schedule fires
+        watermark(h, MONDAY + 28 * DAY + Duration.ofHours(2).toMillis());
+        assertThat(requests(h)).hasSize(3);
+        assertThat(requests(h).get(2).reason()).isEqualTo(RetrainReason.SCHEDULE);
+        assertThat(requests(h).get(2).deltaD()).isEqualTo(3);
+    }
+
+    @Test
+    void theScheduleDoesNotStartTheFirstTrainingBeforeItsMinimumRows() throws Exception {
+        var h = harness(withSchedule(1_000, Duration.ZERO), null);
+        commit(h, day(1, 50));
+        watermark(h, MONDAY + 14 * DAY + Duration.ofHours(3).toMillis()); // two Mondays due: too little data
+        assertThat(requests(h)).isEmpty();
+        commit(h, day(14, 950)); // 1000 rows: the first training, on volume
+        assertThat(requests(h)).singleElement().satisfies(r -> {
+            assertThat(r.reason()).isEqualTo(RetrainReason.VOLUME);
+            assertThat(r.deltaD()).isEqualTo(1_000);
+        });
     }
 
     @Test
