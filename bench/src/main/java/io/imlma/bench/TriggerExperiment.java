@@ -197,7 +197,7 @@ final class TriggerExperiment {
             table.row(o.policy().name(), String.format(Locale.ROOT, "%d (%d/%d/%d)", o.requests(),
                             o.byReason().getOrDefault(RetrainReason.VOLUME, 0),
                             o.byReason().getOrDefault(RetrainReason.SCHEDULE, 0),
-                            o.byReason().getOrDefault(RetrainReason.MANUAL, 0)),
+                            o.byReason().getOrDefault(RetrainReason.DRIFT, 0)),
                     o.cycleDays(), MarkdownTable.percent(o.share(j -> !j.strictAccepts())),
                     MarkdownTable.percent(o.share(Judgement::notBetter)),
                     MarkdownTable.percent(o.share(j -> !j.paperAccepts())),
@@ -351,8 +351,9 @@ final class TriggerExperiment {
                     int size = driftRequests == null ? 0 : driftRequests.size();
                     for (var record : new ArrayList<>(driftRequests == null ? List.<StreamRecord<RetrainRequest>>of()
                             : driftRequests).subList(driftConsumed, size)) {
+                        // as the streaming job's retrain-commands round trip delivers it: DRIFT, within the interval
                         trigger.processElement2(new StreamRecord<>(new ManualRetrain(MODEL, "drift-monitor",
-                                record.getValue().requestedAt()), hour - 1));
+                                record.getValue().requestedAt(), RetrainReason.DRIFT), hour - 1));
                     }
                     driftConsumed = size;
                 }
