@@ -10,8 +10,7 @@ public final class JobEnvironment {
 
     /**
      * RocksDB state with incremental checkpoints, exactly-once checkpointing to {@code config.checkpointDir()}.
-     * Bloom filters on by default ({@link BloomFiltersByDefault}); other RocksDB options come from the cluster
-     * configuration, which Flink merges into this backend.
+     * Other RocksDB options come from the cluster configuration, which Flink merges into this backend.
      */
     @SuppressWarnings("deprecation") // the typed setters are clearer here than string-keyed configuration
     public static StreamExecutionEnvironment configure(StreamExecutionEnvironment env, PipelineConfig config) {
@@ -20,7 +19,6 @@ public final class JobEnvironment {
         // RocksDB the deletes leave tombstones that every timer scan must skip (measured 10x slower, see
         // PipelineBenchmark). Heap timers are still part of every checkpoint.
         rocksDb.setPriorityQueueStateType(EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
-        rocksDb.setRocksDBOptions(new BloomFiltersByDefault());
         env.setStateBackend(rocksDb);
         env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         env.getCheckpointConfig().setCheckpointStorage(config.checkpointDir());
