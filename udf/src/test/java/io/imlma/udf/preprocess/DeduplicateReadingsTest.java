@@ -53,20 +53,6 @@ class DeduplicateReadingsTest {
     }
 
     @Test
-    void catchesResendsBehindTheMetersLatestReading() throws Exception {
-        send("a", 3000, 3.0);
-        send("a", 1000, 1.0); // late but new
-        send("a", 1000, 1.0); // late re-send
-        send("a", 3000, 3.5); // conflict with the latest
-        send("a", 2000, 2.0);
-
-        assertThat(harness.extractOutputValues()).extracting(MeterReading::timestamp)
-                .containsExactly(3000L, 1000L, 2000L);
-        assertThat(harness.getSideOutput(SideOutputs.CONFLICTS)).extracting(StreamRecord::getValue)
-                .containsExactly(new DuplicateConflict("a", 3000, 3.0, 3.5));
-    }
-
-    @Test
     void forgetsReadingsAfterTheTimeToLive() throws Exception {
         harness.setStateTtlProcessingTime(0);
         send("a", 1000, 1.5);
