@@ -1,15 +1,12 @@
 package io.imlma.udf.ingest;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imlma.common.json.Json;
 import io.imlma.common.types.DeadLetter;
 import io.imlma.common.types.MeterReading;
 import io.imlma.udf.PipelineMetrics;
 import io.imlma.udf.SideOutputs;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -23,9 +20,6 @@ import org.apache.flink.util.Collector;
  * Parses a JSON reading {@code {"meterId": "...", "timestamp": ISO-8601 string or epoch-ms number, "value": number}}.
  * Anything unusable goes to {@link SideOutputs#DEAD_LETTERS} with the original payload and the reason; this function
  * never throws on bad input.
- *
- * <p>Well-formed readings take a streaming fast path (no JSON tree per record, a third of parsing's cost); whatever
- * it does not accept is parsed again as a tree, which names the reason.
  */
 public class ParseReading extends ProcessFunction<String, MeterReading> {
     private final String source;
@@ -57,56 +51,12 @@ public class ParseReading extends ProcessFunction<String, MeterReading> {
         recordsIn.inc();
         long now = System.currentTimeMillis();
         try {
-            MeterReading fast = parseWellFormed(payload, now);
-            out.collect(fast != null ? fast : parse(payload, now));
+            out.collect(parse(payload, now));
             readingsOut.inc();
         } catch (InvalidInput e) {
             deadLettered.inc();
             ctx.output(SideOutputs.DEAD_LETTERS, new DeadLetter(source, payload, e.getMessage(), now));
         }
-    }
-
-    /** The reading if the payload is a valid one with the expected field types, otherwise null. */
-    private MeterReading parseWellFormed(String payload, long now) {
-        if (payload == null) {
-            return null;
-        }
-        String meterId = null;
-        long timestamp = Long.MIN_VALUE;
-        double value = Double.NaN;
-        try (JsonParser parser = Json.MAPPER.getFactory().createParser(payload)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            for (String field = parser.nextFieldName(); field != null; field = parser.nextFieldName()) {
-                JsonToken token = parser.nextToken();
-                switch (field) {
-                    case "meterId" -> meterId = token == JsonToken.VALUE_STRING ? parser.getText() : null;
-                    case "timestamp" -> timestamp = epochMillisOrMin(parser, token);
-                    case "value" -> value = token.isNumeric() ? parser.getDoubleValue() : Double.NaN;
-                    default -> { }
-                }
-                parser.skipChildren(); // past a nested value (of an unknown field, or a wrongly typed one)
-            }
-            if (parser.currentToken() != JsonToken.END_OBJECT) {
-                return null;
-            }
-        } catch (IOException | DateTimeParseException e) {
-            return null;
-        }
-        boolean valid = meterId != null && !meterId.isBlank() && timestamp != Long.MIN_VALUE
-                && timestamp <= now + maxFutureMillis && Double.isFinite(value);
-        return valid ? new MeterReading(meterId, timestamp, value, now) : null;
-    }
-
-    private static long epochMillisOrMin(JsonParser parser, JsonToken token) throws IOException {
-        if (token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
-            return parser.getLongValue();
-        }
-        if (token == JsonToken.VALUE_STRING) {
-            return DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(parser.getText(), Instant::from).toEpochMilli();
-        }
-        return Long.MIN_VALUE;
     }
 
     private MeterReading parse(String payload, long now) throws InvalidInput {
