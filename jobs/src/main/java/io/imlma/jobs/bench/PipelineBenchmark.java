@@ -31,7 +31,7 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * <p>Settings: {@code --meters} (10000), {@code --intervals} (60), {@code --duplicate-every} (50: every 50th record
  * is a re-send), {@code --parallelism} (1), plus those of {@link PipelineConfig} (checkpoints default to a temporary
  * directory every 10s) and Flink options as {@code --flink.<key> value}, e.g.
- * {@code --flink.state.backend.rocksdb.timer-service.factory HEAP}.
+ * {@code --flink.state.backend.rocksdb.predefined-options FLASH_SSD_OPTIMIZED}.
  */
 public final class PipelineBenchmark {
     private static final long INTERVAL_MS = 15 * 60_000;
