@@ -52,16 +52,9 @@ public final class LoopKafka {
     /** Every update on the topic from its start: the scorer skips those older than its champion. */
     public static DataStream<ModelUpdate> modelUpdates(StreamExecutionEnvironment env, KafkaPipelineConfig c,
             Settings settings) {
-        String topic = settings.string(RetrainConfig.MODEL_UPDATES_TOPIC, "model-updates");
-        var builder = KafkaSource.<String>builder()
-                .setBootstrapServers(c.bootstrapServers())
-                .setTopics(topic)
-                .setGroupId(c.groupId() + "-model-updates")
-                .setStartingOffsets(OffsetsInitializer.earliest())
-                .setValueOnlyDeserializer(new SimpleStringSchema())
-                .setProperty("isolation.level", "read_committed");
-        c.clientProperties().forEach(builder::setProperty);
-        return env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), "kafka-model-updates")
+        KafkaSource<String> source = committedRecords(c, settings.string(RetrainConfig.MODEL_UPDATES_TOPIC,
+                "model-updates"), "-model-updates", OffsetsInitializer.earliest());
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka-model-updates")
                 .uid("kafka-model-updates").setParallelism(1)
                 .flatMap(new ParseModelUpdate(), TypeInformation.of(ModelUpdate.class))
                 .name("parse model updates").uid("parse-model-updates").setParallelism(1);
@@ -74,20 +67,28 @@ public final class LoopKafka {
      */
     public static DataStream<ManualRetrain> retrainCommands(StreamExecutionEnvironment env, KafkaPipelineConfig c,
             Settings settings) {
-        var builder = KafkaSource.<String>builder()
-                .setBootstrapServers(c.bootstrapServers())
-                .setTopics(RetrainCommands.topic(settings))
-                .setGroupId(c.groupId() + "-retrain-commands")
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setValueOnlyDeserializer(new SimpleStringSchema())
-                .setProperty("isolation.level", "read_committed");
-        c.clientProperties().forEach(builder::setProperty);
-        return env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), "kafka-retrain-commands")
+        KafkaSource<String> source = committedRecords(c, RetrainCommands.topic(settings), "-retrain-commands",
+                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka-retrain-commands")
                 .uid("kafka-retrain-commands").setParallelism(1)
                 .flatMap(new ParseRetrainCommand(), TypeInformation.of(ManualRetrain.class))
                 .name("parse retrain commands").uid("parse-retrain-commands").setParallelism(1)
                 .assignTimestampsAndWatermarks(ModelLoop.commandWatermarks())
                 .name("retrain command time").uid("retrain-command-time").setParallelism(1);
+    }
+
+    /** The topic's committed records (read_committed) as strings, for a consumer group named after the job's. */
+    private static KafkaSource<String> committedRecords(KafkaPipelineConfig c, String topic, String groupSuffix,
+            OffsetsInitializer startingOffsets) {
+        var builder = KafkaSource.<String>builder()
+                .setBootstrapServers(c.bootstrapServers())
+                .setTopics(topic)
+                .setGroupId(c.groupId() + groupSuffix)
+                .setStartingOffsets(startingOffsets)
+                .setValueOnlyDeserializer(new SimpleStringSchema())
+                .setProperty("isolation.level", "read_committed");
+        c.clientProperties().forEach(builder::setProperty);
+        return builder.build();
     }
 
     /**
