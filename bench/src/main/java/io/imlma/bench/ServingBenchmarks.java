@@ -75,7 +75,6 @@ final class ServingBenchmarks {
 
     private static void readApi(Section section, List<Level> levels, double p99TargetMs) {
         Level top = levels.get(levels.size() - 1);
-        Level first = levels.get(0);
         Level fastest = levels.stream().max(java.util.Comparator.comparingDouble(Level::perSecond)).orElseThrow();
         long errors = levels.stream().mapToLong(Level::errors).sum();
         section.reading(String.format(Locale.ROOT, "At %d concurrent clients the mean latency is %s, %s. "
@@ -86,14 +85,14 @@ final class ServingBenchmarks {
                 Phrases.versus(top.mean(), PAPER_MEAN_MS, "the paper's bound of 480 ms"),
                 fastest.perSecond(), fastest.clients(), fastest != top && top.mean() > fastest.mean()
                         ? "; more clients than that only queue, and their latency grows" : "",
-                Phrases.millis(first.p99()), first.clients(),
-                first.p99() <= p99TargetMs ? "within" : "missing", p99TargetMs,
+                Phrases.millis(top.p99()), top.clients(),
+                top.p99() <= p99TargetMs ? "within" : "missing", p99TargetMs,
                 Runtime.getRuntime().availableProcessors(), errors));
         section.difference(String.format(Locale.ROOT, "**API latency** — mean %s at %d clients: %s than the "
                         + "paper's < 480 ms at 500%s; p99 %s at %d clients %s a %.0f ms target on %d shared cores.",
                 Phrases.millis(top.mean()), top.clients(), Phrases.verdict(top.mean(), PAPER_MEAN_MS, true),
                 top.clients() == 500 ? "" : " (this run's highest level is not 500)",
-                Phrases.millis(first.p99()), first.clients(), first.p99() <= p99TargetMs ? "meets" : "misses",
+                Phrases.millis(top.p99()), top.clients(), top.p99() <= p99TargetMs ? "meets" : "misses",
                 p99TargetMs, Runtime.getRuntime().availableProcessors()));
     }
 
