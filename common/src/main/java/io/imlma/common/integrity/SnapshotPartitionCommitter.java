@@ -1,6 +1,7 @@
 package io.imlma.common.integrity;
 
 import io.imlma.common.json.Json;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -39,7 +40,11 @@ public final class SnapshotPartitionCommitter {
         String manifestRelative = partitionId + "/" + SnapshotManifest.FILE_NAME;
         SnapshotManifest manifest = existingManifest(store.primary(manifestRelative));
         if (manifest == null || manifest.rows() != expectedRows) {
-            List<SnapshotManifest.ManifestFile> files = committedFiles(partitionId);
+            Optional<List<SnapshotManifest.ManifestFile>> listed = committedFiles(partitionId);
+            if (listed.isEmpty()) {
+                return Optional.empty();
+            }
+            List<SnapshotManifest.ManifestFile> files = listed.get();
             long rows = files.stream().mapToLong(SnapshotManifest.ManifestFile::rows).sum();
             if (rows != expectedRows) {
                 LOG.debug("Partition {} not complete yet: {} rows committed of {}", partitionId, rows, expectedRows);
@@ -59,15 +64,25 @@ public final class SnapshotPartitionCommitter {
         return Optional.of(manifest);
     }
 
-    /** Files the sink has committed: FileSink's in-progress and pending files are hidden ('.'), ours start with '_'. */
-    private List<SnapshotManifest.ManifestFile> committedFiles(String partitionId) throws IOException {
+    /**
+     * Files the sink has committed: FileSink's in-progress and pending files are hidden ('.'), ours start with '_'.
+     * Empty when a file vanished while the directory was listed: the sink renamed it, so its commit is not over.
+     */
+    private Optional<List<SnapshotManifest.ManifestFile>> committedFiles(String partitionId) throws IOException {
         Path dir = store.primary(partitionId);
         FileSystem fs = dir.getFileSystem();
         List<SnapshotManifest.ManifestFile> files = new ArrayList<>();
         if (!fs.exists(dir)) {
-            return files;
+            return Optional.of(files);
         }
-        for (FileStatus status : fs.listStatus(dir)) {
+        FileStatus[] statuses;
+        try {
+            statuses = fs.listStatus(dir);
+        } catch (FileNotFoundException e) {
+            LOG.debug("Partition {} changed while it was listed; trying again later: {}", partitionId, e.getMessage());
+            return Optional.empty();
+        }
+        for (FileStatus status : statuses) {
             String name = status.getPath().getName();
             if (status.isDir() || name.startsWith(".") || name.startsWith("_")) {
                 continue;
@@ -76,7 +91,7 @@ public final class SnapshotPartitionCommitter {
             files.add(new SnapshotManifest.ManifestFile(name, digest.lines(), digest.bytes(), digest.sha256()));
         }
         files.sort(Comparator.comparing(SnapshotManifest.ManifestFile::path));
-        return files;
+        return Optional.of(files);
     }
 
     private static SnapshotManifest existingManifest(Path path) throws IOException {
