@@ -77,7 +77,7 @@ public final class IdempotentLauncher implements RetrainLauncher {
             executor.execute(() -> finish(outcome, runAndRecord(request, startedAt)));
         } catch (RejectedExecutionException e) {
             // the claim stays RUNNING: the launcher that replaces this one takes it over
-            finish(outcome, failed(request, startedAt, "launcher is closed"));
+            finish(outcome, failed(request.requestId(), startedAt, "launcher is closed"));
         }
         return outcome;
     }
@@ -91,10 +91,10 @@ public final class IdempotentLauncher implements RetrainLauncher {
             if (closing) {
                 // cancelled with its task, not failed: the record stays RUNNING for the next launcher to take over
                 LOG.warn("Retraining for request {} stopped: the launcher is closing", request.requestId());
-                return failed(request, startedAt, "stopped: the launcher was closed while it ran");
+                return failed(request.requestId(), startedAt, "stopped: the launcher was closed while it ran");
             }
             LOG.error("Retraining for request {} failed", request.requestId(), t);
-            outcome = failed(request, startedAt, describe(t));
+            outcome = failed(request.requestId(), startedAt, describe(t));
         }
         LOG.info("Retraining for request {}: {} ({})", request.requestId(), outcome.status(), outcome.message());
         return record(outcome);
@@ -110,10 +110,6 @@ public final class IdempotentLauncher implements RetrainLauncher {
             running.remove(outcome.requestId());
         }
         future.complete(outcome);
-    }
-
-    private LaunchOutcome failed(RetrainRequest request, long startedAt, String message) {
-        return failed(request.requestId(), startedAt, message);
     }
 
     private LaunchOutcome failed(String requestId, long startedAt, String message) {

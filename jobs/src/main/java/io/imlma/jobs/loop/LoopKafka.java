@@ -52,8 +52,8 @@ public final class LoopKafka {
     /** Every update on the topic from its start: the scorer skips those older than its champion. */
     public static DataStream<ModelUpdate> modelUpdates(StreamExecutionEnvironment env, KafkaPipelineConfig c,
             Settings settings) {
-        KafkaSource<String> source = committedRecords(c, settings.string(RetrainConfig.MODEL_UPDATES_TOPIC,
-                "model-updates"), "-model-updates", OffsetsInitializer.earliest());
+        KafkaSource<String> source = committedRecords(c, RetrainConfig.modelUpdatesTopic(settings), "-model-updates",
+                OffsetsInitializer.earliest());
         return env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka-model-updates")
                 .uid("kafka-model-updates").setParallelism(1)
                 .flatMap(new ParseModelUpdate(), TypeInformation.of(ModelUpdate.class))
@@ -107,8 +107,8 @@ public final class LoopKafka {
                         ManualRetrain::modelName))
                 .name("kafka-retrain-commands-out").uid("kafka-retrain-commands-out").setParallelism(1);
         loop.promotions()
-                .sinkTo(KafkaWiring.jsonSink(c, settings.string(RetrainConfig.MODEL_UPDATES_TOPIC, "model-updates"),
-                        "-model-updates", ModelUpdate::modelName))
+                .sinkTo(KafkaWiring.jsonSink(c, RetrainConfig.modelUpdatesTopic(settings), "-model-updates",
+                        ModelUpdate::modelName))
                 .name("kafka-model-updates-out").uid("kafka-model-updates-out").setParallelism(1);
         loop.predictions()
                 .sinkTo(KafkaWiring.jsonSink(c, settings.string(PREDICTIONS_TOPIC, "predictions"), "-predictions",

@@ -104,7 +104,12 @@ public record RetrainConfig(
                 settings.enumValue(TUNING_METHOD, TuningMethod.class, TuningMethod.BO),
                 new TuningBudget(trials, roundSize, patience, seed), seed, loss, ReplacementPolicy.from(settings),
                 settings.has(KAFKA_BOOTSTRAP) ? settings.string(KAFKA_BOOTSTRAP) : null,
-                settings.string(MODEL_UPDATES_TOPIC, "model-updates"));
+                modelUpdatesTopic(settings));
+    }
+
+    /** The topic new champions are announced on: {@value #MODEL_UPDATES_TOPIC}, default {@code model-updates}. */
+    public static String modelUpdatesTopic(Settings settings) {
+        return settings.string(MODEL_UPDATES_TOPIC, "model-updates");
     }
 
     public EstimatorFactory estimatorFactory() {
