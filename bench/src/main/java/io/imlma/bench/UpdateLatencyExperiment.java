@@ -35,10 +35,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.function.ToLongFunction;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.util.FileUtils;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.hipparchus.stat.descriptive.StreamingStatistics;
@@ -85,7 +85,8 @@ final class UpdateLatencyExperiment {
             List<Retrain> retrains = measure(config, work, progress);
             return section(config, retrains);
         } finally {
-            deleteRecursively(work);
+            // Flink may still be discarding checkpoint files in there: its own delete tolerates that
+            FileUtils.deleteDirectory(work.toFile());
         }
     }
 
@@ -474,13 +475,5 @@ final class UpdateLatencyExperiment {
             }
         }
         return lines;
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }
