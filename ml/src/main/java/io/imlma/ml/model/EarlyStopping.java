@@ -4,17 +4,17 @@ package io.imlma.ml.model;
  * Tracks validation loss per epoch: says when the loss has not improved for {@code patience} epochs or has
  * become non-finite (a learning rate too large makes training diverge; the best earlier state is kept).
  */
-final class EarlyStopping {
+public final class EarlyStopping {
     private final int patience;
     private double best = Double.POSITIVE_INFINITY;
     private int epochsSinceBest;
 
-    EarlyStopping(int patience) {
+    public EarlyStopping(int patience) {
         this.patience = patience;
     }
 
     /** Records this epoch's loss; true when it is the best so far (the caller keeps a copy of the parameters). */
-    boolean improved(double loss) {
+    public boolean improved(double loss) {
         if (Double.isFinite(loss) && loss < best) {
             best = loss;
             epochsSinceBest = 0;
@@ -24,7 +24,7 @@ final class EarlyStopping {
         return false;
     }
 
-    boolean shouldStop() {
+    public boolean shouldStop() {
         return epochsSinceBest >= patience;
     }
 }
