@@ -19,12 +19,14 @@ import org.hipparchus.linear.RealMatrix;
  * the fit. The penalty is relative to the features' mean variance, so one {@code l2} means the same on any scale;
  * the intercepts are not penalized.
  *
- * <p>Hyperparameters: {@code l2} and, with {@code decompose}, {@code kernelSize}. The sufficient statistics of the
+ * <p>Hyperparameters: {@code l2} and {@code kernelSize} (0 = no decomposition; tuned with {@code decompose}). The sufficient statistics of the
  * last training windows are kept, so tuning the penalty and kernel costs one small solve per trial.
  */
 public final class RidgeForecaster implements HorizonEstimatorFactory {
     public static final String L2 = "l2";
     public static final String KERNEL_SIZE = "kernelSize";
+    /** DLinear's published kernel. */
+    public static final int DEFAULT_KERNEL = 25;
     /** Windows whose statistics are summed before a pass over the Gram matrix (keeps the Gram matrix in cache). */
     private static final int BLOCK = 64;
 
@@ -33,11 +35,17 @@ public final class RidgeForecaster implements HorizonEstimatorFactory {
     private final boolean decompose;
     private Statistics cached;
 
+    /**
+     * @param decompose tune DLinear's kernel, default {@value #DEFAULT_KERNEL}; without it the kernel defaults to 0
+     *                  (no decomposition), though a {@code kernelSize} hyperparameter still decomposes, so one
+     *                  factory (one set of statistics) fits Linear and DLinear alike
+     */
     public RidgeForecaster(String name, Normalization normalization, boolean decompose) {
         this.name = name;
         this.normalization = normalization;
         this.decompose = decompose;
     }
+
 
     public static RidgeForecaster linear() {
         return new RidgeForecaster("linear", Normalization.NONE, false);
@@ -64,13 +72,13 @@ public final class RidgeForecaster implements HorizonEstimatorFactory {
 
     @Override
     public Hyperparameters defaults() {
-        return Hyperparameters.of(decompose ? Map.of(L2, 1e-3, KERNEL_SIZE, 25.0) : Map.of(L2, 1e-3));
+        return Hyperparameters.of(Map.of(L2, 1e-3, KERNEL_SIZE, decompose ? DEFAULT_KERNEL : 0.0));
     }
 
     @Override
     public HorizonEstimator create(Hyperparameters hyperparameters, long seed) {
         Hyperparameters hp = hyperparameters.withDefaults(defaults());
-        return (train, validation) -> solve(statistics(train), hp.get(L2), decompose ? hp.getInt(KERNEL_SIZE) : 0);
+        return (train, validation) -> solve(statistics(train), hp.get(L2), hp.getInt(KERNEL_SIZE));
     }
 
     private synchronized Statistics statistics(Windows train) {
@@ -101,7 +109,9 @@ public final class RidgeForecaster implements HorizonEstimatorFactory {
             c = transform.multiply(c);
         }
         int features = sigma.getRowDimension();
-        double penalty = l2 * sigma.getTrace() / features;
+        double meanVariance = sigma.getTrace() / features;
+        // inputs without variance (a perfectly regular series) take the penalty as it is
+        double penalty = l2 * (meanVariance > 0 ? meanVariance : 1.0);
         for (int i = 0; i < features; i++) {
             sigma.addToEntry(i, i, penalty);
         }
