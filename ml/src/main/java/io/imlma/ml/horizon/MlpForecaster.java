@@ -42,10 +42,21 @@ public final class MlpForecaster implements HorizonEstimatorFactory {
 
     private final String name;
     private final Normalization normalization;
+    private final Hyperparameters defaults;
 
     public MlpForecaster(String name, Normalization normalization) {
+        this(name, normalization, DEFAULTS);
+    }
+
+    private MlpForecaster(String name, Normalization normalization, Hyperparameters defaults) {
         this.name = name;
         this.normalization = normalization;
+        this.defaults = defaults;
+    }
+
+    /** This family with other defaults for the settings a tuner does not set (e.g. fewer epochs for cheap trials). */
+    public MlpForecaster withDefaults(Hyperparameters overrides) {
+        return new MlpForecaster(name, normalization, overrides.withDefaults(defaults));
     }
 
     /** The MLP with NLinear's normalization. */
@@ -70,12 +81,12 @@ public final class MlpForecaster implements HorizonEstimatorFactory {
 
     @Override
     public Hyperparameters defaults() {
-        return DEFAULTS;
+        return defaults;
     }
 
     @Override
     public HorizonEstimator create(Hyperparameters hyperparameters, long seed) {
-        Hyperparameters hp = hyperparameters.withDefaults(DEFAULTS);
+        Hyperparameters hp = hyperparameters.withDefaults(defaults);
         return (train, validation) -> new Training(train, validation, hp, seed).run();
     }
 
