@@ -47,8 +47,8 @@ public final class DayAheadTuning {
     public record Config(int weeks, int inputLength, int trainWindows, int validationWindows, int budget, int seeds,
             Hyperparameters fixed) {
         public static Config defaults() {
-            return new Config(16, 336, 2000, 3000, 20, 8, Hyperparameters.of(Map.of(
-                    MlpForecaster.EPOCHS, 15.0, MlpForecaster.PATIENCE, 3.0)));
+            return new Config(16, 336, 1000, 1500, 20, 8, Hyperparameters.of(Map.of(
+                    MlpForecaster.EPOCHS, 10.0, MlpForecaster.PATIENCE, 3.0)));
         }
     }
 

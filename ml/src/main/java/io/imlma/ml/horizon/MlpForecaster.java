@@ -20,7 +20,10 @@ import org.hipparchus.random.Well19937c;
  * <p>Hyperparameters: {@code learningRate}, {@code l2}, {@code batchSize}, {@code width}, {@code depth} (tuned);
  * {@code epochs} (maximum), {@code patience}, {@code samplesPerEpoch} (windows drawn per epoch, 0 = all of them:
  * neighbouring windows share all but one value, so a sample of them is nearly as informative and much cheaper)
- * and {@code validationWindows} (the early-stopping sample, 0 = all).
+ * and {@code validationWindows} (the early-stopping sample, 0 = all). With {@code skipL2 > 0} the network gets a
+ * linear skip path: a ridge fit ({@link RidgeForecaster}, that penalty, the same normalization) on the training
+ * windows, kept fixed, and the network learns its residuals — the model starts as the linear family's forecast
+ * and early stopping keeps it there unless the network improves on it on the validation windows.
  */
 public final class MlpForecaster implements HorizonEstimatorFactory {
     public static final String LEARNING_RATE = "learningRate";
@@ -32,13 +35,14 @@ public final class MlpForecaster implements HorizonEstimatorFactory {
     public static final String PATIENCE = "patience";
     public static final String SAMPLES_PER_EPOCH = "samplesPerEpoch";
     public static final String VALIDATION_WINDOWS = "validationWindows";
+    public static final String SKIP_L2 = "skipL2";
 
     private static final double BETA1 = 0.9;
     private static final double BETA2 = 0.999;
     private static final double EPSILON = 1e-8;
     private static final Hyperparameters DEFAULTS = Hyperparameters.of(Map.of(
             LEARNING_RATE, 1e-3, L2, 1e-5, BATCH_SIZE, 64.0, WIDTH, 256.0, DEPTH, 1.0,
-            EPOCHS, 30.0, PATIENCE, 4.0, SAMPLES_PER_EPOCH, 0.0, VALIDATION_WINDOWS, 0.0));
+            EPOCHS, 30.0, PATIENCE, 4.0, SAMPLES_PER_EPOCH, 0.0, VALIDATION_WINDOWS, 0.0, SKIP_L2, 0.0));
 
     private final String name;
     private final Normalization normalization;
@@ -101,6 +105,7 @@ public final class MlpForecaster implements HorizonEstimatorFactory {
         private final int[] weightOffset;
         private final int[] biasOffset;
         private final double[] theta;
+        private final LinearHorizonModel skip;
 
         Training(Windows train, Windows validation, Hyperparameters hp, long seed) {
             if (train.size() == 0 || validation.size() == 0) {
@@ -128,10 +133,14 @@ public final class MlpForecaster implements HorizonEstimatorFactory {
                 at += sizes[l + 1];
             }
             theta = new double[at];
+            double skipL2 = hp.get(SKIP_L2);
+            skip = skipL2 > 0 ? (LinearHorizonModel) new RidgeForecaster("skip", normalization, false)
+                    .create(Hyperparameters.of(Map.of(RidgeForecaster.L2, skipL2)), seed).fit(train, validation)
+                    : null;
             for (int l = 0; l <= depth; l++) {
-                // He initialization for ReLU layers; the output layer starts small, so training starts near the
-                // normalization's own forecast (the last value, for NLinear's normalization)
-                double scale = Math.sqrt(2.0 / sizes[l]) * (l == depth ? 0.1 : 1.0);
+                // He initialization for ReLU layers; the output layer starts small (at zero over a skip path), so
+                // training starts near the normalization's own forecast (the last value, for NLinear's) or the skip's
+                double scale = Math.sqrt(2.0 / sizes[l]) * (l < depth ? 1.0 : skip != null ? 0.0 : 0.1);
                 for (int i = 0; i < sizes[l] * sizes[l + 1]; i++) {
                     theta[weightOffset[l] + i] = random.nextGaussian() * scale;
                 }
@@ -208,6 +217,25 @@ public final class MlpForecaster implements HorizonEstimatorFactory {
                 double inverse = 1.0 / shiftScale[1];
                 for (int k = 0; k < h; k++) {
                     targets[r * h + k] = (values[issue + k] - shiftScale[0]) * inverse;
+                }
+                if (skip != null) {
+                    subtractSkip(z, targets, r * h);
+                }
+            }
+        }
+
+        /** Subtracts the skip path's normalized output for inputs {@code z} from the targets at {@code offset}. */
+        private void subtractSkip(double[] z, double[] targets, int offset) {
+            int h = spec.horizon();
+            double[] w = skip.weights();
+            for (int k = 0; k < h; k++) {
+                targets[offset + k] -= skip.bias()[k];
+            }
+            for (int j = 0; j < z.length; j++) {
+                double zj = z[j];
+                int row = j * h;
+                for (int k = 0; k < h; k++) {
+                    targets[offset + k] -= zj * w[row + k];
                 }
             }
         }
@@ -336,7 +364,7 @@ public final class MlpForecaster implements HorizonEstimatorFactory {
                         Arrays.copyOfRange(theta, weightOffset[l], biasOffset[l]),
                         Arrays.copyOfRange(theta, biasOffset[l], biasOffset[l] + sizes[l + 1])));
             }
-            return new MlpHorizonModel(spec, normalization, layers);
+            return new MlpHorizonModel(spec, normalization, layers, skip);
         }
     }
 }

@@ -3,12 +3,15 @@ package io.imlma.ml.horizon;
 import java.util.List;
 
 /**
- * A feed-forward network on the normalized inputs: ReLU hidden layers, a linear output layer of H units.
+ * A feed-forward network on the normalized inputs: ReLU hidden layers, a linear output layer of H units, and
+ * optionally a linear skip path: the network then forecasts what the linear model leaves,
+ * {@code forecast = skip(x) + scale · network(z)}.
  *
  * @param layers hidden layers then the output layer; each layer's inputs are the previous layer's outputs
+ * @param skip   the linear model the network corrects, with the same spec and normalization, or null
  */
-public record MlpHorizonModel(HorizonSpec spec, Normalization normalization, List<DenseLayer> layers)
-        implements HorizonModel {
+public record MlpHorizonModel(HorizonSpec spec, Normalization normalization, List<DenseLayer> layers,
+        LinearHorizonModel skip) implements HorizonModel {
 
     /**
      * @param weights inputs × outputs, row-major (row i holds input i's weight on every output)
@@ -28,6 +31,9 @@ public record MlpHorizonModel(HorizonSpec spec, Normalization normalization, Lis
                 || layers.get(layers.size() - 1).outputs() != spec.horizon()) {
             throw new IllegalArgumentException("layers must map " + spec.inputFeatures() + " inputs to "
                     + spec.horizon() + " outputs");
+        }
+        if (skip != null && (!skip.spec().equals(spec) || skip.normalization() != normalization)) {
+            throw new IllegalArgumentException("the skip path must have the network's spec and normalization");
         }
         for (int i = 1; i < layers.size(); i++) {
             if (layers.get(i).inputs() != layers.get(i - 1).outputs()) {
@@ -62,8 +68,15 @@ public record MlpHorizonModel(HorizonSpec spec, Normalization normalization, Lis
             }
             a = next;
         }
-        for (int k = 0; k < out.length; k++) {
-            out[k] = shiftScale[0] + shiftScale[1] * a[k];
+        if (skip == null) {
+            for (int k = 0; k < out.length; k++) {
+                out[k] = shiftScale[0] + shiftScale[1] * a[k];
+            }
+        } else {
+            skip.forecastInto(values, from, issueTime, out);
+            for (int k = 0; k < out.length; k++) {
+                out[k] += shiftScale[1] * a[k];
+            }
         }
     }
 }

@@ -59,6 +59,10 @@ class BaselinesAndCodecTest {
                         .create(Hyperparameters.of(Map.of(MlpForecaster.EPOCHS, 2.0, MlpForecaster.WIDTH, 8.0,
                                 MlpForecaster.DEPTH, 2.0)), 1)
                         .fit(split.train(), split.validation()),
+                MlpForecaster.nmlp()
+                        .create(Hyperparameters.of(Map.of(MlpForecaster.EPOCHS, 2.0, MlpForecaster.WIDTH, 4.0,
+                                MlpForecaster.SKIP_L2, 0.01)), 1)
+                        .fit(split.train(), split.validation()),
                 new PersistenceModel(spec),
                 new SeasonalNaiveModel(spec, 12));
         double[] input = java.util.Arrays.copyOfRange(values, 200, 224);

@@ -37,6 +37,36 @@ class MlpForecasterTest {
         assertThat(mlp.r2()).isGreaterThan(0.98);
     }
 
+    /**
+     * With a skip path the network corrects a ridge fit; it starts exactly at the ridge's forecast (zero output
+     * weights), and early stopping on validation never lets it end worse there than that start.
+     */
+    @Test
+    void aSkipPathStartsAtTheRidgeFitAndEndsNoWorseOnValidation() {
+        double[] values = new double[1200];
+        values[0] = 0.4;
+        for (int i = 1; i < values.length; i++) {
+            values[i] = 3.8 * values[i - 1] * (1 - values[i - 1]); // the logistic map: no linear model predicts it
+        }
+        HorizonSpec spec = new HorizonSpec(4, 2, false, ZoneId.of("UTC"));
+        Windows.Split split = Windows.split(List.of(Series.measured("s", 0, 1, values)), spec, 0.7, 0.15);
+        HorizonModel ridge = RidgeForecaster.nlinear().create(Hyperparameters.of(Map.of(RidgeForecaster.L2, 0.01)), 1)
+                .fit(split.train(), split.validation());
+        Hyperparameters untrained = Hyperparameters.of(Map.of(MlpForecaster.EPOCHS, 0.0, MlpForecaster.SKIP_L2, 0.01,
+                MlpForecaster.WIDTH, 16.0));
+        HorizonModel start = MlpForecaster.nmlp().create(untrained, 1).fit(split.train(), split.validation());
+        double[] input = java.util.Arrays.copyOfRange(values, 500, 504);
+        assertThat(start.forecast(input, 0)).containsExactly(ridge.forecast(input, 0),
+                org.assertj.core.api.Assertions.within(1e-12));
+
+        HorizonModel trained = MlpForecaster.nmlp().create(Hyperparameters.of(Map.of(MlpForecaster.EPOCHS, 40.0,
+                MlpForecaster.SKIP_L2, 0.01, MlpForecaster.WIDTH, 32.0, MlpForecaster.LEARNING_RATE, 3e-3)), 1)
+                .fit(split.train(), split.validation());
+        assertThat(((MlpHorizonModel) trained).skip()).isNotNull();
+        assertThat(HorizonEvaluation.of(trained, split.validation()).mse())
+                .isLessThan(HorizonEvaluation.of(ridge, split.validation()).mse());
+    }
+
     @Test
     void theSameSeedGivesTheSameModel() {
         double[] values = new double[400];
