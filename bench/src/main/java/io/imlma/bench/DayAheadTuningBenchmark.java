@@ -47,7 +47,9 @@ public final class DayAheadTuningBenchmark {
                 .orElseThrow();
         double meanBayes = result.seeds().stream().mapToDouble(DayAheadTuning.SeedResult::bayesBest).average()
                 .orElseThrow();
-        System.out.printf(Locale.ROOT, "mean final best validation MAE: random %.4f, BO %.4f%n", meanRandom, meanBayes);
+        System.out.printf(Locale.ROOT, "mean final best validation MAE: random %.4f, BO %.4f; BO's mean curve reaches"
+                        + " random's mean final best after %s of %d trials%n", meanRandom, meanBayes,
+                result.meanCurveTrials() > 0 ? String.valueOf(result.meanCurveTrials()) : "more than", config.budget());
     }
 
     private static String curve(double[] values) {

@@ -52,7 +52,9 @@ public final class EttBenchmark {
         System.out.printf(Locale.ROOT, "ETT protocol on %s (%d rows, channels %s); config %s%n", input, data.rows(),
                 data.channels(), config);
         long started = System.nanoTime();
-        List<EttExperiment.Row> rows = new ArrayList<>(EttExperiment.published());
+        List<EttExperiment.Row> rows = new ArrayList<>(EttExperiment.published().stream()
+                .filter(row -> config.tasks().contains(row.task()) && config.horizons().contains(row.horizon()))
+                .toList());
         rows.addAll(EttExperiment.run(data, config, row -> System.out.println("  done: " + format(row))));
         System.out.printf(Locale.ROOT, "%nall runs: %.0f s%n%n", (System.nanoTime() - started) / 1e9);
         System.out.printf(Locale.ROOT, "%-14s | %3s | %-44s | %-22s | %4s | %7s | %7s | %7s | %7s | %s%n", "task", "H",

@@ -74,10 +74,12 @@ public final class DayAheadTuning {
      * @param meanShare     mean over seeds of BO's share (not reached counts as 100 %)
      * @param medianShare   median of the same
      * @param reached       seeds where BO reached random search's final best within the budget
+     * @param meanCurveTrials trials after which BO's best-so-far averaged over seeds is at or below random search's
+     *                      final best averaged over seeds (0 if never within the budget)
      * @param trainWindows  training windows before sampling; {@code validationWindows} likewise
      */
     public record Result(Config config, List<SeedResult> seeds, double meanShare, double medianShare, int reached,
-            int trainWindows, int validationWindows, String loss) {}
+            int meanCurveTrials, int trainWindows, int validationWindows, String loss) {}
 
     public static Result run(EttData data, Config config, Consumer<SeedResult> progress) {
         HorizonSpec spec = new HorizonSpec(config.inputLength(), HorizonSpec.DAY_OF_15_MINUTE_INTERVALS, true,
@@ -115,8 +117,16 @@ public final class DayAheadTuning {
         double[] shares = results.stream().mapToDouble(r -> r.share(config.budget())).sorted().toArray();
         double median = shares.length % 2 == 1 ? shares[shares.length / 2]
                 : (shares[shares.length / 2 - 1] + shares[shares.length / 2]) / 2;
+        double randomFinal = results.stream().mapToDouble(SeedResult::randomBest).average().orElseThrow();
+        int meanCurveTrials = 0;
+        for (int k = 0; k < config.budget() && meanCurveTrials == 0; k++) {
+            int trial = k;
+            if (results.stream().mapToDouble(r -> r.bayesCurve()[trial]).average().orElseThrow() <= randomFinal) {
+                meanCurveTrials = k + 1;
+            }
+        }
         return new Result(config, List.copyOf(results), Arrays.stream(shares).average().orElseThrow(), median,
-                (int) results.stream().filter(SeedResult::reached).count(), split.train().size(),
+                (int) results.stream().filter(SeedResult::reached).count(), meanCurveTrials, split.train().size(),
                 split.validation().size(), "validation MAE");
     }
 

@@ -16,8 +16,11 @@ import java.time.ZonedDateTime;
  */
 public record HorizonSpec(int inputLength, int horizon, boolean calendar, ZoneId zone) {
     public static final int DAY_OF_15_MINUTE_INTERVALS = 96;
-    /** Input length chosen on ETTm1's validation part (see EttProtocol): longer inputs kept improving the linear family. */
-    public static final int DEFAULT_INPUT_LENGTH = 512;
+    /**
+     * Input length chosen on ETTm1's validation part (EttExperiment): over the seven channels, 336 beat 512 and 720;
+     * on OT alone 720 was ahead by less than 0.3 % of validation MSE. 336 also needs only 3.5 days of history.
+     */
+    public static final int DEFAULT_INPUT_LENGTH = 336;
     public static final int CALENDAR_FEATURES = 4;
 
     public HorizonSpec {
