@@ -14,21 +14,23 @@ import java.util.stream.Collectors;
  * Bayesian optimization's share of random search's budget to reach random search's final best validation loss, on
  * the day-ahead task (see {@link DayAheadTuning}). Options: {@code --input <ETT csv>}, {@code --weeks 16},
  * {@code --length 336}, {@code --train-windows 2000}, {@code --validation-windows 3000}, {@code --budget 20},
- * {@code --seeds 8}.
+ * {@code --seeds 8}, {@code --tuned learningRate,l2,batchSize,width,depth} (default all five; width 64 and depth 1
+ * when not tuned).
  */
 public final class DayAheadTuningBenchmark {
     private DayAheadTuningBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = EttBenchmark.options(args, Set.of("input", "weeks", "length", "train-windows",
-                "validation-windows", "budget", "seeds"));
+                "validation-windows", "budget", "seeds", "tuned"));
         Path input = options.containsKey("input") ? Path.of(options.get("input")) : BundledData.ettm1();
         DayAheadTuning.Config d = DayAheadTuning.Config.defaults();
         DayAheadTuning.Config config = new DayAheadTuning.Config(
                 integer(options, "weeks", d.weeks()), integer(options, "length", d.inputLength()),
                 integer(options, "train-windows", d.trainWindows()),
                 integer(options, "validation-windows", d.validationWindows()),
-                integer(options, "budget", d.budget()), integer(options, "seeds", d.seeds()), d.fixed());
+                integer(options, "budget", d.budget()), integer(options, "seeds", d.seeds()),
+                options.containsKey("tuned") ? Arrays.asList(options.get("tuned").split(",")) : d.tuned(), d.fixed());
         System.out.printf(Locale.ROOT, "Day-ahead tuning on %s: %s%n", input, config);
         DayAheadTuning.Result result = DayAheadTuning.run(EttData.read(input), config, seed -> System.out.printf(
                 Locale.ROOT, "seed %d: random best %.4f, BO best %.4f, BO reached random's best after %s of %d trials"

@@ -42,13 +42,24 @@ public final class DayAheadTuning {
      * @param validationWindows validation windows scored per trial (a fixed sample)
      * @param budget            trials per tuner and seed
      * @param seeds             tuner seeds 1 .. seeds
-     * @param fixed             MLP settings not tuned (epochs, patience)
+     * @param tuned             the MLP hyperparameters searched (all of its search space, or e.g. the paper's three:
+     *                          learning rate, regularization, batch size)
+     * @param fixed             MLP settings not tuned (epochs, patience; width and depth when not searched)
      */
     public record Config(int weeks, int inputLength, int trainWindows, int validationWindows, int budget, int seeds,
-            Hyperparameters fixed) {
+            List<String> tuned, Hyperparameters fixed) {
+        public static final List<String> PAPER_SPACE = List.of(MlpForecaster.LEARNING_RATE, MlpForecaster.L2,
+                MlpForecaster.BATCH_SIZE);
+
+        public Config {
+            tuned = List.copyOf(tuned);
+        }
+
         public static Config defaults() {
-            return new Config(16, 336, 1000, 1500, 20, 8, Hyperparameters.of(Map.of(
-                    MlpForecaster.EPOCHS, 10.0, MlpForecaster.PATIENCE, 3.0)));
+            return new Config(16, 336, 1000, 1500, 20, 8, MlpForecaster.nmlp().searchSpace().dimensions().stream()
+                    .map(io.imlma.ml.tune.Dimension::name).toList(), Hyperparameters.of(Map.of(
+                    MlpForecaster.EPOCHS, 10.0, MlpForecaster.PATIENCE, 3.0, MlpForecaster.WIDTH, 64.0,
+                    MlpForecaster.DEPTH, 1.0)));
         }
     }
 
@@ -90,7 +101,13 @@ public final class DayAheadTuning {
         Windows validation = split.validation().subsample(config.validationWindows(), 2);
         MlpForecaster mlp = new MlpForecaster("mlp", Normalization.LAST_SCALED).withDefaults(config.fixed());
         HorizonObjective objective = new HorizonObjective(mlp, train, validation, Metric.MAE);
-        SearchSpace space = mlp.searchSpace();
+        List<io.imlma.ml.tune.Dimension> dimensions = mlp.searchSpace().dimensions().stream()
+                .filter(d -> config.tuned().contains(d.name())).toList();
+        if (dimensions.size() != config.tuned().size()) {
+            throw new IllegalArgumentException("tuned hyperparameters " + config.tuned() + " are not all in the MLP's"
+                    + " search space " + mlp.searchSpace().dimensions());
+        }
+        SearchSpace space = new SearchSpace(dimensions);
         TuningBudget budget = new TuningBudget(config.budget(), 1, 0, 7);
         List<SeedResult> results = new ArrayList<>();
         for (long seed = 1; seed <= config.seeds(); seed++) {
