@@ -39,14 +39,6 @@ public record HorizonSpec(int inputLength, int horizon, boolean calendar, ZoneId
         return new HorizonSpec(length, horizon, calendar, zone);
     }
 
-    public HorizonSpec withHorizon(int steps) {
-        return new HorizonSpec(inputLength, steps, calendar, zone);
-    }
-
-    public HorizonSpec withCalendar(boolean on) {
-        return new HorizonSpec(inputLength, horizon, on, zone);
-    }
-
     /** Model inputs: L values, then the calendar features if on. */
     public int inputFeatures() {
         return inputLength + (calendar ? CALENDAR_FEATURES : 0);
