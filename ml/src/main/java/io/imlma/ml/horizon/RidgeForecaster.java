@@ -91,23 +91,10 @@ public final class RidgeForecaster implements HorizonEstimatorFactory {
     private LinearHorizonModel solve(Statistics s, double l2, int kernelSize) {
         int d = s.d;
         int h = s.h;
-        double[][] covariance = new double[d][d];
-        double[][] cross = new double[d][h];
-        for (int i = 0; i < d; i++) {
-            for (int j = 0; j < d; j++) {
-                covariance[i][j] = s.gram[i * d + j] / s.n - s.meanZ[i] * s.meanZ[j];
-            }
-            for (int k = 0; k < h; k++) {
-                cross[i][k] = s.cross[i * h + k] / s.n - s.meanZ[i] * s.meanY[k];
-            }
-        }
-        RealMatrix sigma = new Array2DRowRealMatrix(covariance, false);
-        RealMatrix c = new Array2DRowRealMatrix(cross, false);
-        RealMatrix transform = kernelSize > 0 ? decomposition(s.spec, kernelSize) : null;
-        if (transform != null) {
-            sigma = transform.multiply(sigma).multiplyTransposed(transform);
-            c = transform.multiply(c);
-        }
+        Centred centred = s.centred(kernelSize);
+        RealMatrix sigma = centred.covariance().copy();
+        RealMatrix c = centred.cross();
+        RealMatrix transform = centred.transform();
         int features = sigma.getRowDimension();
         double meanVariance = sigma.getTrace() / features;
         // inputs without variance (a perfectly regular series) take the penalty as it is
@@ -163,8 +150,14 @@ public final class RidgeForecaster implements HorizonEstimatorFactory {
         return t;
     }
 
+    /** Centred second moments of the features (decomposed by {@code transform} when not null). */
+    private record Centred(RealMatrix covariance, RealMatrix cross, RealMatrix transform) {}
+
     /** Sums over the training windows of z zᵀ and z yᵀ (normalized inputs z, normalized targets y) and their means. */
     private static final class Statistics {
+        /** Per kernel size (0 = none), so trying penalties costs one solve each. */
+        private final java.util.Map<Integer, Centred> centred = new java.util.HashMap<>();
+
         final Windows windows;
         final HorizonSpec spec;
         final int d;
@@ -185,6 +178,29 @@ public final class RidgeForecaster implements HorizonEstimatorFactory {
             this.cross = cross;
             this.meanZ = meanZ;
             this.meanY = meanY;
+        }
+
+        synchronized Centred centred(int kernelSize) {
+            return centred.computeIfAbsent(kernelSize, k -> {
+                double[][] covariance = new double[d][d];
+                double[][] crossMoments = new double[d][h];
+                for (int i = 0; i < d; i++) {
+                    for (int j = 0; j < d; j++) {
+                        covariance[i][j] = gram[i * d + j] / n - meanZ[i] * meanZ[j];
+                    }
+                    for (int o = 0; o < h; o++) {
+                        crossMoments[i][o] = cross[i * h + o] / n - meanZ[i] * meanY[o];
+                    }
+                }
+                RealMatrix sigma = new Array2DRowRealMatrix(covariance, false);
+                RealMatrix c = new Array2DRowRealMatrix(crossMoments, false);
+                if (k == 0) {
+                    return new Centred(sigma, c, null);
+                }
+                RealMatrix transform = decomposition(spec, k);
+                return new Centred(transform.multiply(sigma).multiplyTransposed(transform), transform.multiply(c),
+                        transform);
+            });
         }
 
         static Statistics of(Windows windows, Normalization normalization) {
