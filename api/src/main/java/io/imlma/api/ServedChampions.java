@@ -1,9 +1,9 @@
 package io.imlma.api;
 
-import io.imlma.common.registry.ModelRegistry;
-import io.imlma.common.registry.ModelVersion;
-import io.imlma.common.registry.RegistryException;
 import io.imlma.ml.model.ModelArtifact;
+import io.imlma.registry.ModelRegistry;
+import io.imlma.registry.ModelVersion;
+import io.imlma.registry.RegistryException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

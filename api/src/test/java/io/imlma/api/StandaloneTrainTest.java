@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.imlma.common.config.Settings;
 import io.imlma.common.json.Json;
 import io.imlma.common.kafka.RetrainCommands;
-import io.imlma.common.registry.RegistryDataSource;
+import io.imlma.registry.jdbc.RegistryDataSource;
 import io.imlma.testkit.KafkaBroker;
 import io.imlma.testkit.KafkaBrokerExtension;
 import io.imlma.testkit.KafkaRecords;

@@ -4,10 +4,10 @@ import static io.imlma.api.ApiFixture.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imlma.common.config.Settings;
-import io.imlma.common.registry.RegistryDataSource;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
 import io.imlma.common.types.Severity;
+import io.imlma.registry.jdbc.RegistryDataSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

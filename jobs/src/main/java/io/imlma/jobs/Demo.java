@@ -3,12 +3,12 @@ package io.imlma.jobs;
 import io.imlma.api.ApiServer;
 import io.imlma.common.config.Settings;
 import io.imlma.common.json.Json;
-import io.imlma.common.registry.RegistryDataSource;
 import io.imlma.jobs.launch.LauncherConfig;
 import io.imlma.jobs.loop.InProcessQueueSource;
 import io.imlma.jobs.loop.ModelLoop;
 import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.jobs.snapshot.SnapshotStage;
+import io.imlma.registry.jdbc.RegistryDataSource;
 import io.imlma.udf.trigger.ManualRetrain;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +22,8 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
 
 /**
  * The embedded default: the meter pipeline and the closed model loop ({@link ModelLoop}: snapshots, trigger, local
