@@ -11,11 +11,11 @@ import io.imlma.jobs.PipelineOutputs;
 import io.imlma.jobs.launch.LaunchOutcome;
 import io.imlma.jobs.launch.LaunchRetrainFunction;
 import io.imlma.jobs.launch.LauncherConfig;
-import io.imlma.jobs.retrain.ModelStore;
 import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.jobs.retrain.RetrainResult;
 import io.imlma.jobs.snapshot.SnapshotStage;
 import io.imlma.ml.data.FeatureSpec;
+import io.imlma.registry.ModelStore;
 import io.imlma.registry.ModelVersion;
 import io.imlma.registry.jdbc.JdbcModelRegistry;
 import io.imlma.udf.monitor.Monitors;
@@ -145,7 +145,7 @@ public final class ModelLoop {
     /** The registry's champion as a model update, checked and served like a promoted one. */
     static Optional<ModelUpdate> currentChampion(Settings settings, IntegrityStore models, String model) {
         ModelStore store = new ModelStore(models, Clock.systemUTC(), alarm -> { });
-        try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, store.artifactVerifier())) {
+        try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, store)) {
             return registry.champion(model).map(ModelLoop::update);
         }
     }

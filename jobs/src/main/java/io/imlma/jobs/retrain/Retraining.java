@@ -22,6 +22,7 @@ import io.imlma.ml.model.ModelArtifact;
 import io.imlma.ml.model.ModelCodec;
 import io.imlma.ml.tune.TrialRecord;
 import io.imlma.registry.ModelRegistry;
+import io.imlma.registry.ModelStore;
 import io.imlma.registry.ModelVersion;
 import io.imlma.registry.NewVersion;
 import io.imlma.registry.Promotion;
@@ -83,7 +84,7 @@ public final class Retraining {
 
     public static RetrainResult run(StreamExecutionEnvironment env, Settings settings, Clock clock) throws Exception {
         Retraining job = new Retraining(settings, clock);
-        try (ModelRegistry registry = JdbcModelRegistry.open(settings, job.modelStore.artifactVerifier())) {
+        try (ModelRegistry registry = JdbcModelRegistry.open(settings, job.modelStore)) {
             job.registry = registry;
             return job.execute(env);
         }
