@@ -11,7 +11,7 @@ class H2ApiTest extends ApiContractTest {
     @Override
     protected Settings createDatabase() {
         return new Settings(Map.of(RegistryDataSource.JDBC_URL,
-                "jdbc:h2:mem:api-" + UUID.randomUUID() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE"));
+                RegistryDataSource.h2InMemory("api-" + UUID.randomUUID())));
     }
 
     @Override

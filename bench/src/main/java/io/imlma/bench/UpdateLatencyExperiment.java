@@ -100,8 +100,7 @@ final class UpdateLatencyExperiment {
         s.put(SnapshotStage.BACKUP_PATH, work.resolve("snapshots-backup").toUri().toString());
         s.put(RetrainConfig.MODEL_STORE_PATH, work.resolve("models").toUri().toString());
         s.put(RetrainConfig.MODEL_STORE_BACKUP_PATH, work.resolve("models-backup").toUri().toString());
-        s.put(RegistryDataSource.JDBC_URL, "jdbc:h2:file:" + work.resolve("registry").toAbsolutePath()
-                + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE");
+        s.put(RegistryDataSource.JDBC_URL, RegistryDataSource.h2File(work.resolve("registry").toAbsolutePath()));
         s.put(LauncherConfig.MODE, "local");
         s.put(LauncherConfig.PARALLELISM, Integer.toString(PARALLELISM));
         // the default pass-through hands no tuning.* setting to the retraining job

@@ -54,8 +54,7 @@ public final class Demo {
                 Map.entry(SnapshotStage.BACKUP_PATH, workDir.resolve("snapshots-backup").toUri().toString()),
                 Map.entry(RetrainConfig.MODEL_STORE_PATH, workDir.resolve("models").toUri().toString()),
                 Map.entry(RetrainConfig.MODEL_STORE_BACKUP_PATH, workDir.resolve("models-backup").toUri().toString()),
-                Map.entry(RegistryDataSource.JDBC_URL, "jdbc:h2:file:" + workDir.resolve("registry")
-                        + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;AUTO_SERVER=TRUE"),
+                Map.entry(RegistryDataSource.JDBC_URL, RegistryDataSource.h2SharedFile(workDir.resolve("registry"))),
                 Map.entry(LauncherConfig.MODE, "local"),
                 // first training after four weeks of the seven channels, then whenever the data grew by 10 %,
                 // at most once per week of event time (a week replays in seconds; a retraining takes longer)

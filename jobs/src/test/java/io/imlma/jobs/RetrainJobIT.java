@@ -24,6 +24,7 @@ import io.imlma.registry.ModelVersion;
 import io.imlma.registry.NewVersion;
 import io.imlma.registry.VersionStatus;
 import io.imlma.registry.jdbc.JdbcModelRegistry;
+import io.imlma.registry.jdbc.RegistryDataSource;
 import io.imlma.testkit.KafkaBroker;
 import io.imlma.testkit.KafkaBrokerExtension;
 import io.imlma.testkit.KafkaRecords;
@@ -93,8 +94,7 @@ class RetrainJobIT {
         base.put("snapshot.backup-path", snapshots.backupBase().toString());
         base.put("model.store.path", models.primaryBase().toString());
         base.put("model.store.backup-path", models.backupBase().toString());
-        base.put("registry.jdbc-url", "jdbc:h2:file:" + dir.resolve("registry").toAbsolutePath()
-                + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE");
+        base.put(RegistryDataSource.JDBC_URL, RegistryDataSource.h2File(dir.resolve("registry").toAbsolutePath()));
         base.put("training.model", "linear");
         base.put("tuning.method", "bo");
         base.put("tuning.trials", "6");

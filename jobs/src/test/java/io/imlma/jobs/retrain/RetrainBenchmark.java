@@ -3,6 +3,7 @@ package io.imlma.jobs.retrain;
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.jobs.retrain.Retraining;
+import io.imlma.registry.jdbc.RegistryDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +41,7 @@ public final class RetrainBenchmark {
         values.put("snapshot.backup-path", snapshots.backupBase().toString());
         values.put("model.store.path", dir.resolve("models").toUri().toString());
         values.put("model.store.backup-path", dir.resolve("models-backup").toUri().toString());
-        values.put("registry.jdbc-url", "jdbc:h2:file:" + dir.resolve("registry") + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE");
+        values.put(RegistryDataSource.JDBC_URL, RegistryDataSource.h2File(dir.resolve("registry")));
         values.put("training.model", options.string("trainer", "linear"));
         values.put("tuning.method", options.string("method", "bo"));
         values.put("tuning.trials", options.string("trials", "20"));

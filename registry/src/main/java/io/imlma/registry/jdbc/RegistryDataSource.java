@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.imlma.common.config.ConfigException;
 import io.imlma.common.config.Settings;
 import io.imlma.registry.RegistryException;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import org.flywaydb.core.Flyway;
@@ -29,9 +30,11 @@ public final class RegistryDataSource {
     public static final String POOL_SIZE = "registry.pool-size";
     public static final String CONNECTION_TIMEOUT = "registry.connection-timeout";
 
+    /** The H2 settings the registry's SQL needs: MySQL mode, and names in lower case as MySQL keeps them. */
+    private static final String H2_MYSQL_MODE = ";MODE=MySQL;DATABASE_TO_LOWER=TRUE";
+
     /** Embedded default: an H2 file database in MySQL mode, shareable by several local processes. */
-    public static final String DEFAULT_JDBC_URL =
-            "jdbc:h2:file:./imlma-data/registry;MODE=MySQL;DATABASE_TO_LOWER=TRUE;AUTO_SERVER=TRUE";
+    public static final String DEFAULT_JDBC_URL = h2SharedFile(Path.of("./imlma-data/registry"));
 
     static final Duration VALIDATION_TIMEOUT = Duration.ofSeconds(3);
     static final Duration KEEPALIVE = Duration.ofMinutes(1);
@@ -41,6 +44,26 @@ public final class RegistryDataSource {
     private static final int MYSQL_UNKNOWN_DATABASE = 1049;
 
     private RegistryDataSource() {}
+
+    /** An H2 URL in the registry's mode for {@code location}: {@code mem:name}, {@code file:path}, {@code tcp://...}. */
+    public static String h2(String location) {
+        return "jdbc:h2:" + location + H2_MYSQL_MODE;
+    }
+
+    /** An H2 database in {@code file} (H2 adds {@code .mv.db}) for one process. */
+    public static String h2File(Path file) {
+        return h2("file:" + file);
+    }
+
+    /** An H2 database in {@code file} that several local processes open at once (H2's automatic mixed mode). */
+    public static String h2SharedFile(Path file) {
+        return h2File(file) + ";AUTO_SERVER=TRUE";
+    }
+
+    /** An H2 database in memory, gone with the last connection to it. */
+    public static String h2InMemory(String name) {
+        return h2("mem:" + name);
+    }
 
     /** Opens the pool and migrates the schema; fails with a {@link ConfigException} if the database is unusable. */
     public static HikariDataSource open(Settings settings) {

@@ -32,7 +32,7 @@ class AlarmEpisodeMigrationTest {
     @Test
     void v2AlarmsBecomeEpisodesOnH2() throws SQLException {
         migrateV2AlarmsToEpisodes(new Settings(Map.of(RegistryDataSource.JDBC_URL,
-                "jdbc:h2:mem:migration-" + UUID.randomUUID() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1")));
+                RegistryDataSource.h2InMemory("migration-" + UUID.randomUUID()) + ";DB_CLOSE_DELAY=-1")));
     }
 
     @Test

@@ -10,7 +10,7 @@ class H2ModelRegistryTest extends ModelRegistryContractTest {
     @Override
     protected Settings createDatabase() {
         return new Settings(Map.of(RegistryDataSource.JDBC_URL,
-                "jdbc:h2:mem:registry-" + UUID.randomUUID() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE"));
+                RegistryDataSource.h2InMemory("registry-" + UUID.randomUUID())));
     }
 
     @Override

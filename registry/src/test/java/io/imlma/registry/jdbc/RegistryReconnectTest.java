@@ -36,7 +36,7 @@ class RegistryReconnectTest {
         Server server = Server.createTcpServer(serverArgs).start();
         Settings settings = new Settings(Map.of(
                 RegistryDataSource.JDBC_URL,
-                "jdbc:h2:tcp://127.0.0.1:" + port + "/registry;MODE=MySQL;DATABASE_TO_LOWER=TRUE",
+                RegistryDataSource.h2("tcp://127.0.0.1:" + port + "/registry"),
                 RegistryDataSource.CONNECTION_TIMEOUT, "4s"));
         try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, (path, sha256) -> {})) {
             registry.register(version());

@@ -67,7 +67,7 @@ class RegistryStartupTest {
 
     @Test
     void wrongPasswordOnEmbeddedH2NamesThePasswordSetting(@TempDir Path dir) {
-        String url = "jdbc:h2:file:" + dir.resolve("registry") + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE";
+        String url = RegistryDataSource.h2File(dir.resolve("registry"));
         RegistryDataSource.open(settings(url, "sa", "secret")).close();
 
         assertThatThrownBy(() -> RegistryDataSource.open(settings(url, "sa", "guess")))

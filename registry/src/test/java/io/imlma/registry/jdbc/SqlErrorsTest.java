@@ -23,7 +23,7 @@ class SqlErrorsTest {
     @Test
     void recognizesDuplicateKeysOnH2() throws SQLException {
         recognizesDuplicateKeys(new Settings(Map.of(RegistryDataSource.JDBC_URL,
-                "jdbc:h2:mem:errors-" + UUID.randomUUID() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE")));
+                RegistryDataSource.h2InMemory("errors-" + UUID.randomUUID()))));
     }
 
     @Test

@@ -24,7 +24,7 @@ class TransactionsTest {
     @BeforeEach
     void open() {
         transactions = Transactions.open(new Settings(Map.of(RegistryDataSource.JDBC_URL,
-                "jdbc:h2:mem:transactions-" + UUID.randomUUID() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE")));
+                RegistryDataSource.h2InMemory("transactions-" + UUID.randomUUID()))));
     }
 
     @AfterEach
