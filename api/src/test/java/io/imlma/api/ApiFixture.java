@@ -17,7 +17,7 @@ import io.imlma.ml.model.Hyperparameters;
 import io.imlma.ml.model.LinearRegression;
 import io.imlma.ml.model.Model;
 import io.imlma.ml.model.ModelArtifact;
-import io.imlma.registry.Metrics;
+import io.imlma.registry.VersionMetrics;
 import io.imlma.registry.ModelVersion;
 import io.imlma.registry.NewVersion;
 import io.imlma.registry.TuningTrial;
@@ -139,7 +139,7 @@ final class ApiFixture implements AutoCloseable {
         }
         ModelVersion version = registry.register(new NewVersion(MODEL, run, Instant.ofEpochMilli(START),
                 Instant.ofEpochMilli(START + ROWS * INTERVAL), "snapshot-" + run, trainer.name(),
-                new HashMap<>(hyperparameters), new Metrics(test.mse(), test.mae(), test.r2()), path, sha256,
+                new HashMap<>(hyperparameters), VersionMetrics.of(test), path, sha256,
                 List.of("trained by the test fixture")));
         artifacts.put(version.version(), artifact);
         return version;

@@ -10,7 +10,7 @@ package io.imlma.registry;
 public record MetricDeltas(int baseVersion, Double mse, Double mae, Double r2) {
 
     /** The change from {@code base} to {@code current}. */
-    public static MetricDeltas between(int baseVersion, Metrics base, Metrics current) {
+    public static MetricDeltas between(int baseVersion, VersionMetrics base, VersionMetrics current) {
         return new MetricDeltas(
                 baseVersion,
                 relativeChange(base.mse(), current.mse()),

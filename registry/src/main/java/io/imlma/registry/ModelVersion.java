@@ -20,7 +20,7 @@ public record ModelVersion(
         String snapshotId,
         String trainer,
         Map<String, Object> hyperparameters,
-        Metrics metrics,
+        VersionMetrics metrics,
         MetricDeltas deltaVsPrevious,
         MetricDeltas deltaVsChampion,
         String artifactPath,

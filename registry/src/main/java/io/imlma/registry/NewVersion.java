@@ -24,7 +24,7 @@ public record NewVersion(
         String snapshotId,
         String trainer,
         Map<String, Object> hyperparameters,
-        Metrics metrics,
+        VersionMetrics metrics,
         String artifactPath,
         String artifactSha256,
         List<String> decisionReasons) {

@@ -15,7 +15,7 @@ import io.imlma.ml.model.Hyperparameters;
 import io.imlma.ml.model.LinearRegression;
 import io.imlma.ml.model.Model;
 import io.imlma.ml.model.ModelArtifact;
-import io.imlma.registry.Metrics;
+import io.imlma.registry.VersionMetrics;
 import io.imlma.registry.ModelVersion;
 import io.imlma.registry.NewVersion;
 import io.imlma.registry.jdbc.JdbcModelRegistry;
@@ -107,7 +107,7 @@ public final class PredictBenchmark {
         String sha256 = store.write(path, artifact.toBytes());
         ModelVersion version = registry.register(new NewVersion(MODEL, "bench", Instant.ofEpochMilli(from),
                 Instant.ofEpochMilli(to), null, trainer.name(), new HashMap<>(hyperparameters),
-                new Metrics(test.mse(), test.mae(), test.r2()), path, sha256, List.of("benchmark champion")));
+                VersionMetrics.of(test), path, sha256, List.of("benchmark champion")));
         registry.promote(MODEL, version.version(), "benchmark", "benchmark champion");
         return version;
     }

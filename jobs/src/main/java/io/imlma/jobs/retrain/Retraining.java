@@ -28,6 +28,7 @@ import io.imlma.registry.NewVersion;
 import io.imlma.registry.Promotion;
 import io.imlma.registry.PromotionKind;
 import io.imlma.registry.TuningTrial;
+import io.imlma.registry.VersionMetrics;
 import io.imlma.registry.VersionStatus;
 import io.imlma.registry.jdbc.JdbcModelRegistry;
 import java.time.Clock;
@@ -136,8 +137,7 @@ public final class Retraining {
         ModelVersion registered = registry.register(new NewVersion(model, run,
                 Instant.ofEpochMilli(config.range().from()), Instant.ofEpochMilli(config.range().to()),
                 snapshotId(snapshot.manifests()), config.trainer(), new LinkedHashMap<>(hyperparameters.values()),
-                new io.imlma.registry.Metrics(evaluation.candidate().mse(), evaluation.candidate().mae(),
-                        evaluation.candidate().r2()),
+                VersionMetrics.of(evaluation.candidate()),
                 artifactPath, sha256, reasons));
         if (registered.version() != expectedVersion) {
             LOG.warn("{} v{} was registered concurrently; this run's model is v{} with its file at {}", model,

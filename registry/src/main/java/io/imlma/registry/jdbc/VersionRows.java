@@ -2,7 +2,7 @@ package io.imlma.registry.jdbc;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.imlma.registry.MetricDeltas;
-import io.imlma.registry.Metrics;
+import io.imlma.registry.VersionMetrics;
 import io.imlma.registry.ModelVersion;
 import io.imlma.registry.VersionStatus;
 import java.sql.PreparedStatement;
@@ -55,7 +55,7 @@ final class VersionRows {
     }
 
     static ModelVersion read(ResultSet rs) throws SQLException {
-        Metrics metrics = new Metrics(rs.getDouble("mse"), rs.getDouble("mae"), rs.getDouble("r2"));
+        VersionMetrics metrics = new VersionMetrics(rs.getDouble("mse"), rs.getDouble("mae"), rs.getDouble("r2"));
         return new ModelVersion(rs.getString("model_name"), rs.getInt("version"),
                 Sql.instant(rs, "created_at_ms"), rs.getString("training_run"), Sql.instant(rs, "data_from_ms"),
                 Sql.instant(rs, "data_to_ms"), rs.getString("snapshot_id"), rs.getString("trainer"),

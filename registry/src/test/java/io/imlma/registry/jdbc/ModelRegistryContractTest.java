@@ -14,7 +14,7 @@ import io.imlma.registry.AlarmStatus;
 import io.imlma.registry.ArtifactVerificationException;
 import io.imlma.registry.ArtifactVerifier;
 import io.imlma.registry.MetricDeltas;
-import io.imlma.registry.Metrics;
+import io.imlma.registry.VersionMetrics;
 import io.imlma.registry.ModelVersion;
 import io.imlma.registry.NewVersion;
 import io.imlma.registry.NoSuchVersionException;
@@ -127,7 +127,8 @@ abstract class ModelRegistryContractTest {
     void storedVersionKeepsEveryField() {
         NewVersion submitted = new NewVersion(MODEL, "run-7", Instant.parse("2016-07-01T00:00:00Z"),
                 Instant.parse("2017-07-01T00:15:00.123Z"), "snapshot-2017-07-01", "ridge-sgd",
-                Map.of("learningRate", 0.01, "batchSize", 64, "optimizer", "adam"), new Metrics(0.5, 0.25, -0.125),
+                Map.of("learningRate", 0.01, "batchSize", 64, "optimizer", "adam"),
+                new VersionMetrics(0.5, 0.25, -0.125),
                 "hdfs:///models/load/v1.bin", sha('a'), List.of("MAE 0.25 < 0.30", "R² -0.125 > -0.2"));
 
         ModelVersion stored = registry.register(submitted);
@@ -381,7 +382,7 @@ abstract class ModelRegistryContractTest {
     @Test
     void tuningTrialsAreStoredOncePerRunAndTrial() {
         registry.register(new NewVersion(MODEL, "run-1", null, null, null, "ridge-sgd", Map.of(),
-                new Metrics(0.1, 0.2, 0.5), "file:///m/1", sha('b'), List.of()));
+                new VersionMetrics(0.1, 0.2, 0.5), "file:///m/1", sha('b'), List.of()));
         TuningTrial first = trial("run-1", 1, 0.31, Map.of("learningRate", 0.1, "batchSize", 32));
         TuningTrial second = trial("run-1", 2, 0.27, Map.of("learningRate", 0.01, "batchSize", 64));
         TuningTrial otherRun = trial("run-2", 1, 0.5, Map.of("learningRate", 0.5));
@@ -566,7 +567,7 @@ abstract class ModelRegistryContractTest {
     private static NewVersion version(String model, double mse, double mae, double r2) {
         String id = model + "-" + mse + "-" + mae + "-" + r2;
         return new NewVersion(model, null, Instant.parse("2016-07-01T00:00:00Z"), Instant.parse("2017-01-01T00:00:00Z"),
-                "snapshot-1", "ridge-sgd", Map.of("learningRate", 0.01), new Metrics(mse, mae, r2),
+                "snapshot-1", "ridge-sgd", Map.of("learningRate", 0.01), new VersionMetrics(mse, mae, r2),
                 "file:///models/" + id + ".bin", sha('c'), List.of("trained"));
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.imlma.common.config.Settings;
-import io.imlma.registry.Metrics;
+import io.imlma.registry.VersionMetrics;
 import io.imlma.registry.ModelVersion;
 import io.imlma.registry.NewVersion;
 import io.imlma.registry.RegistryException;
@@ -67,7 +67,7 @@ class RegistryReconnectTest {
     }
 
     private static NewVersion version() {
-        return new NewVersion(MODEL, null, null, null, null, "ridge-sgd", Map.of(), new Metrics(0.1, 0.2, 0.5),
+        return new NewVersion(MODEL, null, null, null, null, "ridge-sgd", Map.of(), new VersionMetrics(0.1, 0.2, 0.5),
                 "file:///models/m.bin", "d".repeat(64), List.of());
     }
 }
