@@ -70,7 +70,7 @@ class JobConfigurationTest {
             "imlma-api-token/token", API_TOKEN);
 
     /** The modules the job jar (and so every program) is built from. */
-    private static final List<String> PROGRAM_MODULES = List.of("common", "ml", "udf", "api", "jobs");
+    private static final List<String> PROGRAM_MODULES = List.of("common", "ml", "registry", "udf", "api", "jobs");
 
     private static final RetrainRequest SAMPLE_REQUEST = new RetrainRequest("volume-2016-08-01", "load-forecast",
             RetrainReason.VOLUME, Instant.parse("2016-07-01T00:00:00Z").toEpochMilli(),
