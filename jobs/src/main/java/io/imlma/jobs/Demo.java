@@ -4,12 +4,12 @@ import io.imlma.api.ApiServer;
 import io.imlma.common.config.Settings;
 import io.imlma.common.json.Json;
 import io.imlma.common.registry.RegistryDataSource;
+import io.imlma.common.types.RetrainCommand;
 import io.imlma.jobs.launch.LauncherConfig;
 import io.imlma.jobs.loop.InProcessQueueSource;
 import io.imlma.jobs.loop.ModelLoop;
 import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.jobs.snapshot.SnapshotStage;
-import io.imlma.udf.trigger.ManualRetrain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,8 +22,8 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
 
 /**
  * The embedded default: the meter pipeline and the closed model loop ({@link ModelLoop}: snapshots, trigger, local
@@ -90,9 +90,9 @@ public final class Demo {
 
         PipelineOutputs outputs = MeterPipelineJob.replayEttFile(env, config, input, speedUp);
         String manualQueue = "demo-manual-retrain-" + workDir;
-        DataStream<ManualRetrain> manual = env
-                .addSource(InProcessQueueSource.<ManualRetrain>reading(manualQueue),
-                        TypeInformation.of(ManualRetrain.class))
+        DataStream<RetrainCommand> manual = env
+                .addSource(InProcessQueueSource.<RetrainCommand>reading(manualQueue),
+                        TypeInformation.of(RetrainCommand.class))
                 .name("api retrain requests").uid("api-retrain-requests").setParallelism(1)
                 .assignTimestampsAndWatermarks(ModelLoop.commandWatermarks())
                 .name("api retrain request time").uid("api-retrain-request-time").setParallelism(1);
@@ -111,8 +111,7 @@ public final class Demo {
         loop.alarms().map(new ToJson<>(), Types.STRING).name("alarms-json").uid("alarms-json")
                 .sinkTo(jsonLines(alarmsDir)).name("alarms-files").uid("alarms-files");
 
-        ApiServer api = ApiServer.open(settings, request -> InProcessQueueSource.offer(manualQueue,
-                new ManualRetrain(request.modelName(), request.requestedBy(), request.requestedAt().toEpochMilli())))
+        ApiServer api = ApiServer.open(settings, command -> InProcessQueueSource.offer(manualQueue, command))
                 .start();
         Runtime.getRuntime().addShutdownHook(new Thread(api::stop, "api-stop"));
 

@@ -6,12 +6,12 @@ import io.imlma.common.kafka.RetrainCommands;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.ModelUpdate;
 import io.imlma.common.types.Prediction;
+import io.imlma.common.types.RetrainCommand;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
 import io.imlma.jobs.kafka.KafkaPipelineConfig;
 import io.imlma.jobs.kafka.KafkaWiring;
 import io.imlma.jobs.retrain.RetrainConfig;
-import io.imlma.udf.trigger.ManualRetrain;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
@@ -65,13 +65,13 @@ public final class LoopKafka {
      * the job's consumer group (from the topic's start the first time, so no command written before the job's first
      * start is lost), with the event time of {@link ModelLoop#commandWatermarks()}.
      */
-    public static DataStream<ManualRetrain> retrainCommands(StreamExecutionEnvironment env, KafkaPipelineConfig c,
+    public static DataStream<RetrainCommand> retrainCommands(StreamExecutionEnvironment env, KafkaPipelineConfig c,
             Settings settings) {
         KafkaSource<String> source = committedRecords(c, RetrainCommands.topic(settings), "-retrain-commands",
                 OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
         return env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka-retrain-commands")
                 .uid("kafka-retrain-commands").setParallelism(1)
-                .flatMap(new ParseRetrainCommand(), TypeInformation.of(ManualRetrain.class))
+                .flatMap(new ParseRetrainCommand(), TypeInformation.of(RetrainCommand.class))
                 .name("parse retrain commands").uid("parse-retrain-commands").setParallelism(1)
                 .assignTimestampsAndWatermarks(ModelLoop.commandWatermarks())
                 .name("retrain command time").uid("retrain-command-time").setParallelism(1);
@@ -101,10 +101,10 @@ public final class LoopKafka {
                         "-retrain-requests", RetrainRequest::modelName))
                 .name("kafka-retrain-requests").uid("kafka-retrain-requests").setParallelism(1);
         loop.driftRetrainRequests()
-                .map(LoopKafka::driftCommand, TypeInformation.of(ManualRetrain.class))
+                .map(LoopKafka::driftCommand, TypeInformation.of(RetrainCommand.class))
                 .name("drift retrain commands").uid("drift-retrain-commands").setParallelism(1)
                 .sinkTo(KafkaWiring.jsonSink(c, RetrainCommands.topic(settings), "-retrain-commands",
-                        ManualRetrain::modelName))
+                        RetrainCommand::modelName))
                 .name("kafka-retrain-commands-out").uid("kafka-retrain-commands-out").setParallelism(1);
         loop.promotions()
                 .sinkTo(KafkaWiring.jsonSink(c, RetrainConfig.modelUpdatesTopic(settings), "-model-updates",
@@ -121,8 +121,8 @@ public final class LoopKafka {
     }
 
     /** The drift monitor's request as the command the trigger reads back: it keeps the minimum interval. */
-    static ManualRetrain driftCommand(RetrainRequest request) {
-        return new ManualRetrain(request.modelName(), "drift-monitor " + request.requestId(), request.requestedAt(),
+    static RetrainCommand driftCommand(RetrainRequest request) {
+        return new RetrainCommand(request.modelName(), "drift-monitor " + request.requestId(), request.requestedAt(),
                 RetrainReason.DRIFT);
     }
 
@@ -142,7 +142,7 @@ public final class LoopKafka {
     }
 
     /** A record that is not a retrain command is logged, counted and skipped: the trigger goes on. */
-    static final class ParseRetrainCommand extends RichFlatMapFunction<String, ManualRetrain> {
+    static final class ParseRetrainCommand extends RichFlatMapFunction<String, RetrainCommand> {
         private static final long serialVersionUID = 1L;
 
         private transient Counter skipped;
@@ -153,10 +153,10 @@ public final class LoopKafka {
         }
 
         @Override
-        public void flatMap(String json, Collector<ManualRetrain> out) {
-            ManualRetrain command;
+        public void flatMap(String json, Collector<RetrainCommand> out) {
+            RetrainCommand command;
             try {
-                command = Json.read(json, ManualRetrain.class);
+                command = Json.read(json, RetrainCommand.class);
                 if (command.modelName() == null || command.modelName().isBlank()) {
                     throw new IllegalArgumentException("no modelName");
                 }

@@ -8,6 +8,7 @@ import io.imlma.common.types.Alarm;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.ModelUpdate;
 import io.imlma.common.types.Prediction;
+import io.imlma.common.types.RetrainCommand;
 import io.imlma.common.types.RetrainRequest;
 import io.imlma.jobs.PipelineOutputs;
 import io.imlma.jobs.launch.LaunchOutcome;
@@ -20,7 +21,6 @@ import io.imlma.jobs.snapshot.SnapshotStage;
 import io.imlma.ml.data.FeatureSpec;
 import io.imlma.udf.monitor.Monitors;
 import io.imlma.udf.serve.ScoreWithChampion;
-import io.imlma.udf.trigger.ManualRetrain;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -85,8 +85,8 @@ public final class ModelLoop {
      * time, so it turns idle and the trigger's event time follows the snapshots; commands behind it are still
      * processed (the trigger takes the later of watermark and committed data as their time).
      */
-    public static WatermarkStrategy<ManualRetrain> commandWatermarks() {
-        return WatermarkStrategy.<ManualRetrain>forMonotonousTimestamps()
+    public static WatermarkStrategy<RetrainCommand> commandWatermarks() {
+        return WatermarkStrategy.<RetrainCommand>forMonotonousTimestamps()
                 .withTimestampAssigner((command, previous) -> command.requestedAt())
                 .withIdleness(COMMANDS_IDLE_AFTER);
     }
@@ -97,7 +97,7 @@ public final class ModelLoop {
      * @param externalUpdates model updates published elsewhere; {@code null} for none
      */
     public static Outputs attach(StreamExecutionEnvironment env, PipelineOutputs pipeline,
-            DataStream<ManualRetrain> manualRequests, DataStream<ModelUpdate> externalUpdates, Settings settings) {
+            DataStream<RetrainCommand> manualRequests, DataStream<ModelUpdate> externalUpdates, Settings settings) {
         SnapshotStage.Config snapshots = SnapshotStage.Config.from(settings);
         // the loop always has a registry: launches are recorded there, so a restart never launches a request twice
         LauncherConfig launcher = LauncherConfig.from(

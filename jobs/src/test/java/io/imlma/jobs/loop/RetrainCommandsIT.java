@@ -4,11 +4,11 @@ import static io.imlma.jobs.kafka.TestTopics.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imlma.api.KafkaRetrainRequester;
-import io.imlma.api.ManualRetrain;
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.SnapshotManifest;
 import io.imlma.common.json.Json;
 import io.imlma.common.kafka.RetrainCommands;
+import io.imlma.common.types.RetrainCommand;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
 import io.imlma.jobs.JobEnvironment;
@@ -120,9 +120,9 @@ class RetrainCommandsIT {
             KafkaRecords.produce(kafka.bootstrapServers(), topics.readingsTopic(),
                     readings(STEADY, STEADY + SHIFTED, 50));
 
-            io.imlma.udf.trigger.ManualRetrain driftCommand = Json.read(KafkaRecords.values(
+            io.imlma.common.types.RetrainCommand driftCommand = Json.read(KafkaRecords.values(
                     KafkaRecords.readCommitted(kafka.bootstrapServers(), commandsTopic, 1, TIMEOUT)).get(0),
-                    io.imlma.udf.trigger.ManualRetrain.class);
+                    io.imlma.common.types.RetrainCommand.class);
             assertThat(driftCommand.reason()).isEqualTo(RetrainReason.DRIFT);
             assertThat(driftCommand.modelName()).isEqualTo(MODEL);
             assertThat(driftCommand.requestedAt()).isGreaterThan(TestTopics.T0 + STEADY * TestTopics.INTERVAL);
@@ -137,8 +137,7 @@ class RetrainCommandsIT {
                     readings(STEADY + SHIFTED, STEADY + SHIFTED + LATER, 50));
             awaitMoreManifests(manifests);
             KafkaRecords.produce(kafka.bootstrapServers(), commandsTopic, List.of("{\"modelName\": ", "[]"));
-            operator.request(new ManualRetrain(UUID.randomUUID().toString(), MODEL, "bob", "after the jump",
-                    Instant.now()));
+            operator.request(RetrainCommand.manual(MODEL, "bob", Instant.now().toEpochMilli()));
 
             List<RetrainRequest> requests = requests(kafka, requestsTopic, 2);
             assertThat(requests).extracting(RetrainRequest::reason)
