@@ -10,10 +10,10 @@ import io.imlma.common.types.ModelUpdate;
 import io.imlma.common.types.Prediction;
 import io.imlma.common.types.RetrainCommand;
 import io.imlma.common.types.RetrainRequest;
-import io.imlma.jobs.PipelineOutputs;
 import io.imlma.jobs.launch.LaunchOutcome;
 import io.imlma.jobs.launch.LaunchRetrainFunction;
 import io.imlma.jobs.launch.LauncherConfig;
+import io.imlma.jobs.pipeline.PipelineOutputs;
 import io.imlma.jobs.retrain.ModelStore;
 import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.jobs.retrain.RetrainResult;
@@ -48,10 +48,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Drift retrain requests of the monitors are returned, not fed to the trigger here: they are computed from the
  * predictions, which depend on the launcher's output, and a dataflow graph cannot feed them back without a cycle.
- * The production job closes the loop through Kafka ({@link LoopKafka}): it writes them, exactly once, to the
- * retrain-commands topic as DRIFT commands and reads that topic back as the trigger's request input, with the
- * operators' commands the API publishes there. A drift command keeps the trigger's minimum interval; only an
- * operator's bypasses it.
+ * The job closes the loop outside the graph ({@code io.imlma.jobs.MeterPipelineJob}): in production it writes them,
+ * exactly once, to the retrain-commands topic as DRIFT commands and reads that topic back as the trigger's command
+ * input, with the operators' commands the API publishes there.
  *
  * <p>Settings: those of {@link SnapshotStage.Config}, {@link LauncherConfig}, {@link Monitors}, the registry
  * ({@code registry.*}), the model store ({@value RetrainConfig#MODEL_STORE_PATH},
