@@ -10,6 +10,8 @@ import io.imlma.common.config.Settings;
 import io.imlma.common.json.Json;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
+import io.imlma.common.types.RetrainCommand;
+import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.Severity;
 import io.imlma.ml.data.Dataset;
 import io.imlma.ml.data.FeatureBuilder;
@@ -305,11 +307,12 @@ abstract class ApiContractTest {
                 + " \"reason\": \"new meters\"}");
         assertThat(accepted.status()).isEqualTo(202);
         assertThat(api.retrainRequests).hasSize(1);
-        ManualRetrain request = api.retrainRequests.get(0);
-        assertThat(accepted.json().path("requestId").asText()).isEqualTo(request.requestId());
+        RetrainCommand request = api.retrainRequests.get(0);
         assertThat(request.modelName()).isEqualTo(MODEL);
-        assertThat(request.requestedBy()).isEqualTo("bob");
-        assertThat(request.reason()).isEqualTo("new meters");
+        assertThat(request.requestedBy()).isEqualTo("bob (" + accepted.json().path("requestId").asText() + ")");
+        assertThat(request.reason()).isEqualTo(RetrainReason.MANUAL);
+        assertThat(request.requestedAt())
+                .isEqualTo(Instant.parse(accepted.json().path("requestedAt").asText()).toEpochMilli());
 
         assertError(api.post("/train", "{}"), 400, "field 'model' is required");
         assertError(api.post("/train", "{\"model\": \"../etc\"}"), 400, "field 'model' must be letters");

@@ -9,6 +9,7 @@ import io.imlma.common.integrity.SnapshotLocation;
 import io.imlma.common.integrity.SnapshotPartitionCommitter;
 import io.imlma.common.json.Json;
 import io.imlma.common.types.FeatureRow;
+import io.imlma.common.types.RetrainCommand;
 import io.imlma.ml.data.Dataset;
 import io.imlma.ml.data.FeatureBuilder;
 import io.imlma.ml.data.FeatureSpec;
@@ -61,7 +62,7 @@ final class ApiFixture implements AutoCloseable {
     final IntegrityStore store;
     final JdbcModelRegistry registry;
     final ApiServer server;
-    final List<ManualRetrain> retrainRequests = new CopyOnWriteArrayList<>();
+    final List<RetrainCommand> retrainRequests = new CopyOnWriteArrayList<>();
     final Map<Integer, ModelArtifact> artifacts = new ConcurrentHashMap<>();
     /** The server's settings without the snapshot ones. */
     final Map<String, String> serverSettings;

@@ -3,15 +3,15 @@ package io.imlma.bench;
 import io.imlma.common.config.Settings;
 import io.imlma.common.types.Prediction;
 import io.imlma.common.types.RetrainRequest;
-import io.imlma.jobs.JobEnvironment;
-import io.imlma.jobs.MeterPipelineJob;
-import io.imlma.jobs.PipelineConfig;
-import io.imlma.jobs.PipelineOutputs;
+import io.imlma.jobs.connect.InProcessQueueSource;
 import io.imlma.jobs.launch.JdbcLaunchLedger;
 import io.imlma.jobs.launch.LaunchOutcome;
 import io.imlma.jobs.launch.LauncherConfig;
-import io.imlma.jobs.loop.InProcessQueueSource;
 import io.imlma.jobs.loop.ModelLoop;
+import io.imlma.jobs.pipeline.JobEnvironment;
+import io.imlma.jobs.pipeline.MeterPipeline;
+import io.imlma.jobs.pipeline.PipelineConfig;
+import io.imlma.jobs.pipeline.PipelineOutputs;
 import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.jobs.retrain.RetrainResult;
 import io.imlma.jobs.snapshot.SnapshotStage;
@@ -180,7 +180,7 @@ final class UpdateLatencyExperiment {
                 StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM), pipelineConfig);
         DataStream<String> input = env.addSource(InProcessQueueSource.<String>reading(run), Types.STRING)
                 .name("ett lines").uid("ett-lines").setParallelism(1);
-        PipelineOutputs pipeline = MeterPipelineJob.fromEttLines(pipelineConfig, input,
+        PipelineOutputs pipeline = MeterPipeline.fromEttLines(pipelineConfig, input,
                 ParseEttLine.datasetName(config.input().getFileName().toString()), 0);
         ModelLoop.Outputs loop = ModelLoop.attach(env, pipeline, null, null, settings);
         loop.retrainRequests().sinkTo(FirstArrivalSink.<RetrainRequest>named(requestsProbe, r -> r.requestId()))

@@ -2,9 +2,9 @@ package io.imlma.jobs.bench;
 
 import io.imlma.common.config.Settings;
 import io.imlma.common.types.FeatureRow;
-import io.imlma.jobs.JobEnvironment;
-import io.imlma.jobs.MeterPipelineJob;
-import io.imlma.jobs.PipelineConfig;
+import io.imlma.jobs.pipeline.JobEnvironment;
+import io.imlma.jobs.pipeline.MeterPipeline;
+import io.imlma.jobs.pipeline.PipelineConfig;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +66,7 @@ public final class PipelineBenchmark {
                 RateLimiterStrategy.noOp(), Types.STRING);
         var json = env.fromSource(source, WatermarkStrategy.noWatermarks(), "generated-readings")
                 .uid("generated-readings");
-        MeterPipelineJob.fromJson(config, json, "bench").features()
+        MeterPipeline.fromJson(config, json, "bench").features()
                 .map(new RecordLatency()).name("record-latency").uid("record-latency")
                 .sinkTo(new DiscardingSink<>());
 

@@ -12,8 +12,9 @@ import io.imlma.common.config.Settings;
 import io.imlma.common.json.Json;
 import io.imlma.common.types.DeadLetter;
 import io.imlma.common.types.FeatureRow;
-import io.imlma.jobs.JobEnvironment;
-import io.imlma.jobs.PipelineConfig;
+import io.imlma.jobs.connect.KafkaConfig;
+import io.imlma.jobs.pipeline.JobEnvironment;
+import io.imlma.jobs.pipeline.PipelineConfig;
 import io.imlma.testkit.KafkaBroker;
 import io.imlma.testkit.KafkaBrokerExtension;
 import io.imlma.testkit.KafkaRecords;
@@ -60,7 +61,7 @@ class KafkaPipelineIT {
     @Test
     void cleansWindowsImputesAndStandardizesFromKafkaToKafka(KafkaBroker kafka,
             @InjectClusterClient RestClusterClient<?> rest) throws Exception {
-        KafkaPipelineConfig topics = TestTopics.create(kafka, "pipeline-it", 1);
+        KafkaConfig topics = TestTopics.create(kafka, "pipeline-it", 1);
         String malformed = "{\"meterId\":\"A\",\"timestamp\":";
         String missingTimestamp = "{\"meterId\":\"A\",\"value\":1}";
         String infinite = reading("A", 3, "1e999");
@@ -91,7 +92,7 @@ class KafkaPipelineIT {
         StreamExecutionEnvironment env = JobEnvironment.configure(
                 StreamExecutionEnvironment.getExecutionEnvironment(), config);
         env.setParallelism(1);
-        KafkaWiring.wire(env, config, topics);
+        TestTopics.preprocess(env, config, topics);
 
         List<FeatureRow> features;
         List<ConsumerRecord<String, String>> deadLetterRecords;

@@ -8,11 +8,13 @@ import io.imlma.common.types.Prediction;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
 import io.imlma.jobs.CollectingSink;
-import io.imlma.jobs.JobEnvironment;
 import io.imlma.jobs.MeterPipelineJob;
-import io.imlma.jobs.PipelineConfig;
-import io.imlma.jobs.PipelineOutputs;
+import io.imlma.jobs.connect.InProcessQueueSource;
 import io.imlma.jobs.launch.LaunchOutcome;
+import io.imlma.jobs.pipeline.JobEnvironment;
+import io.imlma.jobs.pipeline.MeterPipeline;
+import io.imlma.jobs.pipeline.PipelineConfig;
+import io.imlma.jobs.pipeline.PipelineOutputs;
 import io.imlma.ml.data.BundledData;
 import io.imlma.registry.AlarmEpisode;
 import io.imlma.registry.ModelVersion;
@@ -93,7 +95,7 @@ class ModelLoopIT {
         env.setParallelism(2);
         DataStream<String> lines = env.addSource(InProcessQueueSource.<String>reading(queue), Types.STRING)
                 .name("ett lines").uid("ett-lines").setParallelism(1);
-        PipelineOutputs pipeline = MeterPipelineJob.fromEttLines(config, lines, "ETTm1", 0);
+        PipelineOutputs pipeline = MeterPipeline.fromEttLines(config, lines, "ETTm1", 0);
         ModelLoop.Outputs loop = ModelLoop.attach(env, pipeline, null, null, settings);
         loop.predictions().sinkTo(CollectingSink.named(queue + "-predictions")).name("predictions").uid("predictions");
         loop.launches().sinkTo(CollectingSink.named(queue + "-launches")).name("launches").uid("launches");

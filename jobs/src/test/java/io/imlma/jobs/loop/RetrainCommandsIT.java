@@ -3,21 +3,20 @@ package io.imlma.jobs.loop;
 import static io.imlma.jobs.kafka.TestTopics.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imlma.api.KafkaRetrainRequester;
-import io.imlma.api.ManualRetrain;
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.SnapshotManifest;
 import io.imlma.common.json.Json;
-import io.imlma.common.kafka.RetrainCommands;
+import io.imlma.common.kafka.KafkaJsonProducer;
+import io.imlma.common.types.RetrainCommand;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
-import io.imlma.jobs.JobEnvironment;
 import io.imlma.jobs.MeterPipelineJob;
-import io.imlma.jobs.PipelineConfig;
-import io.imlma.jobs.kafka.KafkaPipelineConfig;
+import io.imlma.jobs.connect.KafkaConfig;
 import io.imlma.jobs.kafka.RunningJob;
 import io.imlma.jobs.kafka.TestTopics;
 import io.imlma.jobs.launch.LauncherConfig;
+import io.imlma.jobs.pipeline.JobEnvironment;
+import io.imlma.jobs.pipeline.PipelineConfig;
 import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.registry.jdbc.RegistryDataSource;
 import io.imlma.testkit.KafkaBroker;
@@ -48,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The production graph ({@link MeterPipelineJob#wireKafka}) on a MiniCluster against a real broker closes both
  * request paths through the retrain-commands topic: a meter whose level jumps makes the drift monitor request a
  * retraining, which the job writes to the topic as a DRIFT command and its trigger reads back and turns into a DRIFT
- * retrain request; later, an operator's command published as the API publishes it (during the trigger's minimum
+ * retrain request; later, an operator's command published as the API publishes it (the same record and producer) (during the trigger's minimum
  * interval, which only an operator's request bypasses) becomes a MANUAL request. A malformed command is skipped.
  * The launcher writes Kubernetes Job files, so no training runs.
  */
@@ -73,19 +72,10 @@ class RetrainCommandsIT {
     @Test
     void driftAndOperatorCommandsReachTheTriggerThroughTheTopic(KafkaBroker kafka,
             @InjectClusterClient RestClusterClient<?> rest) throws Exception {
-        KafkaPipelineConfig topics = TestTopics.create(kafka, "retrain-commands-it", 1);
-        String name = topics.transactionalIdPrefix();
-        String commandsTopic = name + "-retrain-commands";
-        String requestsTopic = name + "-retrain-requests";
+        KafkaConfig topics = TestTopics.create(kafka, "retrain-commands-it", 1);
+        String commandsTopic = topics.retrainCommandsTopic();
+        String requestsTopic = topics.retrainRequestsTopic();
         Map<String, String> s = new HashMap<>();
-        s.put(RetrainCommands.TOPIC, commandsTopic);
-        s.put(LoopKafka.RETRAIN_REQUESTS_TOPIC, requestsTopic);
-        s.put(LoopKafka.PREDICTIONS_TOPIC, name + "-predictions");
-        s.put(LoopKafka.ALARMS_TOPIC, name + "-alarms");
-        s.put(RetrainConfig.MODEL_UPDATES_TOPIC, name + "-model-updates");
-        for (String topic : s.values()) {
-            kafka.createTopic(topic, 1);
-        }
         s.put(PipelineConfig.CHECKPOINT_DIR, dir.resolve("checkpoints").toUri().toString());
         s.put(PipelineConfig.CHECKPOINT_INTERVAL, "300ms");
         s.put(PipelineConfig.IDLENESS, "0");
@@ -111,18 +101,18 @@ class RetrainCommandsIT {
         StreamExecutionEnvironment env = JobEnvironment.configure(
                 StreamExecutionEnvironment.getExecutionEnvironment(), config);
         env.setParallelism(1);
-        MeterPipelineJob.wireKafka(env, config, topics, settings);
+        MeterPipelineJob.kafka(env, config, topics, settings);
 
         try (RunningJob job = RunningJob.submit(env, "retrain-commands-it", rest);
-                KafkaRetrainRequester operator = new KafkaRetrainRequester(kafka.bootstrapServers(), commandsTopic)) {
+                KafkaJsonProducer operator = new KafkaJsonProducer(kafka.bootstrapServers())) {
             KafkaRecords.produce(kafka.bootstrapServers(), topics.readingsTopic(), readings(0, STEADY, 10));
             job.awaitFurtherCheckpoints(2, TIMEOUT); // the steady hours committed before the jump
             KafkaRecords.produce(kafka.bootstrapServers(), topics.readingsTopic(),
                     readings(STEADY, STEADY + SHIFTED, 50));
 
-            io.imlma.udf.trigger.ManualRetrain driftCommand = Json.read(KafkaRecords.values(
+            io.imlma.common.types.RetrainCommand driftCommand = Json.read(KafkaRecords.values(
                     KafkaRecords.readCommitted(kafka.bootstrapServers(), commandsTopic, 1, TIMEOUT)).get(0),
-                    io.imlma.udf.trigger.ManualRetrain.class);
+                    io.imlma.common.types.RetrainCommand.class);
             assertThat(driftCommand.reason()).isEqualTo(RetrainReason.DRIFT);
             assertThat(driftCommand.modelName()).isEqualTo(MODEL);
             assertThat(driftCommand.requestedAt()).isGreaterThan(TestTopics.T0 + STEADY * TestTopics.INTERVAL);
@@ -137,8 +127,7 @@ class RetrainCommandsIT {
                     readings(STEADY + SHIFTED, STEADY + SHIFTED + LATER, 50));
             awaitMoreManifests(manifests);
             KafkaRecords.produce(kafka.bootstrapServers(), commandsTopic, List.of("{\"modelName\": ", "[]"));
-            operator.request(new ManualRetrain(UUID.randomUUID().toString(), MODEL, "bob", "after the jump",
-                    Instant.now()));
+            operator.send(commandsTopic, MODEL, RetrainCommand.manual(MODEL, "bob", Instant.now().toEpochMilli()));
 
             List<RetrainRequest> requests = requests(kafka, requestsTopic, 2);
             assertThat(requests).extracting(RetrainRequest::reason)

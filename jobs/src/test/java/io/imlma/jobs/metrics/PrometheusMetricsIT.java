@@ -11,15 +11,14 @@ import io.imlma.common.types.AlarmType;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.ModelUpdate;
 import io.imlma.common.types.Prediction;
-import io.imlma.jobs.JobEnvironment;
-import io.imlma.jobs.PipelineConfig;
-import io.imlma.jobs.PipelineOutputs;
-import io.imlma.jobs.kafka.JsonRecordSerializer;
-import io.imlma.jobs.kafka.KafkaPipelineConfig;
-import io.imlma.jobs.kafka.KafkaWiring;
+import io.imlma.jobs.connect.KafkaConfig;
+import io.imlma.jobs.connect.KafkaConnectors;
 import io.imlma.jobs.kafka.RunningJob;
 import io.imlma.jobs.kafka.TestTopics;
 import io.imlma.jobs.loop.ModelStoreLoader;
+import io.imlma.jobs.pipeline.JobEnvironment;
+import io.imlma.jobs.pipeline.PipelineConfig;
+import io.imlma.jobs.pipeline.PipelineOutputs;
 import io.imlma.ml.data.FeatureSpec;
 import io.imlma.ml.eval.Metrics;
 import io.imlma.ml.model.LinearModel;
@@ -53,8 +52,6 @@ import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -107,9 +104,8 @@ class PrometheusMetricsIT {
         List<ListedMetric> expected = listed.stream().filter(m -> m.origin().equals("imlma")).toList();
         assertThat(expected).extracting(ListedMetric::type).contains("counter", "gauge");
 
-        KafkaPipelineConfig topics = TestTopics.create(kafka, "prometheus-it", 1);
-        String alarmsTopic = topics.transactionalIdPrefix() + "-alarms";
-        kafka.createTopic(alarmsTopic, 1);
+        KafkaConfig topics = TestTopics.create(kafka, "prometheus-it", 1);
+        String alarmsTopic = topics.alarmsTopic();
         KafkaRecords.produce(kafka.bootstrapServers(), topics.readingsTopic(), readings());
 
         PipelineConfig config = PipelineConfig.from(Settings.fromArgs(
@@ -126,7 +122,7 @@ class PrometheusMetricsIT {
         StreamExecutionEnvironment env = JobEnvironment.configure(
                 StreamExecutionEnvironment.getExecutionEnvironment(), config);
         env.setParallelism(1);
-        PipelineOutputs outputs = KafkaWiring.wire(env, config, topics);
+        PipelineOutputs outputs = TestTopics.preprocess(env, config, topics);
         IntegrityStore models = new IntegrityStore(checkpoints.resolve("models").toUri(),
                 checkpoints.resolve("models-backup").toUri());
         String path = ModelStore.relativePath(MODEL, 1);
@@ -144,13 +140,7 @@ class PrometheusMetricsIT {
                 .name("score-with-champion").uid("score-with-champion");
         Monitors.Streams monitors = Monitors.attach(predictions, outputs.features(), outputs.deadLetters(),
                 outputs.late(), null, monitoring);
-        monitors.alarms().sinkTo(KafkaSink.<Alarm>builder()
-                        .setBootstrapServers(kafka.bootstrapServers())
-                        .setRecordSerializer(new JsonRecordSerializer<>(alarmsTopic, Alarm::alarmId))
-                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                        .setTransactionalIdPrefix(alarmsTopic)
-                        .setProperty("transaction.timeout.ms", Long.toString(Duration.ofMinutes(1).toMillis()))
-                        .build())
+        monitors.alarms().sinkTo(KafkaConnectors.jsonSink(topics, alarmsTopic, "-alarms", Alarm::alarmId))
                 .name("kafka-alarms").uid("kafka-alarms");
 
         Map<String, List<Sample>> scraped;

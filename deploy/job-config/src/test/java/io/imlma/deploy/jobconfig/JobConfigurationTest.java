@@ -16,11 +16,11 @@ import io.imlma.common.types.RetrainRequest;
 import io.imlma.deploy.K8sManifests;
 import io.imlma.deploy.RepoFiles;
 import io.imlma.jobs.MeterPipelineJob;
-import io.imlma.jobs.PipelineConfig;
 import io.imlma.jobs.RetrainJob;
-import io.imlma.jobs.kafka.KafkaPipelineConfig;
+import io.imlma.jobs.connect.KafkaConfig;
 import io.imlma.jobs.launch.LauncherConfig;
 import io.imlma.jobs.loop.ModelLoop;
+import io.imlma.jobs.pipeline.PipelineConfig;
 import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.jobs.snapshot.SnapshotStage;
 import io.imlma.ml.data.FeatureSpec;
@@ -107,14 +107,14 @@ class JobConfigurationTest {
         PipelineConfig pipeline = PipelineConfig.from(settings);
         JsonNode flink = K8sManifests.one("FlinkDeployment", "imlma-meter-pipeline").resource()
                 .path("spec").path("flinkConfiguration");
-        // the job sets checkpoint storage and interval itself (JobEnvironment), overriding the cluster's
+        // the job sets checkpoint storage and interval itself (io.imlma.jobs.pipeline.JobEnvironment), overriding the cluster's
         assertThat(pipeline.checkpointDir()).isEqualTo(flink.path("execution.checkpointing.dir").asText());
         Duration interval = TimeUtils.parseDuration(flink.path("execution.checkpointing.interval").asText());
         assertThat(pipeline.checkpointInterval()).isEqualTo(interval);
 
         // a Kafka transaction is committed when the next checkpoint completes: it must not time out before
         Duration checkpointTimeout = TimeUtils.parseDuration(flink.path("execution.checkpointing.timeout").asText());
-        assertThat(KafkaPipelineConfig.from(settings).transactionTimeout())
+        assertThat(KafkaConfig.from(settings).transactionTimeout())
                 .isGreaterThan(interval.plus(checkpointTimeout));
     }
 
@@ -212,7 +212,7 @@ class JobConfigurationTest {
     @Test
     void withoutARequiredSettingTheStreamingJobDoesNotStart() {
         Map<String, String> complete = Settings.fromArgs(streamingJobArgs.toArray(String[]::new)).asMap();
-        for (String required : List.of(PipelineConfig.CHECKPOINT_DIR, KafkaPipelineConfig.BOOTSTRAP_SERVERS,
+        for (String required : List.of(PipelineConfig.CHECKPOINT_DIR, KafkaConfig.BOOTSTRAP_SERVERS,
                 SnapshotStage.SNAPSHOT_PATH, SnapshotStage.BACKUP_PATH, RetrainConfig.MODEL_STORE_PATH,
                 RetrainConfig.MODEL_STORE_BACKUP_PATH)) {
             Map<String, String> without = new HashMap<>(complete);
@@ -230,7 +230,7 @@ class JobConfigurationTest {
      */
     private static void startStreamingJob(Settings settings) {
         PipelineConfig.from(settings);
-        KafkaPipelineConfig.from(settings);
+        KafkaConfig.from(settings);
         RetrainCommands.topic(settings);
         SnapshotStage.Config.from(settings);
         launcher(settings);

@@ -1,25 +1,28 @@
-package io.imlma.jobs;
+package io.imlma.demo;
 
 import io.imlma.api.ApiServer;
 import io.imlma.common.config.Settings;
 import io.imlma.common.json.Json;
+import io.imlma.common.types.RetrainCommand;
+import io.imlma.jobs.MeterPipelineJob;
+import io.imlma.jobs.connect.EttFiles;
+import io.imlma.jobs.connect.InProcessQueueSource;
+import io.imlma.jobs.connect.JsonLinesFiles;
 import io.imlma.jobs.launch.LauncherConfig;
-import io.imlma.jobs.loop.InProcessQueueSource;
 import io.imlma.jobs.loop.ModelLoop;
+import io.imlma.jobs.pipeline.JobEnvironment;
+import io.imlma.jobs.pipeline.MeterPipeline;
+import io.imlma.jobs.pipeline.PipelineConfig;
+import io.imlma.jobs.pipeline.PipelineOutputs;
 import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.jobs.snapshot.SnapshotStage;
 import io.imlma.registry.jdbc.RegistryDataSource;
-import io.imlma.udf.trigger.ManualRetrain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.api.common.serialization.SimpleStringEncoder;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -87,31 +90,30 @@ public final class Demo {
                 StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink), config);
         env.setParallelism(parallelism);
 
-        PipelineOutputs outputs = MeterPipelineJob.replayEttFile(env, config, input, speedUp);
+        String dataset = EttFiles.dataset(input);
+        PipelineOutputs pipeline = MeterPipeline.fromEttLines(config, EttFiles.lines(env, input), dataset, speedUp);
         String manualQueue = "demo-manual-retrain-" + workDir;
-        DataStream<ManualRetrain> manual = env
-                .addSource(InProcessQueueSource.<ManualRetrain>reading(manualQueue),
-                        TypeInformation.of(ManualRetrain.class))
+        DataStream<RetrainCommand> commands = env
+                .addSource(InProcessQueueSource.<RetrainCommand>reading(manualQueue),
+                        TypeInformation.of(RetrainCommand.class))
                 .name("api retrain requests").uid("api-retrain-requests").setParallelism(1)
                 .assignTimestampsAndWatermarks(ModelLoop.commandWatermarks())
                 .name("api retrain request time").uid("api-retrain-request-time").setParallelism(1);
-        ModelLoop.Outputs loop = ModelLoop.attach(env, outputs, manual, null, settings);
 
         Path featuresDir = workDir.resolve("features");
         Path deadLettersDir = workDir.resolve("dead-letters");
         Path predictionsDir = workDir.resolve("predictions");
         Path alarmsDir = workDir.resolve("alarms");
-        outputs.features().map(new ToJson<>(), Types.STRING).name("features-json").uid("features-json")
-                .sinkTo(jsonLines(featuresDir)).name("features-files").uid("features-files");
-        outputs.deadLetters().map(new ToJson<>(), Types.STRING).name("dead-letters-json").uid("dead-letters-json")
-                .sinkTo(jsonLines(deadLettersDir)).name("dead-letters-files").uid("dead-letters-files");
-        loop.predictions().map(new ToJson<>(), Types.STRING).name("predictions-json").uid("predictions-json")
-                .sinkTo(jsonLines(predictionsDir)).name("predictions-files").uid("predictions-files");
-        loop.alarms().map(new ToJson<>(), Types.STRING).name("alarms-json").uid("alarms-json")
-                .sinkTo(jsonLines(alarmsDir)).name("alarms-files").uid("alarms-files");
+        MeterPipelineJob.build(env, new MeterPipelineJob.Inputs(pipeline, commands, null),
+                new MeterPipelineJob.Outputs(
+                        new MeterPipelineJob.Output<>("features-files", JsonLinesFiles.sink(featuresDir)),
+                        new MeterPipelineJob.Output<>("dead-letters-files", JsonLinesFiles.sink(deadLettersDir)),
+                        new MeterPipelineJob.Output<>("predictions-files", JsonLinesFiles.sink(predictionsDir)),
+                        new MeterPipelineJob.Output<>("alarms-files", JsonLinesFiles.sink(alarmsDir)),
+                        null, null, null),
+                settings);
 
-        ApiServer api = ApiServer.open(settings, request -> InProcessQueueSource.offer(manualQueue,
-                new ManualRetrain(request.modelName(), request.requestedBy(), request.requestedAt().toEpochMilli())))
+        ApiServer api = ApiServer.open(settings, command -> InProcessQueueSource.offer(manualQueue, command))
                 .start();
         Runtime.getRuntime().addShutdownHook(new Thread(api::stop, "api-stop"));
 
@@ -139,25 +141,5 @@ public final class Demo {
         job.getJobExecutionResult().get();
         System.out.println("Replay finished; feature rows are in " + featuresDir);
         api.stop();
-    }
-
-    /**
-     * A class, not {@code Json::write}: serialized method references to one method share a deserializer that
-     * restores the first call site's types, so the second stream's records would be cast to the first's type.
-     */
-    private static final class ToJson<T> implements MapFunction<T, String> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public String map(T value) {
-            return Json.write(value);
-        }
-    }
-
-    private static FileSink<String> jsonLines(Path dir) {
-        // roll on every checkpoint so finished files appear as the replay goes, not only after an hour
-        return FileSink.forRowFormat(new org.apache.flink.core.fs.Path(dir.toUri()), new SimpleStringEncoder<String>())
-                .withRollingPolicy(OnCheckpointRollingPolicy.build())
-                .build();
     }
 }

@@ -1,4 +1,4 @@
-package io.imlma.jobs;
+package io.imlma.jobs.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -8,6 +8,8 @@ import io.imlma.common.types.DeadLetter;
 import io.imlma.common.types.DuplicateConflict;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.MeterReading;
+import io.imlma.jobs.CollectingSink;
+import io.imlma.jobs.connect.EttFiles;
 import io.imlma.udf.PipelineMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole preprocessing pipeline on a Flink MiniCluster, RocksDB state and exactly-once checkpoints included. */
-class MeterPipelineJobTest {
+class MeterPipelineTest {
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
@@ -82,7 +84,7 @@ class MeterPipelineJobTest {
                 StreamExecutionEnvironment.getExecutionEnvironment(), config);
         env.setParallelism(2);
 
-        PipelineOutputs out = MeterPipelineJob.fromJson(config, env.fromData(input).name("test-readings"), "test");
+        PipelineOutputs out = MeterPipeline.fromJson(config, env.fromData(input).name("test-readings"), "test");
         out.features().sinkTo(CollectingSink.named("features"));
         out.deadLetters().sinkTo(CollectingSink.named("dead"));
         out.late().sinkTo(CollectingSink.named("late"));
@@ -157,7 +159,7 @@ class MeterPipelineJobTest {
         StreamExecutionEnvironment env = JobEnvironment.configure(
                 StreamExecutionEnvironment.getExecutionEnvironment(), config);
         env.setParallelism(2);
-        PipelineOutputs out = MeterPipelineJob.replayEttFile(env, config, file, 0);
+        PipelineOutputs out = MeterPipeline.fromEttLines(config, EttFiles.lines(env, file), EttFiles.dataset(file), 0);
         out.features().sinkTo(CollectingSink.named("ett-features"));
         out.deadLetters().sinkTo(CollectingSink.named("ett-dead"));
         env.execute("ett-replay-test");

@@ -1,4 +1,4 @@
-package io.imlma.jobs;
+package io.imlma.jobs.pipeline;
 
 import io.imlma.common.types.DeadLetter;
 import io.imlma.common.types.DuplicateConflict;

@@ -1,4 +1,4 @@
-package io.imlma.jobs;
+package io.imlma.jobs.pipeline;
 
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.CheckpointingMode;

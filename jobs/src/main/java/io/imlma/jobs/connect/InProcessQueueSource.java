@@ -1,4 +1,4 @@
-package io.imlma.jobs.loop;
+package io.imlma.jobs.connect;
 
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;

@@ -1,11 +1,11 @@
-package io.imlma.jobs;
+package io.imlma.jobs.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.imlma.common.config.ConfigException;
 import io.imlma.common.config.Settings;
-import io.imlma.jobs.kafka.KafkaPipelineConfig;
+import io.imlma.jobs.connect.KafkaConfig;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -36,16 +36,16 @@ class PipelineConfigTest {
 
     @Test
     void kafkaTransactionTimeoutMustStayBelowTheBrokerMaximum() {
-        assertThatThrownBy(() -> KafkaPipelineConfig.from(Settings.fromArgs(
+        assertThatThrownBy(() -> KafkaConfig.from(Settings.fromArgs(
                 "--kafka.bootstrap.servers", "127.0.0.1:9092", "--kafka.transaction.timeout", "15min")))
                 .isInstanceOf(ConfigException.class).extracting("setting").isEqualTo("kafka.transaction.timeout");
-        assertThatThrownBy(() -> KafkaPipelineConfig.from(Settings.fromArgs()))
+        assertThatThrownBy(() -> KafkaConfig.from(Settings.fromArgs()))
                 .isInstanceOf(ConfigException.class).extracting("setting").isEqualTo("kafka.bootstrap.servers");
 
-        KafkaPipelineConfig kafka = KafkaPipelineConfig.from(Settings.fromArgs(
+        KafkaConfig kafka = KafkaConfig.from(Settings.fromArgs(
                 "--kafka.bootstrap.servers", "127.0.0.1:9092", "--kafka.property.acks", "all"));
         assertThat(kafka.transactionTimeout()).isEqualTo(Duration.ofMinutes(10));
         assertThat(kafka.clientProperties()).containsEntry("acks", "all");
-        assertThat(kafka.startingOffsets()).isEqualTo(KafkaPipelineConfig.StartingOffsets.COMMITTED);
+        assertThat(kafka.startingOffsets()).isEqualTo(KafkaConfig.StartingOffsets.COMMITTED);
     }
 }

@@ -1,20 +1,19 @@
-package io.imlma.udf.trigger;
-
-import io.imlma.common.types.RetrainReason;
+package io.imlma.common.types;
 
 /**
  * A request from outside the trigger to retrain now: an operator's (POST /train, {@link RetrainReason#MANUAL}) or
- * the drift monitor's ({@link RetrainReason#DRIFT}), which reaches the trigger through the retrain-commands topic.
- * In JSON, a record without a reason is an operator's.
+ * the drift monitor's ({@link RetrainReason#DRIFT}). Both reach the trigger as the same record, through the
+ * retrain-commands topic (or, in the demo, an in-process queue). In JSON, a record without a reason is an
+ * operator's.
  *
  * @param modelName   model to retrain
- * @param requestedBy who asked, for the log
+ * @param requestedBy who asked, for the log (the API adds its request id)
  * @param requestedAt time of the request, epoch ms (wall clock for operators, event time for drift)
  * @param reason      {@link RetrainReason#MANUAL} (bypasses the trigger's minimum interval) or
  *                    {@link RetrainReason#DRIFT} (keeps it)
  */
-public record ManualRetrain(String modelName, String requestedBy, long requestedAt, RetrainReason reason) {
-    public ManualRetrain {
+public record RetrainCommand(String modelName, String requestedBy, long requestedAt, RetrainReason reason) {
+    public RetrainCommand {
         reason = reason == null ? RetrainReason.MANUAL : reason;
         if (reason != RetrainReason.MANUAL && reason != RetrainReason.DRIFT) {
             throw new IllegalArgumentException("a retrain command is MANUAL or DRIFT, not " + reason);
@@ -22,7 +21,7 @@ public record ManualRetrain(String modelName, String requestedBy, long requested
     }
 
     /** An operator's request. */
-    public ManualRetrain(String modelName, String requestedBy, long requestedAt) {
-        this(modelName, requestedBy, requestedAt, RetrainReason.MANUAL);
+    public static RetrainCommand manual(String modelName, String requestedBy, long requestedAt) {
+        return new RetrainCommand(modelName, requestedBy, requestedAt, RetrainReason.MANUAL);
     }
 }
