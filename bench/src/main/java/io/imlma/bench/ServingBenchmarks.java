@@ -1,7 +1,7 @@
 package io.imlma.bench;
 
 import io.imlma.api.bench.PredictBenchmark;
-import io.imlma.jobs.bench.PipelineBenchmark;
+import io.imlma.bench.pipeline.PipelineBenchmark;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,10 +14,6 @@ final class ServingBenchmarks {
     private static final Pattern LEVEL = Pattern.compile(
             "^(\\d+)\\s+(\\d+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+(\\d+)\\s+(\\d+)\\s*$",
             Pattern.MULTILINE);
-    private static final Pattern THROUGHPUT = Pattern.compile(
-            "throughput:\\s+([\\d,]+) records/s wall, ([\\d,]+) records/s per core");
-    private static final Pattern CPU = Pattern.compile("= ([\\d,]+) records per CPU-second");
-    private static final Pattern LATENCY = Pattern.compile("p50 (\\d+) ms, p99 (\\d+) ms, max (\\d+) ms over ([\\d,]+) rows");
 
     private record Level(int clients, long requests, double mean, double p50, double p99, double max, double perSecond,
                          long errors) {}
@@ -99,47 +95,38 @@ final class ServingBenchmarks {
     static Section pipeline(ExperimentConfig config, Progress progress) throws Exception {
         progress.step("pipeline: PipelineBenchmark, %d meters × %d intervals", config.pipelineMeters(),
                 config.pipelineIntervals());
-        String output = ConsoleCapture.run(() -> PipelineBenchmark.main(new String[] {
-            "--meters", String.valueOf(config.pipelineMeters()),
-            "--intervals", String.valueOf(config.pipelineIntervals())}));
-        Matcher throughput = find(THROUGHPUT, output);
-        Matcher cpu = find(CPU, output);
-        Matcher latency = find(LATENCY, output);
+        PipelineBenchmark.Figures figures = PipelineBenchmark.run(
+                PipelineBenchmark.Options.of(config.pipelineMeters(), config.pipelineIntervals()));
+        figures.printTo(System.out);
         Section section = new Section("Streaming pipeline throughput and latency");
         section.text(String.format(Locale.ROOT, """
-                `PipelineBenchmark` (`./bin/imlma bench-pipeline --meters %d --intervals %d`): generated JSON \
+                `PipelineBenchmark` (`./bin/imlma %s --meters %d --intervals %d`): generated JSON \
                 readings (2 %% exact re-sends) through parse → dedup → 15-minute windows → impute → standardize on a \
                 local Flink cluster, parallelism 1, RocksDB state, exactly-once checkpoints every 10 s. Latency is \
                 from a window's last reading entering the pipeline to its feature row, including the wait for the \
                 watermark. On a shared 2-core machine the CPU-based rate is the more stable figure.%s
-                """, config.pipelineMeters(), config.pipelineIntervals(), config.full() ? ""
+                """, PipelineBenchmark.COMMAND, config.pipelineMeters(), config.pipelineIntervals(), config.full() ? ""
                 : " Quick mode: a short run dominated by start-up; `--mode full` runs 10 000 meters × 60 intervals."));
+        String perCore = String.format(Locale.ROOT, "%,.0f", figures.recordsPerSecondPerCore());
         section.table(new MarkdownTable("measure", "this system", "paper")
-                .row("throughput (records/s, wall, 1 core)", throughput.group(2), "–")
-                .row("records per CPU-second", cpu.group(1), "–")
-                .row("latency p50 / p99 / max (ms)", latency.group(1) + " / " + latency.group(2) + " / "
-                        + latency.group(3), "–"));
-        double perCpuSecond = Double.parseDouble(cpu.group(1).replace(",", ""));
+                .row("throughput (records/s, wall, 1 core)", perCore, "–")
+                .row("records per CPU-second", String.format(Locale.ROOT, "%,.0f", figures.recordsPerCpuSecond()),
+                        "–")
+                .row("latency p50 / p99 / max (ms)", figures.latencyP50Ms() + " / " + figures.latencyP99Ms() + " / "
+                        + figures.latencyMaxMs(), "–"));
+        double perCpuSecond = figures.recordsPerCpuSecond();
         double target = config.pipelineTargetPerSecond();
         section.reading(String.format(Locale.ROOT, "One core processes %,.0f readings per CPU-second (%s/s by the "
                         + "wall clock): %s of a target of %,.0f readings/s. Reaching the target would take about %.0f "
                         + "such cores if the pipeline scaled linearly with its parallelism, which this run "
-                        + "(parallelism 1) does not measure. The latency (p50 %s ms) includes the wait for the "
+                        + "(parallelism 1) does not measure. The latency (p50 %d ms) includes the wait for the "
                         + "watermark.",
-                perCpuSecond, throughput.group(2), MarkdownTable.percent(perCpuSecond / target), target,
-                Math.ceil(target / perCpuSecond), latency.group(1)));
+                perCpuSecond, perCore, MarkdownTable.percent(perCpuSecond / target), target,
+                Math.ceil(target / perCpuSecond), figures.latencyP50Ms()));
         section.difference(String.format(Locale.ROOT, "**Pipeline throughput** — %,.0f readings per CPU-second on "
                         + "one core, %s a target of %,.0f readings/s (≈ %.0f cores at linear scaling, not measured); "
                         + "the paper gives no figure.", perCpuSecond,
                 perCpuSecond >= target ? "meeting" : "short of", target, Math.ceil(target / perCpuSecond)));
         return section;
-    }
-
-    private static Matcher find(Pattern pattern, String output) {
-        Matcher m = pattern.matcher(output);
-        if (!m.find()) {
-            throw new IllegalStateException("PipelineBenchmark output has no match for " + pattern + ":\n" + output);
-        }
-        return m;
     }
 }
