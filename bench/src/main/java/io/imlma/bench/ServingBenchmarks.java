@@ -1,64 +1,49 @@
 package io.imlma.bench;
 
-import io.imlma.api.bench.PredictBenchmark;
 import io.imlma.bench.pipeline.PipelineBenchmark;
-import java.util.ArrayList;
+import io.imlma.bench.serving.PredictBenchmark;
+import io.imlma.bench.serving.PredictBenchmark.Level;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.knowm.xchart.XYChart;
 
-/** Fig. 4 and the pipeline figures: runs {@link PredictBenchmark} and {@link PipelineBenchmark} and reads their output. */
+/** Fig. 4 and the pipeline figures: the sections of {@link PredictBenchmark}'s and {@link PipelineBenchmark}'s figures. */
 final class ServingBenchmarks {
-    private static final Pattern LEVEL = Pattern.compile(
-            "^(\\d+)\\s+(\\d+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+(\\d+)\\s+(\\d+)\\s*$",
-            Pattern.MULTILINE);
-
-    private record Level(int clients, long requests, double mean, double p50, double p99, double max, double perSecond,
-                         long errors) {}
-
     private ServingBenchmarks() {}
 
     static Section api(ExperimentConfig config, Progress progress) throws Exception {
         progress.step("API latency: PredictBenchmark, %d requests or %d s per level", config.apiRequestsPerLevel(),
                 config.apiSecondsPerLevel());
-        String output = ConsoleCapture.run(() -> PredictBenchmark.main(new String[] {
-            "--requests-per-level", String.valueOf(config.apiRequestsPerLevel()),
-            "--seconds-per-level", String.valueOf(config.apiSecondsPerLevel())}));
-        List<Level> levels = new ArrayList<>();
-        Matcher m = LEVEL.matcher(output);
-        while (m.find()) {
-            levels.add(new Level(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)),
-                    Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)),
-                    Double.parseDouble(m.group(6)), Double.parseDouble(m.group(7)), Long.parseLong(m.group(8))));
-        }
-        if (levels.isEmpty()) {
-            throw new IllegalStateException("PredictBenchmark printed no result levels:\n" + output);
-        }
+        PredictBenchmark.Figures figures = PredictBenchmark.run(
+                new PredictBenchmark.Options(config.apiRequestsPerLevel(), config.apiSecondsPerLevel()));
+        figures.printTo(System.out);
+        List<Level> levels = figures.levels();
         Section section = new Section("API latency under concurrency (Fig. 4)");
         section.text(String.format(Locale.ROOT, """
-                `PredictBenchmark` (`./bin/imlma` has no command for it; it runs here in-process): the real API \
-                (Javalin) on loopback over an H2 registry with a linear champion trained on ETTm1 OT; closed-loop \
+                `PredictBenchmark` (`./bin/imlma %s --requests-per-level %d --seconds-per-level %d`): the real \
+                API (Javalin) on loopback over an H2 registry with a linear champion trained on ETTm1 OT; closed-loop \
                 clients, each sending POST /predict (96 recent values) as soon as its previous answer arrives; at \
                 most %d requests or %d s per level, after a warm-up. Client and server share this machine's cores.%s
-                """, config.apiRequestsPerLevel(), config.apiSecondsPerLevel(), config.full() ? ""
+                """, PredictBenchmark.COMMAND, config.apiRequestsPerLevel(), config.apiSecondsPerLevel(),
+                config.apiRequestsPerLevel(), config.apiSecondsPerLevel(), config.full() ? ""
                 : " Quick mode: small request counts, indicative only; `--mode full` runs 20 000 requests per level."));
         MarkdownTable table = new MarkdownTable("concurrent clients", "requests", "mean (ms)", "p50 (ms)", "p99 (ms)",
                 "max (ms)", "requests/s", "errors");
         for (Level l : levels) {
-            table.row(l.clients(), l.requests(), l.mean(), l.p50(), l.p99(), l.max(), l.perSecond(), l.errors());
+            table.row(l.clients(), l.requests(), l.meanMs(), l.p50Ms(), l.p99Ms(), l.maxMs(), l.requestsPerSecond(),
+                    l.errors());
         }
         section.table(table);
         section.table(new MarkdownTable("measure", "this system", "paper")
                 .row("mean latency at the highest concurrency (" + levels.get(levels.size() - 1).clients() + ")",
-                        MarkdownTable.number(levels.get(levels.size() - 1).mean()) + " ms", "< 480 ms at 500"));
+                        MarkdownTable.number(levels.get(levels.size() - 1).meanMs()) + " ms", "< 480 ms at 500"));
         XYChart chart = Charts.lines("POST /predict latency vs concurrent clients", "concurrent clients",
                 "latency (ms)");
         double[] x = levels.stream().mapToDouble(Level::clients).toArray();
-        chart.addSeries("mean", x, levels.stream().mapToDouble(Level::mean).toArray());
-        chart.addSeries("p50", x, levels.stream().mapToDouble(Level::p50).toArray());
-        chart.addSeries("p99", x, levels.stream().mapToDouble(Level::p99).toArray());
+        chart.addSeries("mean", x, levels.stream().mapToDouble(Level::meanMs).toArray());
+        chart.addSeries("p50", x, levels.stream().mapToDouble(Level::p50Ms).toArray());
+        chart.addSeries("p99", x, levels.stream().mapToDouble(Level::p99Ms).toArray());
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         Charts.save(chart, config.figures().resolve("api-latency.png"));
         section.figure("POST /predict latency vs concurrency", "api-latency.png");
@@ -71,24 +56,24 @@ final class ServingBenchmarks {
 
     private static void readApi(Section section, List<Level> levels, double p99TargetMs) {
         Level top = levels.get(levels.size() - 1);
-        Level fastest = levels.stream().max(java.util.Comparator.comparingDouble(Level::perSecond)).orElseThrow();
+        Level fastest = levels.stream().max(Comparator.comparingDouble(Level::requestsPerSecond)).orElseThrow();
         long errors = levels.stream().mapToLong(Level::errors).sum();
         section.reading(String.format(Locale.ROOT, "At %d concurrent clients the mean latency is %s, %s. "
                         + "Throughput peaks at %.0f requests/s (%d clients)%s. The p99 is %s at %d "
                         + "clients, %s a p99 target of %.0f ms; client and server share this machine's %d cores, so "
                         + "the load generator's own CPU use is in every number. %d requests failed.",
-                top.clients(), Phrases.millis(top.mean()),
-                Phrases.versus(top.mean(), PAPER_MEAN_MS, "the paper's bound of 480 ms"),
-                fastest.perSecond(), fastest.clients(), fastest != top && top.mean() > fastest.mean()
+                top.clients(), Phrases.millis(top.meanMs()),
+                Phrases.versus(top.meanMs(), PAPER_MEAN_MS, "the paper's bound of 480 ms"),
+                fastest.requestsPerSecond(), fastest.clients(), fastest != top && top.meanMs() > fastest.meanMs()
                         ? "; more clients than that only queue, and their latency grows" : "",
-                Phrases.millis(top.p99()), top.clients(),
-                top.p99() <= p99TargetMs ? "within" : "missing", p99TargetMs,
+                Phrases.millis(top.p99Ms()), top.clients(),
+                top.p99Ms() <= p99TargetMs ? "within" : "missing", p99TargetMs,
                 Runtime.getRuntime().availableProcessors(), errors));
         section.difference(String.format(Locale.ROOT, "**API latency** — mean %s at %d clients: %s than the "
                         + "paper's < 480 ms at 500%s; p99 %s at %d clients %s a %.0f ms target on %d shared cores.",
-                Phrases.millis(top.mean()), top.clients(), Phrases.verdict(top.mean(), PAPER_MEAN_MS, true),
+                Phrases.millis(top.meanMs()), top.clients(), Phrases.verdict(top.meanMs(), PAPER_MEAN_MS, true),
                 top.clients() == 500 ? "" : " (this run's highest level is not 500)",
-                Phrases.millis(top.p99()), top.clients(), top.p99() <= p99TargetMs ? "meets" : "misses",
+                Phrases.millis(top.p99Ms()), top.clients(), top.p99Ms() <= p99TargetMs ? "meets" : "misses",
                 p99TargetMs, Runtime.getRuntime().availableProcessors()));
     }
 
