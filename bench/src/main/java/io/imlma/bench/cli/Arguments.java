@@ -2,11 +2,13 @@ package io.imlma.bench.cli;
 
 import io.imlma.common.config.Settings;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The command line of a benchmark: {@code --name value} settings, each read through this class with its default and
@@ -56,13 +58,19 @@ public final class Arguments {
     }
 
     public double decimal(String name, double fallback, String description) {
-        declare(name, String.format(Locale.ROOT, "%s", fallback), description);
+        declare(name, Double.toString(fallback), description);
         return settings.decimal(name, fallback);
     }
 
     public String string(String name, String fallback, String description) {
         declare(name, fallback, description);
         return settings.string(name, fallback);
+    }
+
+    /** A file; {@code fallback}, described by {@code fallbackText}, is looked for only when the option is absent. */
+    public Path path(String name, String fallbackText, Supplier<Path> fallback, String description) {
+        declare(name, fallbackText, description);
+        return settings.has(name) ? Path.of(settings.string(name)) : fallback.get();
     }
 
     /** Further settings read elsewhere from {@link #settings()}, described by one line of the usage. */
