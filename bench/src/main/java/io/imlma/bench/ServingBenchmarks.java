@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import org.knowm.xchart.XYChart;
 
-/** Fig. 4 and the pipeline figures: the sections of {@link PredictBenchmark}'s and {@link PipelineBenchmark}'s figures. */
+/** Fig. 4 and the pipeline section, from the figures {@link PredictBenchmark} and {@link PipelineBenchmark} return. */
 final class ServingBenchmarks {
     private ServingBenchmarks() {}
 

@@ -1,7 +1,6 @@
 package io.imlma.bench.cli;
 
 import io.imlma.common.config.Settings;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,9 +20,11 @@ public final class Arguments {
         void run(O options) throws Exception;
     }
 
+    private record Option(String name, String fallback, String description) {}
+
     private final Settings settings;
     private final boolean help;
-    private final List<String> options = new ArrayList<>();
+    private final List<Option> options = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
 
     private Arguments(Settings settings, boolean help) {
@@ -45,8 +46,8 @@ public final class Arguments {
             Body<O> body) throws Exception {
         Arguments arguments = of(args);
         O options = read.apply(arguments);
-        if (arguments.help) {
-            arguments.printUsage(System.out, command, summary);
+        if (arguments.helpAsked()) {
+            System.out.print(arguments.usage(command, summary));
         } else {
             body.run(options);
         }
@@ -83,14 +84,22 @@ public final class Arguments {
         return settings;
     }
 
-    public void printUsage(PrintStream out, String command, String summary) {
-        out.printf("usage: bin/imlma %s [--option value ...]%n%s%n%noptions:%n", command, summary);
-        options.forEach(out::println);
-        notes.forEach(n -> out.println("  " + n));
+    public boolean helpAsked() {
+        return help;
+    }
+
+    /** The options read so far, with their descriptions and defaults, and the notes. */
+    public String usage(String command, String summary) {
+        StringBuilder usage = new StringBuilder(String.format(Locale.ROOT,
+                "usage: bin/imlma %s [--option value ...]%n%s%n%noptions:%n", command, summary));
+        int width = options.stream().mapToInt(o -> o.name().length()).max().orElse(1);
+        options.forEach(o -> usage.append(String.format(Locale.ROOT, "  --%-" + width + "s  %s (default %s)%n",
+                o.name(), o.description(), o.fallback())));
+        notes.forEach(n -> usage.append("  ").append(n).append(System.lineSeparator()));
+        return usage.toString();
     }
 
     private void declare(String name, String fallback, String description) {
-        options.add(String.format(Locale.ROOT, "  --%-28s %s (default %s)", name + " <value>", description,
-                fallback));
+        options.add(new Option(name, fallback, description));
     }
 }
