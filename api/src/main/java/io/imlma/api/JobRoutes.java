@@ -2,9 +2,9 @@ package io.imlma.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imlma.common.integrity.SnapshotLocation;
-import io.imlma.common.registry.ModelRegistry;
-import io.imlma.common.registry.ModelVersion;
 import io.imlma.ml.eval.Metrics;
+import io.imlma.registry.ModelRegistry;
+import io.imlma.registry.ModelVersion;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;

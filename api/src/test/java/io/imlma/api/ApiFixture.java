@@ -8,11 +8,6 @@ import io.imlma.common.integrity.PartitionGranularity;
 import io.imlma.common.integrity.SnapshotLocation;
 import io.imlma.common.integrity.SnapshotPartitionCommitter;
 import io.imlma.common.json.Json;
-import io.imlma.common.registry.JdbcModelRegistry;
-import io.imlma.common.registry.Metrics;
-import io.imlma.common.registry.ModelVersion;
-import io.imlma.common.registry.NewVersion;
-import io.imlma.common.registry.TuningTrial;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.ml.data.Dataset;
 import io.imlma.ml.data.FeatureBuilder;
@@ -22,6 +17,11 @@ import io.imlma.ml.model.Hyperparameters;
 import io.imlma.ml.model.LinearRegression;
 import io.imlma.ml.model.Model;
 import io.imlma.ml.model.ModelArtifact;
+import io.imlma.registry.VersionMetrics;
+import io.imlma.registry.ModelVersion;
+import io.imlma.registry.NewVersion;
+import io.imlma.registry.TuningTrial;
+import io.imlma.registry.jdbc.JdbcModelRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -139,7 +139,7 @@ final class ApiFixture implements AutoCloseable {
         }
         ModelVersion version = registry.register(new NewVersion(MODEL, run, Instant.ofEpochMilli(START),
                 Instant.ofEpochMilli(START + ROWS * INTERVAL), "snapshot-" + run, trainer.name(),
-                new HashMap<>(hyperparameters), new Metrics(test.mse(), test.mae(), test.r2()), path, sha256,
+                new HashMap<>(hyperparameters), VersionMetrics.of(test), path, sha256,
                 List.of("trained by the test fixture")));
         artifacts.put(version.version(), artifact);
         return version;

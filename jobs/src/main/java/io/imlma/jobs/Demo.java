@@ -3,12 +3,12 @@ package io.imlma.jobs;
 import io.imlma.api.ApiServer;
 import io.imlma.common.config.Settings;
 import io.imlma.common.json.Json;
-import io.imlma.common.registry.RegistryDataSource;
 import io.imlma.jobs.launch.LauncherConfig;
 import io.imlma.jobs.loop.InProcessQueueSource;
 import io.imlma.jobs.loop.ModelLoop;
 import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.jobs.snapshot.SnapshotStage;
+import io.imlma.registry.jdbc.RegistryDataSource;
 import io.imlma.udf.trigger.ManualRetrain;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +22,8 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
 
 /**
  * The embedded default: the meter pipeline and the closed model loop ({@link ModelLoop}: snapshots, trigger, local
@@ -54,8 +54,7 @@ public final class Demo {
                 Map.entry(SnapshotStage.BACKUP_PATH, workDir.resolve("snapshots-backup").toUri().toString()),
                 Map.entry(RetrainConfig.MODEL_STORE_PATH, workDir.resolve("models").toUri().toString()),
                 Map.entry(RetrainConfig.MODEL_STORE_BACKUP_PATH, workDir.resolve("models-backup").toUri().toString()),
-                Map.entry(RegistryDataSource.JDBC_URL, "jdbc:h2:file:" + workDir.resolve("registry")
-                        + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;AUTO_SERVER=TRUE"),
+                Map.entry(RegistryDataSource.JDBC_URL, RegistryDataSource.h2SharedFile(workDir.resolve("registry"))),
                 Map.entry(LauncherConfig.MODE, "local"),
                 // first training after four weeks of the seven channels, then whenever the data grew by 10 %,
                 // at most once per week of event time (a week replays in seconds; a retraining takes longer)

@@ -3,12 +3,12 @@ package io.imlma.bench.retrain;
 import io.imlma.bench.cli.Arguments;
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityStore;
-import io.imlma.common.registry.RegistryDataSource;
 import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.jobs.retrain.RetrainResult;
 import io.imlma.jobs.retrain.Retraining;
 import io.imlma.jobs.snapshot.EttSnapshot;
 import io.imlma.jobs.snapshot.SnapshotStage;
+import io.imlma.registry.jdbc.RegistryDataSource;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,8 +86,7 @@ public final class RetrainBenchmark {
             values.put(SnapshotStage.BACKUP_PATH, snapshots.backupBase().toString());
             values.put(RetrainConfig.MODEL_STORE_PATH, dir.resolve("models").toUri().toString());
             values.put(RetrainConfig.MODEL_STORE_BACKUP_PATH, dir.resolve("models-backup").toUri().toString());
-            values.put(RegistryDataSource.JDBC_URL, "jdbc:h2:file:" + dir.resolve("registry")
-                    + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE");
+            values.put(RegistryDataSource.JDBC_URL, RegistryDataSource.h2File(dir.resolve("registry")));
             values.put(RetrainConfig.TRAINER, options.trainer());
             values.put(RetrainConfig.TUNING_METHOD, options.method());
             values.put(RetrainConfig.TUNING_TRIALS, Integer.toString(options.trials()));

@@ -6,11 +6,6 @@ import io.imlma.bench.cli.Arguments;
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.json.Json;
-import io.imlma.common.registry.JdbcModelRegistry;
-import io.imlma.common.registry.Metrics;
-import io.imlma.common.registry.ModelVersion;
-import io.imlma.common.registry.NewVersion;
-import io.imlma.common.registry.RegistryDataSource;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.ml.data.BundledData;
 import io.imlma.ml.data.Dataset;
@@ -21,6 +16,11 @@ import io.imlma.ml.model.Hyperparameters;
 import io.imlma.ml.model.LinearRegression;
 import io.imlma.ml.model.Model;
 import io.imlma.ml.model.ModelArtifact;
+import io.imlma.registry.VersionMetrics;
+import io.imlma.registry.ModelVersion;
+import io.imlma.registry.NewVersion;
+import io.imlma.registry.jdbc.JdbcModelRegistry;
+import io.imlma.registry.jdbc.RegistryDataSource;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -115,7 +115,7 @@ public final class PredictBenchmark {
         List<FeatureRow> rows = EttCsv.read(BundledData.ettm1(), "OT", 0, 6_000);
         FeatureSpec spec = FeatureSpec.defaults();
         Settings settings = new Settings(Map.of(
-                RegistryDataSource.JDBC_URL, "jdbc:h2:mem:bench-" + UUID.randomUUID() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE",
+                RegistryDataSource.JDBC_URL, RegistryDataSource.h2InMemory("bench-" + UUID.randomUUID()),
                 ApiConfig.HOST, "127.0.0.1",
                 ApiConfig.PORT, "0",
                 ApiConfig.TOKEN, UUID.randomUUID().toString(),
@@ -158,7 +158,7 @@ public final class PredictBenchmark {
         String sha256 = store.write(path, artifact.toBytes());
         ModelVersion version = registry.register(new NewVersion(MODEL, "bench", Instant.ofEpochMilli(from),
                 Instant.ofEpochMilli(to), null, trainer.name(), new HashMap<>(hyperparameters),
-                new Metrics(test.mse(), test.mae(), test.r2()), path, sha256, List.of("benchmark champion")));
+                VersionMetrics.of(test), path, sha256, List.of("benchmark champion")));
         registry.promote(MODEL, version.version(), "benchmark", "benchmark champion");
         return version;
     }

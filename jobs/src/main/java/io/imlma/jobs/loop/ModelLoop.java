@@ -2,8 +2,6 @@ package io.imlma.jobs.loop;
 
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityStore;
-import io.imlma.common.registry.JdbcModelRegistry;
-import io.imlma.common.registry.ModelVersion;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.ModelUpdate;
@@ -13,11 +11,13 @@ import io.imlma.jobs.PipelineOutputs;
 import io.imlma.jobs.launch.LaunchOutcome;
 import io.imlma.jobs.launch.LaunchRetrainFunction;
 import io.imlma.jobs.launch.LauncherConfig;
-import io.imlma.jobs.retrain.ModelStore;
 import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.jobs.retrain.RetrainResult;
 import io.imlma.jobs.snapshot.SnapshotStage;
 import io.imlma.ml.data.FeatureSpec;
+import io.imlma.registry.ModelStore;
+import io.imlma.registry.ModelVersion;
+import io.imlma.registry.jdbc.JdbcModelRegistry;
 import io.imlma.udf.monitor.Monitors;
 import io.imlma.udf.serve.ScoreWithChampion;
 import io.imlma.udf.trigger.ManualRetrain;
@@ -145,7 +145,7 @@ public final class ModelLoop {
     /** The registry's champion as a model update, checked and served like a promoted one. */
     static Optional<ModelUpdate> currentChampion(Settings settings, IntegrityStore models, String model) {
         ModelStore store = new ModelStore(models, Clock.systemUTC(), alarm -> { });
-        try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, store.artifactVerifier())) {
+        try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, store)) {
             return registry.champion(model).map(ModelLoop::update);
         }
     }

@@ -3,9 +3,6 @@ package io.imlma.jobs.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imlma.common.config.Settings;
-import io.imlma.common.registry.AlarmEpisode;
-import io.imlma.common.registry.JdbcModelRegistry;
-import io.imlma.common.registry.ModelVersion;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.Prediction;
 import io.imlma.common.types.RetrainReason;
@@ -17,6 +14,10 @@ import io.imlma.jobs.PipelineConfig;
 import io.imlma.jobs.PipelineOutputs;
 import io.imlma.jobs.launch.LaunchOutcome;
 import io.imlma.ml.data.BundledData;
+import io.imlma.registry.AlarmEpisode;
+import io.imlma.registry.ModelVersion;
+import io.imlma.registry.jdbc.JdbcModelRegistry;
+import io.imlma.registry.jdbc.RegistryDataSource;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -72,8 +73,7 @@ class ModelLoopIT {
         s.put("snapshot.backup-path", dir.resolve("snapshots-backup").toUri().toString());
         s.put("model.store.path", dir.resolve("models").toUri().toString());
         s.put("model.store.backup-path", dir.resolve("models-backup").toUri().toString());
-        s.put("registry.jdbc-url", "jdbc:h2:file:" + dir.resolve("registry").toAbsolutePath()
-                + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE");
+        s.put(RegistryDataSource.JDBC_URL, RegistryDataSource.h2File(dir.resolve("registry").toAbsolutePath()));
         s.put("trigger.min-initial-rows", Integer.toString(7 * TRIGGER_DAYS * INTERVALS_PER_DAY));
         s.put("trigger.theta", "1.0");
         s.put("trigger.schedule.enabled", "false");

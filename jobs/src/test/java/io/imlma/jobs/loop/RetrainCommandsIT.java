@@ -19,6 +19,7 @@ import io.imlma.jobs.kafka.RunningJob;
 import io.imlma.jobs.kafka.TestTopics;
 import io.imlma.jobs.launch.LauncherConfig;
 import io.imlma.jobs.retrain.RetrainConfig;
+import io.imlma.registry.jdbc.RegistryDataSource;
 import io.imlma.testkit.KafkaBroker;
 import io.imlma.testkit.KafkaBrokerExtension;
 import io.imlma.testkit.KafkaRecords;
@@ -94,8 +95,7 @@ class RetrainCommandsIT {
         s.put("snapshot.partition", "hourly");
         s.put("model.store.path", dir.resolve("models").toUri().toString());
         s.put("model.store.backup-path", dir.resolve("models-backup").toUri().toString());
-        s.put("registry.jdbc-url", "jdbc:h2:file:" + dir.resolve("registry").toAbsolutePath()
-                + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE");
+        s.put(RegistryDataSource.JDBC_URL, RegistryDataSource.h2File(dir.resolve("registry").toAbsolutePath()));
         // only commands request: volume never due, no schedule; a long interval that only operators bypass
         s.put("trigger.min-initial-rows", "1000000000");
         s.put("trigger.schedule.enabled", "false");
