@@ -1,7 +1,8 @@
-package io.imlma.api.bench;
+package io.imlma.bench.serving;
 
 import io.imlma.api.ApiConfig;
 import io.imlma.api.ApiServer;
+import io.imlma.bench.cli.Arguments;
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.json.Json;
@@ -20,6 +21,7 @@ import io.imlma.registry.ModelVersion;
 import io.imlma.registry.NewVersion;
 import io.imlma.registry.jdbc.JdbcModelRegistry;
 import io.imlma.registry.jdbc.RegistryDataSource;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -42,19 +45,71 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Latency of POST /predict under load: starts the API on a loopback port over an H2 registry whose champion is a
  * linear model trained on ETTm1 (96 lags + calendar features, as served in production), then drives it with 50,
  * 100, 200 and 500 concurrent clients, each sending its next request as soon as the previous one is answered.
- * Every level is bounded by a request count and a time limit. Prints mean, p50, p99 and max latency and requests/s
- * per level. Arguments: {@code --requests-per-level N} (default 20000), {@code --seconds-per-level S} (default 30).
+ * Every level is bounded by a request count and a time limit. Measures mean, p50, p99 and max latency and
+ * requests/s per level.
  */
 public final class PredictBenchmark {
+    public static final String COMMAND = "bench-predict";
     private static final int[] CONCURRENCY = {50, 100, 200, 500};
     private static final String MODEL = "load-forecast";
+
+    public record Options(int requestsPerLevel, int secondsPerLevel) {
+        public Options {
+            Settings.require(requestsPerLevel >= 1, "requests-per-level", "must be at least 1");
+            Settings.require(secondsPerLevel >= 1, "seconds-per-level", "must be at least 1");
+        }
+
+        public static Options from(Arguments a) {
+            return new Options(a.integer("requests-per-level", 20_000, "requests per concurrency level, at most"),
+                    a.integer("seconds-per-level", 30, "seconds per concurrency level, at most"));
+        }
+    }
+
+    /** The champion served and the latency at each concurrency level, in the order run. */
+    public record Figures(int championVersion, int features, double championTestMae, List<Level> levels) {
+        public void printTo(PrintStream out) {
+            out.printf("champion %s v%d: linear, %d features, test MAE %.4f%n", MODEL, championVersion, features,
+                    championTestMae);
+            out.printf("%-8s %9s %9s %9s %9s %9s %10s %7s%n", "clients", "requests", "mean ms", "p50 ms", "p99 ms",
+                    "max ms", "req/s", "errors");
+            for (Level level : levels) {
+                out.printf("%-8d %9d %9.2f %9.2f %9.2f %9.2f %10.0f %7d%n", level.clients(), level.requests(),
+                        level.meanMs(), level.p50Ms(), level.p99Ms(), level.maxMs(), level.requestsPerSecond(),
+                        level.errors());
+            }
+        }
+    }
+
+    /** One concurrency level: latencies of the requests answered (errors included), in milliseconds. */
+    public record Level(int clients, int requests, double meanMs, double p50Ms, double p99Ms, double maxMs,
+                        double requestsPerSecond, int errors) {
+        static Level of(int clients, long[] sortedNanos, long elapsedNanos, int errors) {
+            return new Level(clients, sortedNanos.length,
+                    Arrays.stream(sortedNanos).average().orElse(Double.NaN) / 1e6,
+                    percentileMs(sortedNanos, 50), percentileMs(sortedNanos, 99), percentileMs(sortedNanos, 100),
+                    sortedNanos.length / (elapsedNanos / 1e9), errors);
+        }
+
+        private static double percentileMs(long[] sortedNanos, int p) {
+            if (sortedNanos.length == 0) {
+                return Double.NaN;
+            }
+            int index = (int) Math.ceil(p / 100.0 * sortedNanos.length) - 1;
+            return sortedNanos[Math.max(0, Math.min(index, sortedNanos.length - 1))] / 1e6;
+        }
+    }
 
     private PredictBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        Settings options = Settings.fromArgs(args);
-        int requestsPerLevel = options.integer("requests-per-level", 20_000);
-        Duration timePerLevel = Duration.ofSeconds(options.integer("seconds-per-level", 30));
+        Arguments.run(args, COMMAND, "Latency of POST /predict on a loopback API over an H2 registry with a linear "
+                + "ETTm1 champion, at " + Arrays.toString(CONCURRENCY) + " closed-loop concurrent clients.",
+                Options::from, options -> run(options).printTo(System.out));
+    }
+
+    public static Figures run(Options options) throws Exception {
+        int requestsPerLevel = options.requestsPerLevel();
+        Duration timePerLevel = Duration.ofSeconds(options.secondsPerLevel());
         Path dir = Files.createTempDirectory("predict-benchmark");
 
         List<FeatureRow> rows = EttCsv.read(BundledData.ettm1(), "OT", 0, 6_000);
@@ -69,22 +124,18 @@ public final class PredictBenchmark {
         IntegrityStore store = new IntegrityStore(dir.resolve("models").toUri(), dir.resolve("models-backup").toUri());
         try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, (path, sha) -> { })) {
             ModelVersion champion = registerChampion(registry, store, rows, spec);
-            System.out.printf("champion %s v%d: linear, %d features, test MAE %.4f%n", MODEL, champion.version(),
-                    spec.featureNames().size(), champion.metrics().mae());
             ApiServer server = ApiServer.open(settings, null).start();
             try {
                 List<String> bodies = requestBodies(rows, spec);
                 URI predict = URI.create("http://127.0.0.1:" + server.port() + "/predict");
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                run(http, predict, bodies, 50, 5_000, timePerLevel); // warm-up: JIT, connections
-                System.out.printf("%-8s %9s %9s %9s %9s %9s %10s %7s%n", "clients", "requests", "mean ms", "p50 ms",
-                        "p99 ms", "max ms", "req/s", "errors");
+                load(http, predict, bodies, 50, 5_000, timePerLevel); // warm-up: JIT, connections
+                List<Level> levels = new ArrayList<>();
                 for (int clients : CONCURRENCY) {
-                    Level level = run(http, predict, bodies, clients, requestsPerLevel, timePerLevel);
-                    System.out.printf("%-8d %9d %9.2f %9.2f %9.2f %9.2f %10.0f %7d%n", clients, level.count(),
-                            level.meanMs(), level.percentileMs(50), level.percentileMs(99), level.percentileMs(100),
-                            level.requestsPerSecond(), level.errors());
+                    levels.add(load(http, predict, bodies, clients, requestsPerLevel, timePerLevel));
                 }
+                return new Figures(champion.version(), spec.featureNames().size(), champion.metrics().mae(),
+                        List.copyOf(levels));
             } finally {
                 server.stop();
             }
@@ -124,7 +175,7 @@ public final class PredictBenchmark {
                 .toList();
     }
 
-    private static Level run(HttpClient http, URI predict, List<String> bodies, int clients, int maxRequests,
+    private static Level load(HttpClient http, URI predict, List<String> bodies, int clients, int maxRequests,
             Duration maxTime) throws InterruptedException {
         long[] latencies = new long[maxRequests];
         AtomicInteger next = new AtomicInteger();
@@ -160,29 +211,6 @@ public final class PredictBenchmark {
         long elapsed = System.nanoTime() - start;
         int done = Math.min(next.get(), maxRequests);
         long[] measured = Arrays.stream(latencies, 0, done).filter(l -> l > 0).sorted().toArray();
-        return new Level(measured, elapsed, errors.get());
-    }
-
-    /** Latencies of one level, sorted, in nanoseconds. */
-    private record Level(long[] sortedNanos, long elapsedNanos, int errors) {
-        int count() {
-            return sortedNanos.length;
-        }
-
-        double meanMs() {
-            return Arrays.stream(sortedNanos).average().orElse(Double.NaN) / 1e6;
-        }
-
-        double percentileMs(int p) {
-            if (sortedNanos.length == 0) {
-                return Double.NaN;
-            }
-            int index = (int) Math.ceil(p / 100.0 * sortedNanos.length) - 1;
-            return sortedNanos[Math.max(0, Math.min(index, sortedNanos.length - 1))] / 1e6;
-        }
-
-        double requestsPerSecond() {
-            return sortedNanos.length / (elapsedNanos / 1e9);
-        }
+        return Level.of(clients, measured, elapsed, errors.get());
     }
 }

@@ -1,4 +1,4 @@
-package io.imlma.jobs.retrain;
+package io.imlma.jobs.snapshot;
 
 import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.integrity.PartitionGranularity;
@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Writes channels of the bundled ETTm1 data as a sealed, backed-up daily snapshot, as the streaming job would. */
+/**
+ * Writes channels of the bundled ETTm1 data as a sealed, backed-up daily snapshot, as the streaming job would: the
+ * data a retraining reads, for tests and benchmarks that have no pipeline running.
+ */
 public final class EttSnapshot {
     private EttSnapshot() {}
 
