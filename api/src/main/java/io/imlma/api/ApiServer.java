@@ -69,7 +69,8 @@ public final class ApiServer implements AutoCloseable {
             javalin.http.maxRequestSize = MAX_REQUEST_BYTES;
             javalin.staticFiles.add(files -> {
                 files.hostedPath = "/";
-                files.directory = "/web";
+                // not /web: that is where Flink's dashboard lives, which shares the demo's classpath
+                files.directory = "/io/imlma/api/web";
                 files.location = Location.CLASSPATH;
             });
             javalin.requestLogger.http(metrics::record);

@@ -455,6 +455,15 @@ abstract class ApiContractTest {
                 .contains("# TYPE imlma_api_request_duration_seconds histogram");
     }
 
+    @Test
+    void metricsIncludeTheJvmsOwn() {
+        assertThat(api.get("/metrics").text())
+                .containsPattern("jvm_memory_used_bytes\\{area=\"heap\"} [0-9.E]+")
+                .contains("jvm_gc_collection_seconds_count")
+                .containsPattern("jvm_threads_current [0-9.E]+")
+                .contains("jvm_classes_currently_loaded");
+    }
+
     // --- helpers ---
 
     private String predictBody(int index) {
