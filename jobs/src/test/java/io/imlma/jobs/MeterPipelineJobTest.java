@@ -8,6 +8,7 @@ import io.imlma.common.types.DeadLetter;
 import io.imlma.common.types.DuplicateConflict;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.MeterReading;
+import io.imlma.testkit.EttFixture;
 import io.imlma.udf.PipelineMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -138,12 +139,7 @@ class MeterPipelineJobTest {
 
     @Test
     void replaysAnEttFileFromGzip() throws Exception {
-        List<String> lines;
-        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(
-                java.nio.file.Files.newInputStream(Path.of("../data/ETTm1.csv.gz"))),
-                java.nio.charset.StandardCharsets.UTF_8))) {
-            lines = new ArrayList<>(in.lines().limit(9).toList()); // header + 2 hours
-        }
+        List<String> lines = new ArrayList<>(EttFixture.lines(8)); // header + 2 hours
         String dropped = lines.remove(4); // 00:45 missing for every channel
         String malformed = "2016-07-01 02:00:00,1.0,2.0";
         lines.add(malformed);

@@ -275,28 +275,18 @@ public final class KafkaBroker implements AutoCloseable {
         return properties;
     }
 
-    /**
-     * The broker classpath file, found from the working directory (the module under test) upwards at the project
-     * root, the directory holding {@code kafka-broker/pom.xml}.
-     */
+    /** The broker classpath file the kafka-broker module writes. */
     private static String readBrokerClasspath() {
-        Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("kafka-broker").resolve("pom.xml"))) {
-                Path file = dir.resolve("kafka-broker").resolve("target").resolve("broker.classpath");
-                if (!Files.isRegularFile(file)) {
-                    throw new IllegalStateException(file + " is missing; build the kafka-broker module first: "
-                            + "mvn -pl kafka-broker generate-resources");
-                }
-                try {
-                    return Files.readString(file, StandardCharsets.UTF_8).strip();
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read " + file, e);
-                }
-            }
+        Path file = ProjectRoot.resolve("kafka-broker/target/broker.classpath");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException(file + " is missing; build the kafka-broker module first: "
+                    + "mvn -pl kafka-broker generate-resources");
         }
-        throw new IllegalStateException("no directory containing kafka-broker/pom.xml at or above " + start
-                + "; the Kafka broker can only be started from inside the project");
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
     }
 
     private static Path logFileFor(int port) {

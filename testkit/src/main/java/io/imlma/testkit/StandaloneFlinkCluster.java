@@ -122,7 +122,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         long startedAt = System.nanoTime();
         StandaloneFlinkCluster cluster;
         try {
-            cluster = new StandaloneFlinkCluster(projectRoot(), overrides);
+            cluster = new StandaloneFlinkCluster(ProjectRoot.path(), overrides);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the Flink cluster's work directory", e);
         }
@@ -317,18 +317,6 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
             processes.add(jobManager.jvm());
         }
         return processes;
-    }
-
-    /** The project root: the directory holding {@code flink-cluster/pom.xml}, at or above the working directory. */
-    public static Path projectRoot() {
-        Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("flink-cluster").resolve("pom.xml"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("no directory containing flink-cluster/pom.xml at or above " + start
-                + "; the Flink cluster can only be started from inside the project");
     }
 
     private static String readClasspath(Path root) throws IOException {

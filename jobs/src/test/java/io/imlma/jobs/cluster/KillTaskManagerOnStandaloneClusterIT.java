@@ -20,22 +20,16 @@ import io.imlma.jobs.MeterPipelineJob;
 import io.imlma.jobs.cluster.SavepointOnStandaloneClusterIT.Topics;
 import io.imlma.jobs.launch.LaunchOutcome.Status;
 import io.imlma.jobs.retrain.Retraining;
-import io.imlma.ml.data.BundledData;
+import io.imlma.testkit.EttFixture;
+import io.imlma.testkit.EttFixture.EttRow;
 import io.imlma.testkit.KafkaBroker;
 import io.imlma.testkit.KafkaRecords;
 import io.imlma.testkit.SharedKafka;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -45,7 +39,6 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -86,7 +79,6 @@ class KillTaskManagerOnStandaloneClusterIT {
     private static final int CHUNK = 24;
     /** The first retraining is due after two days of committed snapshots of the three meters. */
     private static final int INITIAL_ROWS = 2 * INTERVALS_PER_DAY * METERS.size();
-    private static final DateTimeFormatter ETT_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     // the loop's registry and launch ledger are in its MariaDB database; RetrainJob runs in the TaskManager (the
     // local launcher), beside the streaming job: room for both
@@ -333,17 +325,11 @@ class KillTaskManagerOnStandaloneClusterIT {
     }
 
     /** The first {@code intervals} rows of the bundled ETTm1 as one reading per meter (channel) and interval. */
-    private static List<Reading> ettReadings(int intervals) throws Exception {
+    private static List<Reading> ettReadings(int intervals) {
         List<Reading> readings = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(BundledData.ettm1())), StandardCharsets.UTF_8))) {
-            List<String> header = List.of(in.readLine().split(","));
-            for (int i = 0; i < intervals; i++) {
-                String[] fields = in.readLine().split(",");
-                long timestamp = LocalDateTime.parse(fields[0], ETT_TIME).toInstant(ZoneOffset.UTC).toEpochMilli();
-                for (String meter : METERS) {
-                    readings.add(new Reading(meter, timestamp, Double.parseDouble(fields[header.indexOf(meter)])));
-                }
+        for (EttRow row : EttFixture.rows(0, intervals)) {
+            for (String meter : METERS) {
+                readings.add(new Reading(meter, row.timestamp(), row.value(meter)));
             }
         }
         readings.sort(Comparator.comparingLong(Reading::timestamp));

@@ -16,20 +16,14 @@ import io.imlma.jobs.MeterPipelineJob;
 import io.imlma.jobs.PipelineConfig;
 import io.imlma.jobs.PipelineOutputs;
 import io.imlma.jobs.launch.LaunchOutcome;
-import io.imlma.ml.data.BundledData;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.imlma.testkit.EttFixture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import java.util.zip.GZIPInputStream;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -100,7 +94,7 @@ class ModelLoopIT {
         loop.retrainRequests().sinkTo(CollectingSink.named(queue + "-requests")).name("requests").uid("requests");
         loop.alarms().sinkTo(CollectingSink.named(queue + "-alarms")).name("alarms").uid("alarms");
 
-        List<String> ett = ettLines(ALL_DAYS * INTERVALS_PER_DAY);
+        List<String> ett = EttFixture.lines(ALL_DAYS * INTERVALS_PER_DAY);
         JobClient job = env.executeAsync("model-loop-it");
         Instant deadline = Instant.now().plus(DEADLINE);
         try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, (path, sha) -> { })) {
@@ -163,17 +157,5 @@ class ModelLoopIT {
             assertThat(Instant.now()).as("waiting for " + what).isBefore(deadline);
             Thread.sleep(500); // poll interval between checks of the condition
         }
-    }
-
-    /** The header and the first {@code rows} lines of the bundled ETTm1. */
-    private static List<String> ettLines(int rows) throws Exception {
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(BundledData.ettm1())), StandardCharsets.UTF_8))) {
-            for (String line = in.readLine(); line != null && lines.size() <= rows; line = in.readLine()) {
-                lines.add(line);
-            }
-        }
-        return lines;
     }
 }
