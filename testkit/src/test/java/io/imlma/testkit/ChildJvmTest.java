@@ -26,7 +26,7 @@ class ChildJvmTest {
             if (!args[0].equals("wait")) {
                 System.exit(Integer.parseInt(args[0]));
             }
-            Thread.sleep(Long.MAX_VALUE);
+            Thread.currentThread().join();
         }
     }
 

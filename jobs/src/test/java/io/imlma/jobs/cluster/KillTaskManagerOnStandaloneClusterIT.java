@@ -2,6 +2,7 @@ package io.imlma.jobs.cluster;
 
 import static io.imlma.jobs.cluster.SavepointOnStandaloneClusterIT.JOB_JAR;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imlma.common.config.Settings;
@@ -34,11 +35,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -242,28 +246,24 @@ class KillTaskManagerOnStandaloneClusterIT {
     }
 
     /** The request id of a launch the ledger shows running, polled for up to {@code wait}; null if none. */
-    private static String awaitRunningLaunch(Duration wait) throws Exception {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (System.nanoTime() - deadline < 0) {
-            Set<String> running = launches().values().stream().filter(l -> l.status().equals(Status.RUNNING.name()))
-                    .map(Launch::requestId).collect(Collectors.toSet());
-            if (!running.isEmpty()) {
-                return running.iterator().next();
-            }
-            Thread.sleep(POLL.toMillis()); // poll interval of a condition with a deadline
+    private static String awaitRunningLaunch(Duration wait) {
+        try {
+            return await("a running launch").atMost(wait).pollInterval(POLL)
+                    .until(() -> launches().values().stream().filter(l -> l.status().equals(Status.RUNNING.name()))
+                            .map(Launch::requestId).findFirst(), Optional::isPresent)
+                    .orElseThrow();
+        } catch (ConditionTimeoutException noneRunning) {
+            return null;
         }
-        return null;
     }
 
     /**
      * Waits until the loop is at rest: no launch running and every committed request launched, still so after
      * three more completed checkpoints (a request fired in between would show up within them). Returns the launches.
      */
-    private static Map<String, Launch> awaitLaunchesSettled(ClusterRest rest, String jobId, Topics topics)
-            throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        long settledAtCheckpoint = -1;
-        while (true) {
+    private static Map<String, Launch> awaitLaunchesSettled(ClusterRest rest, String jobId, Topics topics) {
+        AtomicLong settledAtCheckpoint = new AtomicLong(-1);
+        return await("launches settled").atMost(TIMEOUT).pollInterval(POLL).until(() -> {
             Map<String, Launch> launches = launches();
             Set<String> requested = committed(topics.loop(Topics.RETRAIN_REQUESTS), RetrainRequest.class).stream()
                     .map(RetrainRequest::requestId).collect(Collectors.toSet());
@@ -271,17 +271,18 @@ class KillTaskManagerOnStandaloneClusterIT {
                     && launches.keySet().equals(requested);
             long checkpoints = rest.get("jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
             if (!settled) {
-                settledAtCheckpoint = -1;
-            } else if (settledAtCheckpoint < 0) {
-                settledAtCheckpoint = checkpoints;
-            } else if (checkpoints >= settledAtCheckpoint + 3) {
-                return launches;
+                settledAtCheckpoint.set(-1);
+            } else if (settledAtCheckpoint.get() < 0) {
+                settledAtCheckpoint.set(checkpoints);
             }
-            assertThat(System.nanoTime() - deadline).as("launches settle within %s: %s, requested %s", TIMEOUT,
-                    launches, requested).isNegative();
-            Thread.sleep(POLL.toMillis()); // poll interval of a condition with a deadline
-        }
+            return new LaunchProgress(launches, requested,
+                    settled && checkpoints >= settledAtCheckpoint.get() + 3);
+        }, LaunchProgress::settledForThreeCheckpoints).launches();
     }
+
+    /** What {@link #awaitLaunchesSettled} saw at one poll (shown when it times out). */
+    private record LaunchProgress(Map<String, Launch> launches, Set<String> requested,
+            boolean settledForThreeCheckpoints) {}
 
     record Launch(String requestId, String status, long startedAt, String message) {}
 
