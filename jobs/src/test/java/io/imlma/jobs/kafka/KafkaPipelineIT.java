@@ -90,19 +90,9 @@ class KafkaPipelineIT {
                     .toList();
         }
 
-        assertThat(features).extracting(FeatureRow::meterId, r -> (r.windowStart() - T0) / INTERVAL,
-                FeatureRow::mean, FeatureRow::min, FeatureRow::max, FeatureRow::count, FeatureRow::imputed,
-                FeatureRow::warmUp)
-                .containsExactly(
-                        tuple("A", 0L, 3.0, 1.0, 5.0, 3L, false, true),
-                        tuple("A", 1L, 4.0, 4.0, 4.0, 1L, false, false),
-                        tuple("A", 2L, 6.0, 6.0, 6.0, 1L, false, false),
-                        tuple("A", 3L, 8.0, 8.0, 8.0, 1L, false, false),
-                        tuple("B", 0L, 10.0, 10.0, 10.0, 1L, false, true),
-                        tuple("B", 1L, 12.0, 12.0, 12.0, 1L, false, false),
-                        // B's running mean (10 + 12) / 2, filled in as the watermark passes its silent intervals
-                        tuple("B", 2L, 11.0, 11.0, 11.0, 0L, true, false),
-                        tuple("B", 3L, 11.0, 11.0, 11.0, 0L, true, false));
+        // the unbounded source moves the watermark only as far as the readings: A's intervals 4 and 5 stay open
+        assertThat(features).extracting(PreprocessingScenario::summary)
+                .containsExactlyElementsOf(PreprocessingScenario.expectedFeatures(4));
         assertThat(features).allSatisfy(r -> assertThat(r.windowEnd() - r.windowStart()).isEqualTo(INTERVAL));
         assertThat(features).filteredOn(r -> !r.imputed())
                 .allSatisfy(r -> assertThat(r.maxIngestTime()).isPositive());
