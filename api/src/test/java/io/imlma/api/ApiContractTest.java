@@ -3,6 +3,7 @@ package io.imlma.api;
 import static io.imlma.api.ApiFixture.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imlma.api.ApiFixture.Response;
@@ -505,16 +506,7 @@ abstract class ApiContractTest {
     }
 
     private static Response pollUntil(Supplier<Response> call, Predicate<Response> done, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Response last = call.get();
-        while (!done.test(last)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not reached within " + timeout + "; last response " + last.status()
-                        + " " + last.text());
-            }
-            Thread.onSpinWait();
-            last = call.get();
-        }
-        return last;
+        return await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                .until(call::get, done);
     }
 }

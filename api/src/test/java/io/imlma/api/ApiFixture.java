@@ -4,9 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.integrity.IntegrityVerifier;
-import io.imlma.common.integrity.PartitionGranularity;
+import io.imlma.common.integrity.SealedSnapshot;
 import io.imlma.common.integrity.SnapshotLocation;
-import io.imlma.common.integrity.SnapshotPartitionCommitter;
 import io.imlma.common.json.Json;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.RetrainCommand;
@@ -29,8 +28,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +37,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.hipparchus.random.Well19937c;
@@ -98,22 +94,8 @@ final class ApiFixture implements AutoCloseable {
     private static Map<String, String> snapshotOf(List<FeatureRow> rows, Path dir) {
         IntegrityStore snapshots = new IntegrityStore(dir.resolve("snapshots").toUri(),
                 dir.resolve("snapshots-backup").toUri());
-        PartitionGranularity daily = PartitionGranularity.DAILY;
-        Map<String, List<FeatureRow>> partitions = new TreeMap<>();
-        for (FeatureRow row : rows) {
-            partitions.computeIfAbsent(daily.partitionId(row.windowStart()), id -> new ArrayList<>()).add(row);
-        }
-        SnapshotPartitionCommitter committer = new SnapshotPartitionCommitter(snapshots, Clock.systemUTC());
         try {
-            for (Map.Entry<String, List<FeatureRow>> partition : partitions.entrySet()) {
-                StringBuilder lines = new StringBuilder();
-                partition.getValue().forEach(row -> lines.append(Json.write(row)).append('\n'));
-                Path file = Path.of(snapshots.primary(partition.getKey() + "/part-0-0.jsonl").toUri());
-                Files.createDirectories(file.getParent());
-                Files.writeString(file, lines, StandardCharsets.UTF_8);
-                committer.tryCommit(partition.getKey(), daily.rangeOf(partition.getValue().get(0).windowStart()),
-                        partition.getValue().size()).orElseThrow();
-            }
+            SealedSnapshot.write(snapshots, rows);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -5,7 +5,6 @@ import static io.imlma.jobs.kafka.TestTopics.MINUTE;
 import static io.imlma.jobs.kafka.TestTopics.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imlma.common.config.Settings;
 import io.imlma.common.json.Json;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.jobs.MeterPipelineJob;
@@ -85,12 +84,8 @@ class ExactlyOnceIT {
     void everyWindowExactlyOnceAfterAFailureMidStream(KafkaBroker kafka,
             @InjectClusterClient RestClusterClient<?> rest) throws Exception {
         KafkaConfig topics = TestTopics.create(kafka, "exactly-once-it", PARALLELISM);
-        PipelineConfig config = PipelineConfig.from(Settings.fromArgs(
-                "--checkpoint.dir", checkpoints.toUri().toString(),
-                "--checkpoint.interval", "300ms",
-                // both partitions are read throughout; no split may be declared idle while the test pauses
-                "--watermark.idleness", "0",
-                "--standardize.warm-up-intervals", "4"));
+        // both partitions are read throughout; no split may be declared idle while the test pauses
+        PipelineConfig config = TestTopics.pipelineConfig(checkpoints, 4);
 
         Configuration restarts = new Configuration();
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");

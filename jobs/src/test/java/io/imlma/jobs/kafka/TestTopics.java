@@ -6,10 +6,12 @@ import io.imlma.common.types.DeadLetter;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.jobs.connect.KafkaConfig;
 import io.imlma.jobs.connect.KafkaConnectors;
+import io.imlma.jobs.pipeline.JobEnvironment;
 import io.imlma.jobs.pipeline.MeterPipeline;
 import io.imlma.jobs.pipeline.PipelineConfig;
 import io.imlma.jobs.pipeline.PipelineOutputs;
 import io.imlma.testkit.KafkaBroker;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +20,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-/** Readings as the Kafka source expects them, and a Kafka configuration with topics of a test's own. */
+/** Readings as the Kafka source expects them, a Kafka configuration with topics of a test's own, the job's settings. */
 public final class TestTopics {
     public static final long T0 = Instant.parse("2024-01-01T00:00:00Z").toEpochMilli();
     public static final long MINUTE = 60_000;
@@ -29,6 +31,26 @@ public final class TestTopics {
     /** A JSON reading of {@code meter} at {@code T0 + minute}; the value is written as given (e.g. "1e999"). */
     public static String reading(String meter, long minute, String value) {
         return "{\"meterId\":\"" + meter + "\",\"timestamp\":" + (T0 + minute * MINUTE) + ",\"value\":" + value + "}";
+    }
+
+    /**
+     * The pipeline settings of the Kafka tests: checkpoints every 300 ms under {@code checkpoints}, so transactions
+     * commit soon, and no idleness, so no split is declared idle while a test pauses between records.
+     */
+    public static PipelineConfig pipelineConfig(Path checkpoints, int warmUpIntervals) {
+        return PipelineConfig.from(Settings.fromArgs(
+                "--checkpoint.dir", checkpoints.toUri().toString(),
+                "--checkpoint.interval", "300ms",
+                "--watermark.idleness", "0",
+                "--standardize.warm-up-intervals", Integer.toString(warmUpIntervals)));
+    }
+
+    /** The job's environment for {@code config} with the given parallelism. */
+    public static StreamExecutionEnvironment environment(PipelineConfig config, int parallelism) {
+        StreamExecutionEnvironment env = JobEnvironment.configure(
+                StreamExecutionEnvironment.getExecutionEnvironment(), config);
+        env.setParallelism(parallelism);
+        return env;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.imlma.jobs.loop;
 
 import static io.imlma.jobs.kafka.TestTopics.reading;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.SnapshotManifest;
@@ -167,11 +168,8 @@ class RetrainCommandsIT {
     }
 
     /** Waits until a partition of the later readings is committed, so an operator's request finds new data. */
-    private void awaitMoreManifests(long before) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (manifests() <= before) {
-            assertThat(System.nanoTime() - deadline).as("no new snapshot partition within " + TIMEOUT).isNegative();
-            Thread.sleep(200); // poll interval of the snapshot directory
-        }
+    private void awaitMoreManifests(long before) {
+        await("a new snapshot partition").atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+                .until(this::manifests, committed -> committed > before);
     }
 }

@@ -1,7 +1,14 @@
 package io.imlma.jobs.pipeline;
 
+import static io.imlma.jobs.PreprocessingScenario.INFINITE;
+import static io.imlma.jobs.PreprocessingScenario.MALFORMED;
+import static io.imlma.jobs.PreprocessingScenario.MISSING_TIMESTAMP;
+import static io.imlma.jobs.kafka.TestTopics.INTERVAL;
+import static io.imlma.jobs.kafka.TestTopics.MINUTE;
+import static io.imlma.jobs.kafka.TestTopics.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.Assertions.within;
 
 import io.imlma.common.config.Settings;
 import io.imlma.common.types.DeadLetter;
@@ -9,7 +16,9 @@ import io.imlma.common.types.DuplicateConflict;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.MeterReading;
 import io.imlma.jobs.CollectingSink;
+import io.imlma.jobs.PreprocessingScenario;
 import io.imlma.jobs.connect.EttFiles;
+import io.imlma.testkit.EttFixture;
 import io.imlma.udf.PipelineMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,40 +50,13 @@ class MeterPipelineTest {
                     .setNumberSlotsPerTaskManager(2)
                     .build());
 
-    private static final long T0 = Instant.parse("2024-01-01T00:00:00Z").toEpochMilli();
-    private static final long MIN = 60_000;
-    private static final long I = 15 * MIN;
 
     @TempDir
     Path work;
 
-    private static String reading(String meter, long minute, String value) {
-        return "{\"meterId\":\"" + meter + "\",\"timestamp\":" + (T0 + minute * MIN) + ",\"value\":" + value + "}";
-    }
-
     @Test
     void cleansWindowsImputesAndStandardizes() throws Exception {
-        String malformed = "{\"meterId\":\"A\",\"timestamp\":";
-        String missingTimestamp = "{\"meterId\":\"A\",\"value\":1}";
-        String infinite = reading("A", 3, "1e999");
-        String late = reading("A", 10, "7");
-        List<String> input = List.of(
-                reading("A", 1, "1"),
-                reading("B", 2, "10"),
-                reading("A", 5, "3"),
-                reading("A", 5, "3"),       // exact re-send
-                malformed,
-                reading("A", 5, "9"),       // conflict: first value 3 kept
-                reading("A", 16, "4"),
-                reading("A", 14, "5"),      // out of order, within the 2-minute bound
-                reading("B", 17, "12"),
-                missingTimestamp,
-                reading("A", 31, "6"),      // watermark passes the end of window 0
-                late,                       // window 0 already emitted
-                infinite,
-                reading("A", 46, "8"),      // B silent from here on: imputed as A moves the watermark
-                reading("A", 61, "9"),
-                reading("A", 76, "10"));
+        List<String> input = PreprocessingScenario.readings();
 
         PipelineConfig config = PipelineConfig.from(Settings.fromArgs(
                 "--checkpoint.dir", work.toUri().toString(),
@@ -93,41 +75,29 @@ class MeterPipelineTest {
 
         List<FeatureRow> features = new ArrayList<>(CollectingSink.<FeatureRow>collected("features"));
         features.sort(Comparator.comparing(FeatureRow::meterId).thenComparing(FeatureRow::windowStart));
-        assertThat(features).extracting(FeatureRow::meterId, r -> (r.windowStart() - T0) / I, FeatureRow::mean,
-                FeatureRow::min, FeatureRow::max, FeatureRow::count, FeatureRow::imputed, FeatureRow::warmUp)
-                .containsExactly(
-                        tuple("A", 0L, 3.0, 1.0, 5.0, 3L, false, true),
-                        tuple("A", 1L, 4.0, 4.0, 4.0, 1L, false, false),
-                        tuple("A", 2L, 6.0, 6.0, 6.0, 1L, false, false),
-                        tuple("A", 3L, 8.0, 8.0, 8.0, 1L, false, false),
-                        tuple("A", 4L, 9.0, 9.0, 9.0, 1L, false, false),
-                        tuple("A", 5L, 10.0, 10.0, 10.0, 1L, false, false),
-                        tuple("B", 0L, 10.0, 10.0, 10.0, 1L, false, true),
-                        tuple("B", 1L, 12.0, 12.0, 12.0, 1L, false, false),
-                        tuple("B", 2L, 11.0, 11.0, 11.0, 0L, true, false),
-                        tuple("B", 3L, 11.0, 11.0, 11.0, 0L, true, false));
-        assertThat(features).allSatisfy(r -> assertThat(r.windowEnd() - r.windowStart()).isEqualTo(I));
+        // the bounded input ends with a final watermark: every interval of A closes
+        assertThat(features).extracting(PreprocessingScenario::summary)
+                .containsExactlyElementsOf(PreprocessingScenario.expectedFeatures(6));
+        assertThat(features).allSatisfy(r -> assertThat(r.windowEnd() - r.windowStart()).isEqualTo(INTERVAL));
         assertThat(features).filteredOn(r -> !r.imputed()).allSatisfy(r -> assertThat(r.maxIngestTime()).isPositive());
         // z-scores against the observed interval means so far (population std), imputed rows not counted
-        double[] observedA = {3, 4, 6, 8, 9, 10};
-        for (int k = 0; k < observedA.length; k++) {
-            assertThat(features.get(k).standardized()).isCloseTo(twoPassZ(observedA, k),
-                    org.assertj.core.api.Assertions.within(1e-9));
+        for (int k = 0; k < 6; k++) {
+            assertThat(features.get(k).standardized()).isCloseTo(PreprocessingScenario.zOfA(k), within(1e-9));
         }
         assertThat(features.subList(6, 10)).extracting(FeatureRow::standardized).containsExactly(0.0, 1.0, 0.0, 0.0);
 
         List<DeadLetter> dead = CollectingSink.collected("dead");
         assertThat(dead).extracting(DeadLetter::payload, DeadLetter::source).containsExactlyInAnyOrder(
-                tuple(malformed, "test"), tuple(missingTimestamp, "test"), tuple(infinite, "test"));
+                tuple(MALFORMED, "test"), tuple(MISSING_TIMESTAMP, "test"), tuple(INFINITE, "test"));
         assertThat(dead).extracting(DeadLetter::reason).allSatisfy(reason -> assertThat(reason).isNotBlank())
                 .anySatisfy(reason -> assertThat(reason).startsWith("malformed JSON"))
                 .contains("missing field timestamp", "value is not finite: Infinity");
 
         assertThat(CollectingSink.<MeterReading>collected("late"))
                 .extracting(MeterReading::meterId, MeterReading::timestamp, MeterReading::value)
-                .containsExactly(tuple("A", T0 + 10 * MIN, 7.0));
+                .containsExactly(tuple("A", T0 + 10 * MINUTE, 7.0));
         assertThat(CollectingSink.<DuplicateConflict>collected("conflicts"))
-                .containsExactly(new DuplicateConflict("A", T0 + 5 * MIN, 3.0, 9.0));
+                .containsExactly(new DuplicateConflict("A", T0 + 5 * MINUTE, 3.0, 9.0));
 
         assertThat(counter(result, PipelineMetrics.RECORDS_IN)).isEqualTo(input.size());
         assertThat(counter(result, PipelineMetrics.DEAD_LETTERED)).isEqualTo(3);
@@ -140,12 +110,7 @@ class MeterPipelineTest {
 
     @Test
     void replaysAnEttFileFromGzip() throws Exception {
-        List<String> lines;
-        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(new java.util.zip.GZIPInputStream(
-                java.nio.file.Files.newInputStream(Path.of("../data/ETTm1.csv.gz"))),
-                java.nio.charset.StandardCharsets.UTF_8))) {
-            lines = new ArrayList<>(in.lines().limit(9).toList()); // header + 2 hours
-        }
+        List<String> lines = new ArrayList<>(EttFixture.lines(8)); // header + 2 hours
         String dropped = lines.remove(4); // 00:45 missing for every channel
         String malformed = "2016-07-01 02:00:00,1.0,2.0";
         lines.add(malformed);
@@ -170,7 +135,7 @@ class MeterPipelineTest {
         assertThat(rows).extracting(FeatureRow::meterId).containsOnly("ETTm1/HUFL", "ETTm1/HULL", "ETTm1/MUFL",
                 "ETTm1/MULL", "ETTm1/LUFL", "ETTm1/LULL", "ETTm1/OT");
         assertThat(rows).filteredOn(FeatureRow::imputed).hasSize(7)
-                .allSatisfy(r -> assertThat(r.windowStart()).isEqualTo(first + 3 * I));
+                .allSatisfy(r -> assertThat(r.windowStart()).isEqualTo(first + 3 * INTERVAL));
         assertThat(dropped).startsWith("2016-07-01 00:45:00");
         // the first HUFL value of the file, unchanged
         double firstHufl = Double.parseDouble(lines.get(1).split(",")[1]);
@@ -178,20 +143,6 @@ class MeterPipelineTest {
                 .singleElement().satisfies(r -> assertThat(r.mean()).isEqualTo(firstHufl));
         assertThat(CollectingSink.<DeadLetter>collected("ett-dead")).extracting(DeadLetter::payload, DeadLetter::source)
                 .containsExactly(tuple(malformed, "ETTm1"));
-    }
-
-    private static double twoPassZ(double[] x, int k) {
-        double mean = 0;
-        for (int i = 0; i <= k; i++) {
-            mean += x[i];
-        }
-        mean /= k + 1;
-        double squares = 0;
-        for (int i = 0; i <= k; i++) {
-            squares += (x[i] - mean) * (x[i] - mean);
-        }
-        double std = Math.sqrt(squares / (k + 1));
-        return std == 0 ? 0 : (x[k] - mean) / std;
     }
 
     /** Sum of a counter over all subtasks of the job. */
