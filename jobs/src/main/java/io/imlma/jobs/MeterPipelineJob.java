@@ -16,6 +16,7 @@ import io.imlma.udf.ingest.EagerBoundedOutOfOrdernessWatermarks;
 import io.imlma.udf.ingest.PaceByEventTime;
 import io.imlma.udf.ingest.ParseEttLine;
 import io.imlma.udf.ingest.ParseReading;
+import io.imlma.udf.ingest.PlainOrGzipTextLineFormat;
 import io.imlma.udf.preprocess.DeduplicateReadings;
 import io.imlma.udf.preprocess.ImputeMissingIntervals;
 import io.imlma.udf.preprocess.MeanMinMaxAggregate;
@@ -25,7 +26,6 @@ import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.file.src.FileSource;
-import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -79,14 +79,14 @@ public final class MeterPipelineJob {
     }
 
     /**
-     * Replays an ETT-format CSV file (plain or .gz, decompressed by extension) through the pipeline; the meters are
+     * Replays an ETT-format CSV file (plain or gzip, told apart by content) through the pipeline; the meters are
      * named after the file's base name.
      */
     public static PipelineOutputs replayEttFile(StreamExecutionEnvironment env, PipelineConfig config,
             java.nio.file.Path file, double speedUp) {
         String dataset = ParseEttLine.datasetName(file.getFileName().toString());
         FileSource<String> source = FileSource
-                .forRecordStreamFormat(new TextLineInputFormat(), new Path(file.toAbsolutePath().toUri()))
+                .forRecordStreamFormat(new PlainOrGzipTextLineFormat(), new Path(file.toAbsolutePath().toUri()))
                 .build();
         DataStream<String> lines = env
                 .fromSource(source, WatermarkStrategy.noWatermarks(), "replay-" + dataset)

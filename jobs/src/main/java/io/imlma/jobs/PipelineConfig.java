@@ -1,6 +1,7 @@
 package io.imlma.jobs;
 
 import io.imlma.common.config.Settings;
+import io.imlma.common.features.FeatureSettings;
 import java.time.Duration;
 import java.util.Map;
 
@@ -42,7 +43,7 @@ public record PipelineConfig(
     public static final String CHECKPOINT_INTERVAL = "checkpoint.interval";
 
     public static PipelineConfig from(Settings s) {
-        Duration windowSize = s.duration(WINDOW_SIZE, Duration.ofMinutes(15));
+        Duration windowSize = s.duration(WINDOW_SIZE, FeatureSettings.DEFAULT_INTERVAL);
         Settings.require(windowSize.toMillis() > 0, WINDOW_SIZE, "must be positive");
         Duration outOfOrderness = s.duration(OUT_OF_ORDERNESS, Duration.ofMinutes(2));
         Settings.require(!outOfOrderness.isNegative(), OUT_OF_ORDERNESS, "must not be negative");
@@ -52,7 +53,7 @@ public record PipelineConfig(
         Settings.require(dedupTtl.toMillis() > 0, DEDUP_TTL, "must be positive");
         Duration maxFuture = s.duration(MAX_FUTURE, Duration.ofHours(1));
         Settings.require(!maxFuture.isNegative(), MAX_FUTURE, "must not be negative");
-        int warmUp = s.integer(WARM_UP_INTERVALS, 96);
+        int warmUp = s.integer(WARM_UP_INTERVALS, FeatureSettings.DEFAULT_WARM_UP_INTERVALS);
         Settings.require(warmUp >= 1, WARM_UP_INTERVALS, "must be at least 1");
         String checkpointDir = s.string(CHECKPOINT_DIR);
         Settings.require(checkpointDir.contains("://"), CHECKPOINT_DIR,
