@@ -1,5 +1,6 @@
 package io.imlma.common.features;
 
+import java.io.Serializable;
 import java.time.Duration;
 
 /**
@@ -8,7 +9,7 @@ import java.time.Duration;
  * @param intervalMillis  length of an interval (a tumbling window), milliseconds
  * @param warmUpIntervals observed intervals a meter needs before its z-scores are trusted
  */
-public record FeatureSettings(long intervalMillis, int warmUpIntervals) {
+public record FeatureSettings(long intervalMillis, int warmUpIntervals) implements Serializable {
     public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(15);
     /** One day of 15-minute intervals. */
     public static final int DEFAULT_WARM_UP_INTERVALS = 96;

@@ -1,8 +1,6 @@
-package io.imlma.udf.preprocess;
+package io.imlma.jobs.preprocess.reference;
 
-import io.imlma.common.features.RunningStatistics;
 import io.imlma.common.types.FeatureRow;
-import io.imlma.common.types.WindowAggregate;
 import io.imlma.udf.PipelineMetrics;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -13,8 +11,7 @@ import org.apache.flink.util.Collector;
 
 /**
  * Keyed by meter: z-score of each interval mean against the meter's running mean and (population) standard
- * deviation, kept with Welford's algorithm ({@link RunningStatistics}, shared with the experiments). An observed
- * interval first updates the statistics, then is scored, so
+ * deviation, kept with Welford's algorithm. An observed interval first updates the statistics, then is scored, so
  * row k is scored against intervals 1..k. A zero standard deviation gives z = 0.
  *
  * <p>Imputed rows (count 0) are scored but do not update the statistics: their value is the running mean itself,
@@ -23,20 +20,22 @@ import org.apache.flink.util.Collector;
  */
 public class StandardizeOnline extends KeyedProcessFunction<String, WindowAggregate, FeatureRow> {
 
-    /** The fields of {@link RunningStatistics}, as a POJO Flink serializes without Kryo. */
+    /** Welford's running count, mean and sum of squared deviations. */
     public static class Welford {
         public long count;
         public double mean;
         public double m2;
 
-        RunningStatistics statistics() {
-            return new RunningStatistics(count, mean, m2);
+        void add(double x) {
+            count++;
+            double delta = x - mean;
+            mean += delta / count;
+            m2 += delta * (x - mean);
         }
 
-        void set(RunningStatistics s) {
-            count = s.count();
-            mean = s.mean();
-            m2 = s.m2();
+        double zScore(double x) {
+            double std = count == 0 ? 0 : Math.sqrt(m2 / count);
+            return std > 0 ? (x - mean) / std : 0;
         }
     }
 
@@ -56,19 +55,17 @@ public class StandardizeOnline extends KeyedProcessFunction<String, WindowAggreg
 
     @Override
     public void processElement(WindowAggregate w, Context ctx, Collector<FeatureRow> out) throws Exception {
-        Welford state = statistics.value();
-        if (state == null) {
-            state = new Welford();
+        Welford stats = statistics.value();
+        if (stats == null) {
+            stats = new Welford();
         }
-        RunningStatistics stats = state.statistics();
         boolean imputed = w.count() == 0;
         if (!imputed) {
             stats.add(w.mean());
-            state.set(stats);
-            statistics.update(state);
+            statistics.update(stats);
         }
         out.collect(new FeatureRow(w.meterId(), w.windowStart(), w.windowEnd(), w.mean(), w.min(), w.max(),
-                w.count(), stats.zScore(w.mean()), imputed, stats.count() < warmUpIntervals, w.maxIngestTime()));
+                w.count(), stats.zScore(w.mean()), imputed, stats.count < warmUpIntervals, w.maxIngestTime()));
         featureRows.inc();
     }
 }
