@@ -14,8 +14,9 @@ import java.util.Map;
  *                          ({@code watermark.out-of-orderness}, default 2min); later ones go to the late output
  * @param idleness          a source split silent this long stops holding back the watermark
  *                          ({@code watermark.idleness}, default 1min; 0 = never idle)
- * @param dedupTtl          how long a (meter, timestamp) is remembered for duplicate detection ({@code dedup.ttl},
- *                          default 24h)
+ * @param dedupTtl          how long the readings of a closed interval are remembered, so that a re-send of one is
+ *                          a duplicate (or a conflict) rather than late ({@code dedup.ttl}, default 24h;
+ *                          docs/state.md)
  * @param maxFuture         readings stamped further ahead of the wall clock are dead-lettered
  *                          ({@code parse.max-future}, default 1h)
  * @param warmUpIntervals   intervals a meter needs before its z-scores are trusted
