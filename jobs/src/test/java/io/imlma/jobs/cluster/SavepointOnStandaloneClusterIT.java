@@ -60,7 +60,8 @@ class SavepointOnStandaloneClusterIT {
         KafkaRecords.produce(kafka.bootstrapServers(), topics.readings,
                 List.of(reading("m1", 0, 1.0), reading("m1", 5, 2.0)));
         int prometheusPort = CLUSTER.cluster().taskManagers().values().iterator().next().prometheusPort();
-        double preprocessed = awaitRecordsIn(prometheusPort, "preprocess-readings", 2);
+        // Flink's Prometheus reporter writes label values with '_' for '-'
+        double preprocessed = awaitRecordsIn(prometheusPort, "preprocess_readings", 2);
         assertThat(preprocessed).as("readings into the preprocess operator, scraped from Prometheus").isEqualTo(2);
 
         String savepoint = rest.stopWithSavepoint(jobId, CLUSTER.cluster().savepointDir().toUri().toString(), TIMEOUT);
