@@ -5,7 +5,7 @@ import io.imlma.common.config.Settings;
 import io.imlma.common.json.Json;
 import io.imlma.common.types.RetrainCommand;
 import io.imlma.jobs.MeterPipelineJob;
-import io.imlma.jobs.connect.EttFiles;
+import io.imlma.jobs.connect.EttFileSource;
 import io.imlma.jobs.connect.InProcessQueueSource;
 import io.imlma.jobs.connect.JsonLinesFiles;
 import io.imlma.jobs.launch.LauncherConfig;
@@ -90,8 +90,8 @@ public final class Demo {
                 StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink), config);
         env.setParallelism(parallelism);
 
-        String dataset = EttFiles.dataset(input);
-        PipelineOutputs pipeline = MeterPipeline.fromEttLines(config, EttFiles.lines(env, input), dataset, speedUp);
+        String dataset = EttFileSource.dataset(input);
+        PipelineOutputs pipeline = MeterPipeline.fromEttLines(config, EttFileSource.lines(env, input), dataset, speedUp);
         String manualQueue = "demo-manual-retrain-" + workDir;
         DataStream<RetrainCommand> commands = env
                 .addSource(InProcessQueueSource.<RetrainCommand>reading(manualQueue),

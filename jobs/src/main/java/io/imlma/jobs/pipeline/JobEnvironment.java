@@ -19,9 +19,10 @@ public final class JobEnvironment {
         // RocksDB the deletes leave tombstones that every timer scan must skip (measured 10x slower, see
         // PipelineBenchmark). Heap timers are still part of every checkpoint.
         rocksDb.setPriorityQueueStateType(EmbeddedRocksDBStateBackend.PriorityQueueStateType.HEAP);
-        // No Bloom filters, though most state reads miss (a new dedup timestamp, a new window): in PipelineBenchmark
-        // they saved ~10% CPU with 512 MB managed memory but cost 1.5-5x more with the local default of 128 MB,
-        // presumably whole-file filter blocks thrashing the block cache. Worth it only with the cache sized for them.
+        // No Bloom filters: in PipelineBenchmark, with the former preprocessing whose state reads mostly missed (a new
+        // dedup timestamp, a new window), they saved ~10% CPU with 512 MB managed memory but cost 1.5-5x more with the
+        // local default of 128 MB, presumably whole-file filter blocks thrashing the block cache. PreprocessReadings
+        // reads keys that exist, where a filter helps less still.
         env.setStateBackend(rocksDb);
         env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         env.getCheckpointConfig().setCheckpointStorage(config.checkpointDir());

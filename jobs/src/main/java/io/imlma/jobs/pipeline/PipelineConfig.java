@@ -1,6 +1,7 @@
 package io.imlma.jobs.pipeline;
 
 import io.imlma.common.config.Settings;
+import io.imlma.common.features.FeatureSettings;
 import java.time.Duration;
 import java.util.Map;
 
@@ -13,8 +14,9 @@ import java.util.Map;
  *                          ({@code watermark.out-of-orderness}, default 2min); later ones go to the late output
  * @param idleness          a source split silent this long stops holding back the watermark
  *                          ({@code watermark.idleness}, default 1min; 0 = never idle)
- * @param dedupTtl          how long a (meter, timestamp) is remembered for duplicate detection ({@code dedup.ttl},
- *                          default 24h)
+ * @param dedupTtl          how long the readings of a closed interval are remembered, so that a re-send of one is
+ *                          a duplicate (or a conflict) rather than late ({@code dedup.ttl}, default 24h;
+ *                          docs/state.md)
  * @param maxFuture         readings stamped further ahead of the wall clock are dead-lettered
  *                          ({@code parse.max-future}, default 1h)
  * @param warmUpIntervals   intervals a meter needs before its z-scores are trusted
@@ -42,7 +44,7 @@ public record PipelineConfig(
     public static final String CHECKPOINT_INTERVAL = "checkpoint.interval";
 
     public static PipelineConfig from(Settings s) {
-        Duration windowSize = s.duration(WINDOW_SIZE, Duration.ofMinutes(15));
+        Duration windowSize = s.duration(WINDOW_SIZE, FeatureSettings.DEFAULT_INTERVAL);
         Settings.require(windowSize.toMillis() > 0, WINDOW_SIZE, "must be positive");
         Duration outOfOrderness = s.duration(OUT_OF_ORDERNESS, Duration.ofMinutes(2));
         Settings.require(!outOfOrderness.isNegative(), OUT_OF_ORDERNESS, "must not be negative");
@@ -52,7 +54,7 @@ public record PipelineConfig(
         Settings.require(dedupTtl.toMillis() > 0, DEDUP_TTL, "must be positive");
         Duration maxFuture = s.duration(MAX_FUTURE, Duration.ofHours(1));
         Settings.require(!maxFuture.isNegative(), MAX_FUTURE, "must not be negative");
-        int warmUp = s.integer(WARM_UP_INTERVALS, 96);
+        int warmUp = s.integer(WARM_UP_INTERVALS, FeatureSettings.DEFAULT_WARM_UP_INTERVALS);
         Settings.require(warmUp >= 1, WARM_UP_INTERVALS, "must be at least 1");
         String checkpointDir = s.string(CHECKPOINT_DIR);
         Settings.require(checkpointDir.contains("://"), CHECKPOINT_DIR,

@@ -17,7 +17,7 @@ import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.MeterReading;
 import io.imlma.jobs.CollectingSink;
 import io.imlma.jobs.PreprocessingScenario;
-import io.imlma.jobs.connect.EttFiles;
+import io.imlma.jobs.connect.EttFileSource;
 import io.imlma.testkit.EttFixture;
 import io.imlma.udf.PipelineMetrics;
 import java.nio.file.Path;
@@ -124,7 +124,7 @@ class MeterPipelineTest {
         StreamExecutionEnvironment env = JobEnvironment.configure(
                 StreamExecutionEnvironment.getExecutionEnvironment(), config);
         env.setParallelism(2);
-        PipelineOutputs out = MeterPipeline.fromEttLines(config, EttFiles.lines(env, file), EttFiles.dataset(file), 0);
+        PipelineOutputs out = MeterPipeline.fromEttLines(config, EttFileSource.lines(env, file), EttFileSource.dataset(file), 0);
         out.features().sinkTo(CollectingSink.named("ett-features"));
         out.deadLetters().sinkTo(CollectingSink.named("ett-dead"));
         env.execute("ett-replay-test");

@@ -1,4 +1,4 @@
-package io.imlma.common.types;
+package io.imlma.jobs.preprocess.reference;
 
 /** Statistics of one meter over one 15-minute event-time window [windowStart, windowEnd). */
 public record WindowAggregate(

@@ -1,7 +1,6 @@
-package io.imlma.udf.preprocess;
+package io.imlma.jobs.preprocess.reference;
 
 import io.imlma.common.types.FeatureRow;
-import io.imlma.common.types.WindowAggregate;
 import io.imlma.udf.PipelineMetrics;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;

@@ -1,4 +1,4 @@
-package io.imlma.udf;
+package io.imlma.jobs.preprocess.reference;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;

@@ -1,4 +1,4 @@
-package io.imlma.udf.preprocess;
+package io.imlma.jobs.preprocess.reference;
 
 import io.imlma.common.types.MeterReading;
 import org.apache.flink.api.common.functions.AggregateFunction;

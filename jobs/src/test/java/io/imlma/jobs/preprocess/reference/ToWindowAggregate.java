@@ -1,6 +1,5 @@
-package io.imlma.udf.preprocess;
+package io.imlma.jobs.preprocess.reference;
 
-import io.imlma.common.types.WindowAggregate;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;

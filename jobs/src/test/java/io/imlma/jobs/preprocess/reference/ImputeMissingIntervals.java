@@ -1,6 +1,5 @@
-package io.imlma.udf.preprocess;
+package io.imlma.jobs.preprocess.reference;
 
-import io.imlma.common.types.WindowAggregate;
 import io.imlma.udf.PipelineMetrics;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
