@@ -1,13 +1,17 @@
 package io.imlma.api;
 
+import io.imlma.common.config.ConfigException;
 import io.imlma.common.config.Settings;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
 
 /**
  * Settings of the API server.
  *
- * @param host             address to bind ({@code api.host}, default all interfaces)
+ * @param host             address to bind ({@code api.host}, default 127.0.0.1, this machine only; 0.0.0.0 for all
+ *                         interfaces, which needs a token unless {@code api.allow-open-access=true})
  * @param port             port ({@code api.port}, default 7070; 0 picks a free one)
  * @param token            bearer token of mutating calls ({@code api.token}), {@code null} when auth is off
  * @param defaultModel     model served by /predict when a request names none ({@code trigger.model-name})
@@ -23,6 +27,7 @@ public record ApiConfig(String host, int port, String token, String defaultModel
     public static final String HOST = "api.host";
     public static final String PORT = "api.port";
     public static final String AUTH = "api.auth";
+    public static final String ALLOW_OPEN_ACCESS = "api.allow-open-access";
     public static final String TOKEN = "api.token";
     public static final String DEFAULT_MODEL = "trigger.model-name";
     public static final String CHAMPION_RECHECK = "api.champion-recheck";
@@ -31,6 +36,14 @@ public record ApiConfig(String host, int port, String token, String defaultModel
     public static final String MODEL_STORE_BACKUP = "model.store.backup-path";
 
     public static final int DEFAULT_PORT = 7070;
+
+    static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new ConfigException(HOST, "unknown host '" + host + "'");
+        }
+    }
 
     public boolean authRequired() {
         return token != null;
@@ -56,7 +69,13 @@ public record ApiConfig(String host, int port, String token, String defaultModel
         URI backup = settings.uri(MODEL_STORE_BACKUP);
         Settings.require(!store.normalize().equals(backup.normalize()), MODEL_STORE_BACKUP,
                 "must differ from " + MODEL_STORE + " (" + store + "): the backup is the second copy");
-        return new ApiConfig(settings.string(HOST, "0.0.0.0"), port, token,
+        String host = settings.string(HOST, "127.0.0.1");
+        // without a token anyone who reaches the port can promote, roll back and retrain: only this machine may
+        Settings.require(token != null || isLoopback(host) || settings.bool(ALLOW_OPEN_ACCESS, false), HOST,
+                "is " + host + ", reachable from other machines, while " + AUTH + "=off: anyone who can reach it could"
+                        + " change the champion; bind 127.0.0.1, set " + AUTH + "=on with " + TOKEN + ", or set "
+                        + ALLOW_OPEN_ACCESS + "=true if that is really meant");
+        return new ApiConfig(host, port, token,
                 settings.string(DEFAULT_MODEL, "load-forecast"), recheck, maxBatch, store, backup);
     }
 

@@ -4,14 +4,16 @@ import io.javalin.http.Context;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * The API's own metrics (GET /metrics, Prometheus text format): requests by method, route pattern and status, and
- * a latency histogram by method and route. Each server has its own registry, so several servers in one JVM (the
- * demo, tests) do not mix their figures.
+ * The API's metrics (GET /metrics, Prometheus text format): requests by method, route pattern and status, a latency
+ * histogram by method and route, and the JVM's own (memory, GC, threads, class loading; the Prometheus client's
+ * standard collectors). Each server has its own registry, so several servers in one JVM (the demo, tests) do not
+ * mix their request figures.
  */
 final class ApiMetrics {
     /** Route label of requests that matched no endpoint (static files of the web page, unknown paths). */
@@ -32,6 +34,10 @@ final class ApiMetrics {
             .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
             .withoutExemplars()
             .register(registry);
+
+    ApiMetrics() {
+        JvmMetrics.builder().register(registry);
+    }
 
     void record(Context ctx, float millis) {
         String route = route(ctx);

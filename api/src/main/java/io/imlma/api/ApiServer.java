@@ -2,14 +2,14 @@ package io.imlma.api;
 
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityStore;
-import io.imlma.common.integrity.IntegrityVerifier;
 import io.imlma.common.json.Json;
-import io.imlma.common.registry.ArtifactVerificationException;
-import io.imlma.common.registry.JdbcModelRegistry;
-import io.imlma.common.registry.ModelRegistry;
-import io.imlma.common.registry.NoSuchVersionException;
-import io.imlma.common.registry.RegistryConflictException;
-import io.imlma.common.registry.RegistryException;
+import io.imlma.registry.ArtifactVerificationException;
+import io.imlma.registry.ModelRegistry;
+import io.imlma.registry.ModelStore;
+import io.imlma.registry.NoSuchVersionException;
+import io.imlma.registry.RegistryConflictException;
+import io.imlma.registry.RegistryException;
+import io.imlma.registry.jdbc.JdbcModelRegistry;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -51,24 +51,26 @@ public final class ApiServer implements AutoCloseable {
      * A server over an existing registry (not closed by {@link #stop()}); {@code retrainRequester} and
      * {@code evaluator} may be {@code null}, and /train or /evaluate then answer 503.
      */
-    public ApiServer(ApiConfig config, ModelRegistry registry, ModelFiles modelFiles,
+    public ApiServer(ApiConfig config, ModelRegistry registry, ModelStore modelStore,
             RetrainRequester retrainRequester, Evaluator evaluator, Clock clock) {
-        this(config, registry, modelFiles, retrainRequester, evaluator, clock, null);
+        this(config, registry, modelStore, retrainRequester, evaluator, clock, null);
     }
 
-    private ApiServer(ApiConfig config, ModelRegistry registry, ModelFiles modelFiles,
+    private ApiServer(ApiConfig config, ModelRegistry registry, ModelStore modelStore,
             RetrainRequester retrainRequester, Evaluator evaluator, Clock clock, AutoCloseable ownedResources) {
         this.config = config;
         this.registry = registry;
         this.ownedResources = ownedResources;
-        ServedChampions champions = new ServedChampions(registry, modelFiles, config.championRecheck(), System::nanoTime);
+        ServedChampions champions =
+                new ServedChampions(registry, modelStore, config.championRecheck(), System::nanoTime);
         this.app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
             javalin.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             javalin.http.maxRequestSize = MAX_REQUEST_BYTES;
             javalin.staticFiles.add(files -> {
                 files.hostedPath = "/";
-                files.directory = "/web";
+                // not /web: that is where Flink's dashboard lives, which shares the demo's classpath
+                files.directory = "/io/imlma/api/web";
                 files.location = Location.CLASSPATH;
             });
             javalin.requestLogger.http(metrics::record);
@@ -95,19 +97,18 @@ public final class ApiServer implements AutoCloseable {
         ApiConfig config = ApiConfig.from(settings);
         Clock clock = Clock.systemUTC();
         IntegrityStore store = new IntegrityStore(config.modelStore(), config.modelStoreBackup());
-        // the registry checks model files through ModelFiles, whose integrity alarms go back into the registry
+        // the registry checks model files through the model store, whose integrity alarms go back into the registry
         AtomicReference<ModelRegistry> alarmSink = new AtomicReference<>();
-        ModelFiles modelFiles = new ModelFiles(store, new IntegrityVerifier(store, clock),
-                alarm -> alarmSink.get().recordAlarm(alarm));
-        JdbcModelRegistry registry = JdbcModelRegistry.open(settings, modelFiles);
+        ModelStore modelStore = new ModelStore(store, clock, alarm -> alarmSink.get().recordAlarm(alarm));
+        JdbcModelRegistry registry = JdbcModelRegistry.open(settings, modelStore);
         alarmSink.set(registry);
-        Evaluator evaluator = SnapshotEvaluator.from(settings, registry, modelFiles, clock).orElse(null);
+        Evaluator evaluator = SnapshotEvaluator.from(settings, registry, modelStore, clock).orElse(null);
         AutoCloseable owned = alsoOwned == null ? registry : () -> {
             try (registry; alsoOwned) {
                 // closes both, alsoOwned first
             }
         };
-        return new ApiServer(config, registry, modelFiles, retrainRequester, evaluator, clock, owned);
+        return new ApiServer(config, registry, modelStore, retrainRequester, evaluator, clock, owned);
     }
 
     /**

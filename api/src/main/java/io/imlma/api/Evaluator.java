@@ -1,8 +1,8 @@
 package io.imlma.api;
 
-import io.imlma.common.registry.ModelVersion;
 import io.imlma.ml.eval.Metrics;
 import io.imlma.ml.eval.ReplacementDecision;
+import io.imlma.registry.ModelVersion;
 import java.time.Instant;
 
 /**

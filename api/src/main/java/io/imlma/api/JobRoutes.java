@@ -2,9 +2,10 @@ package io.imlma.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imlma.common.integrity.SnapshotLocation;
-import io.imlma.common.registry.ModelRegistry;
-import io.imlma.common.registry.ModelVersion;
+import io.imlma.common.types.RetrainCommand;
 import io.imlma.ml.eval.Metrics;
+import io.imlma.registry.ModelRegistry;
+import io.imlma.registry.ModelVersion;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -64,17 +65,18 @@ final class JobRoutes {
                     + " retraining launcher (standalone, set " + KafkaRetrainRequester.BOOTSTRAP_SERVERS
                     + " to publish requests to the streaming job's retrain-commands topic)");
         }
-        ManualRetrain request = new ManualRetrain(UUID.randomUUID().toString(), model, requestedBy, reason,
-                clock.instant());
+        String requestId = UUID.randomUUID().toString();
+        Instant requestedAt = clock.instant();
         try {
-            retrainRequester.request(request);
+            retrainRequester.request(RetrainCommand.manual(model, requestedBy + " (" + requestId + ")",
+                    requestedAt.toEpochMilli()));
         } catch (Exception e) {
-            LOG.error("Retraining request {} for {} was not accepted", request.requestId(), model, e);
+            LOG.error("Retraining request {} for {} was not accepted", requestId, model, e);
             throw new ApiException(503, "the retraining request for '" + model + "' was not accepted: " + e.getMessage(),
                     e);
         }
-        LOG.info("Manual retraining of {} requested by {} ({}): {}", model, requestedBy, request.requestId(), reason);
-        ctx.status(202).json(new TrainAccepted(request.requestId(), model, "accepted", request.requestedAt()));
+        LOG.info("Manual retraining of {} requested by {} ({}): {}", model, requestedBy, requestId, reason);
+        ctx.status(202).json(new TrainAccepted(requestId, model, "accepted", requestedAt));
     }
 
     private void evaluate(Context ctx) {

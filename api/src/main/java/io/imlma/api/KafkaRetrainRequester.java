@@ -3,7 +3,7 @@ package io.imlma.api;
 import io.imlma.common.config.Settings;
 import io.imlma.common.kafka.KafkaJsonProducer;
 import io.imlma.common.kafka.RetrainCommands;
-import io.imlma.common.types.RetrainReason;
+import io.imlma.common.types.RetrainCommand;
 import java.util.Optional;
 
 /**
@@ -16,9 +16,6 @@ import java.util.Optional;
  */
 public final class KafkaRetrainRequester implements RetrainRequester, AutoCloseable {
     public static final String BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
-
-    /** The retrain command as the streaming job reads it (its trigger's input record, which this module cannot see). */
-    record Command(String modelName, String requestedBy, long requestedAt, RetrainReason reason) {}
 
     private final String bootstrapServers;
     private final String topic;
@@ -44,10 +41,8 @@ public final class KafkaRetrainRequester implements RetrainRequester, AutoClosea
     }
 
     @Override
-    public void request(ManualRetrain request) throws Exception {
-        producer().send(topic, request.modelName(), new Command(request.modelName(),
-                request.requestedBy() + " (" + request.requestId() + ")", request.requestedAt().toEpochMilli(),
-                RetrainReason.MANUAL));
+    public void request(RetrainCommand command) throws Exception {
+        producer().send(topic, command.modelName(), command);
     }
 
     private synchronized KafkaJsonProducer producer() {

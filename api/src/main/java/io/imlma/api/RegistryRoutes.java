@@ -1,12 +1,12 @@
 package io.imlma.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.imlma.common.registry.AlarmStatus;
-import io.imlma.common.registry.ModelRegistry;
-import io.imlma.common.registry.ModelVersion;
-import io.imlma.common.registry.NoSuchVersionException;
-import io.imlma.common.registry.Promotion;
-import io.imlma.common.registry.TuningTrial;
+import io.imlma.registry.AlarmStatus;
+import io.imlma.registry.ModelRegistry;
+import io.imlma.registry.ModelVersion;
+import io.imlma.registry.NoSuchVersionException;
+import io.imlma.registry.Promotion;
+import io.imlma.registry.TuningTrial;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;

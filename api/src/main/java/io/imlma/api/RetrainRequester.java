@@ -1,5 +1,7 @@
 package io.imlma.api;
 
+import io.imlma.common.types.RetrainCommand;
+
 /**
  * Hands a manual retraining request to whatever starts training runs (the trigger/launcher wired in by the
  * embedding application). It should only accept the request, not wait for the training to finish; any exception
@@ -7,5 +9,5 @@ package io.imlma.api;
  */
 @FunctionalInterface
 public interface RetrainRequester {
-    void request(ManualRetrain request) throws Exception;
+    void request(RetrainCommand command) throws Exception;
 }

@@ -1,9 +1,10 @@
 package io.imlma.api;
 
-import io.imlma.common.registry.ModelRegistry;
-import io.imlma.common.registry.ModelVersion;
-import io.imlma.common.registry.RegistryException;
 import io.imlma.ml.model.ModelArtifact;
+import io.imlma.registry.ModelRegistry;
+import io.imlma.registry.ModelStore;
+import io.imlma.registry.ModelVersion;
+import io.imlma.registry.RegistryException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,16 +30,16 @@ public final class ServedChampions {
     private record VersionKey(String modelName, int version) {}
 
     private final ModelRegistry registry;
-    private final ModelFiles files;
+    private final ModelStore models;
     private final long recheckNanos;
     private final LongSupplier nanoTime;
     private final Map<String, Lookup> lookups = new ConcurrentHashMap<>();
     private final Map<String, Object> lookupLocks = new ConcurrentHashMap<>();
     private final Map<VersionKey, ModelArtifact> loaded = new ConcurrentHashMap<>();
 
-    public ServedChampions(ModelRegistry registry, ModelFiles files, Duration recheck, LongSupplier nanoTime) {
+    public ServedChampions(ModelRegistry registry, ModelStore models, Duration recheck, LongSupplier nanoTime) {
         this.registry = registry;
-        this.files = files;
+        this.models = models;
         this.recheckNanos = recheck.toNanos();
         this.nanoTime = nanoTime;
     }
@@ -99,7 +100,7 @@ public final class ServedChampions {
         ModelArtifact artifact = loaded.get(key);
         if (artifact == null) {
             try {
-                artifact = files.load(champion.artifactPath(), champion.artifactSha256());
+                artifact = models.load(champion.artifactPath(), champion.artifactSha256());
             } catch (Exception e) {
                 LOG.error("Cannot serve {} v{}: {}", modelName, champion.version(), e.getMessage());
                 return new Lookup(null, new ApiException(503, "the champion of '" + modelName + "' (v"

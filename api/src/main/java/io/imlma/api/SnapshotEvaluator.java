@@ -7,14 +7,15 @@ import io.imlma.common.integrity.SnapshotLocation;
 import io.imlma.common.integrity.SnapshotReader;
 import io.imlma.common.integrity.TimeRange;
 import io.imlma.common.integrity.VerificationReport;
-import io.imlma.common.registry.ModelRegistry;
-import io.imlma.common.registry.ModelVersion;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.ml.data.TrainingData;
 import io.imlma.ml.eval.Evaluation;
 import io.imlma.ml.eval.ReplacementPolicy;
 import io.imlma.ml.model.ModelArtifact;
+import io.imlma.registry.ModelRegistry;
+import io.imlma.registry.ModelStore;
+import io.imlma.registry.ModelVersion;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -33,17 +34,17 @@ import java.util.function.Consumer;
 final class SnapshotEvaluator implements Evaluator {
     private final SnapshotLocation snapshots;
     private final ModelRegistry registry;
-    private final ModelFiles modelFiles;
+    private final ModelStore modelStore;
     private final int minTargets;
     private final ReplacementPolicy policy;
     private final Clock clock;
     private final Consumer<Alarm> alarms;
 
-    private SnapshotEvaluator(SnapshotLocation snapshots, ModelRegistry registry, ModelFiles modelFiles,
+    private SnapshotEvaluator(SnapshotLocation snapshots, ModelRegistry registry, ModelStore modelStore,
             int minTargets, ReplacementPolicy policy, Clock clock, Consumer<Alarm> alarms) {
         this.snapshots = snapshots;
         this.registry = registry;
-        this.modelFiles = modelFiles;
+        this.modelStore = modelStore;
         this.minTargets = minTargets;
         this.policy = policy;
         this.clock = clock;
@@ -51,11 +52,11 @@ final class SnapshotEvaluator implements Evaluator {
     }
 
     /** The evaluator the settings describe, or empty when they name no snapshots to evaluate on. */
-    static Optional<Evaluator> from(Settings settings, ModelRegistry registry, ModelFiles modelFiles, Clock clock) {
+    static Optional<Evaluator> from(Settings settings, ModelRegistry registry, ModelStore modelStore, Clock clock) {
         if (!SnapshotLocation.isConfigured(settings)) {
             return Optional.empty();
         }
-        return Optional.of(new SnapshotEvaluator(SnapshotLocation.from(settings), registry, modelFiles,
+        return Optional.of(new SnapshotEvaluator(SnapshotLocation.from(settings), registry, modelStore,
                 TrainingData.minTargets(settings), ReplacementPolicy.from(settings), clock, registry::recordAlarm));
     }
 
@@ -63,11 +64,11 @@ final class SnapshotEvaluator implements Evaluator {
     public Result evaluate(ModelVersion version, Instant from, Instant to) throws IntegrityException, IOException {
         TimeRange range = new TimeRange(from.toEpochMilli(), to.toEpochMilli());
         List<FeatureRow> rows = new SnapshotReader(snapshots.store()).read(verified(range).manifests(), range);
-        ModelArtifact evaluated = modelFiles.load(version.artifactPath(), version.artifactSha256());
+        ModelArtifact evaluated = modelStore.load(version.artifactPath(), version.artifactSha256());
         // the champion evaluated is compared with itself: the policy does not replace it by itself
         Optional<ModelVersion> champion = registry.champion(version.modelName());
         ModelArtifact championArtifact = champion.isEmpty() ? null
-                : modelFiles.load(champion.get().artifactPath(), champion.get().artifactSha256());
+                : modelStore.load(champion.get().artifactPath(), champion.get().artifactSha256());
         TrainingData data = TrainingData.build(rows, evaluated.features(), minTargets);
         Evaluation evaluation = data.evaluate(evaluated.model(), evaluated.features(), championArtifact, rows, policy);
         return new Result(evaluation.candidate(), champion.map(ModelVersion::version).orElse(null),

@@ -3,18 +3,21 @@ package io.imlma.api;
 import static io.imlma.api.ApiFixture.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imlma.api.ApiFixture.Response;
 import io.imlma.common.config.Settings;
 import io.imlma.common.json.Json;
-import io.imlma.common.registry.ModelVersion;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
+import io.imlma.common.types.RetrainCommand;
+import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.Severity;
 import io.imlma.ml.data.Dataset;
 import io.imlma.ml.data.FeatureBuilder;
 import io.imlma.ml.model.ModelArtifact;
+import io.imlma.registry.ModelVersion;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -305,11 +308,12 @@ abstract class ApiContractTest {
                 + " \"reason\": \"new meters\"}");
         assertThat(accepted.status()).isEqualTo(202);
         assertThat(api.retrainRequests).hasSize(1);
-        ManualRetrain request = api.retrainRequests.get(0);
-        assertThat(accepted.json().path("requestId").asText()).isEqualTo(request.requestId());
+        RetrainCommand request = api.retrainRequests.get(0);
         assertThat(request.modelName()).isEqualTo(MODEL);
-        assertThat(request.requestedBy()).isEqualTo("bob");
-        assertThat(request.reason()).isEqualTo("new meters");
+        assertThat(request.requestedBy()).isEqualTo("bob (" + accepted.json().path("requestId").asText() + ")");
+        assertThat(request.reason()).isEqualTo(RetrainReason.MANUAL);
+        assertThat(request.requestedAt())
+                .isEqualTo(Instant.parse(accepted.json().path("requestedAt").asText()).toEpochMilli());
 
         assertError(api.post("/train", "{}"), 400, "field 'model' is required");
         assertError(api.post("/train", "{\"model\": \"../etc\"}"), 400, "field 'model' must be letters");
@@ -452,6 +456,15 @@ abstract class ApiContractTest {
                 .contains("# TYPE imlma_api_request_duration_seconds histogram");
     }
 
+    @Test
+    void metricsIncludeTheJvmsOwn() {
+        assertThat(api.get("/metrics").text())
+                .containsPattern("jvm_memory_used_bytes\\{area=\"heap\"} [0-9.E]+")
+                .contains("jvm_gc_collection_seconds_count")
+                .containsPattern("jvm_threads_current [0-9.E]+")
+                .contains("jvm_classes_currently_loaded");
+    }
+
     // --- helpers ---
 
     private String predictBody(int index) {
@@ -493,16 +506,7 @@ abstract class ApiContractTest {
     }
 
     private static Response pollUntil(Supplier<Response> call, Predicate<Response> done, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Response last = call.get();
-        while (!done.test(last)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not reached within " + timeout + "; last response " + last.status()
-                        + " " + last.text());
-            }
-            Thread.onSpinWait();
-            last = call.get();
-        }
-        return last;
+        return await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                .until(call::get, done);
     }
 }

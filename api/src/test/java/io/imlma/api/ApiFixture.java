@@ -4,16 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.integrity.IntegrityVerifier;
-import io.imlma.common.integrity.PartitionGranularity;
+import io.imlma.common.integrity.SealedSnapshot;
 import io.imlma.common.integrity.SnapshotLocation;
-import io.imlma.common.integrity.SnapshotPartitionCommitter;
 import io.imlma.common.json.Json;
-import io.imlma.common.registry.JdbcModelRegistry;
-import io.imlma.common.registry.Metrics;
-import io.imlma.common.registry.ModelVersion;
-import io.imlma.common.registry.NewVersion;
-import io.imlma.common.registry.TuningTrial;
 import io.imlma.common.types.FeatureRow;
+import io.imlma.common.types.RetrainCommand;
 import io.imlma.ml.data.Dataset;
 import io.imlma.ml.data.FeatureBuilder;
 import io.imlma.ml.data.FeatureSpec;
@@ -22,14 +17,17 @@ import io.imlma.ml.model.Hyperparameters;
 import io.imlma.ml.model.LinearRegression;
 import io.imlma.ml.model.Model;
 import io.imlma.ml.model.ModelArtifact;
+import io.imlma.registry.VersionMetrics;
+import io.imlma.registry.ModelVersion;
+import io.imlma.registry.NewVersion;
+import io.imlma.registry.TuningTrial;
+import io.imlma.registry.jdbc.JdbcModelRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,7 +37,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.hipparchus.random.Well19937c;
@@ -61,7 +58,7 @@ final class ApiFixture implements AutoCloseable {
     final IntegrityStore store;
     final JdbcModelRegistry registry;
     final ApiServer server;
-    final List<ManualRetrain> retrainRequests = new CopyOnWriteArrayList<>();
+    final List<RetrainCommand> retrainRequests = new CopyOnWriteArrayList<>();
     final Map<Integer, ModelArtifact> artifacts = new ConcurrentHashMap<>();
     /** The server's settings without the snapshot ones. */
     final Map<String, String> serverSettings;
@@ -97,22 +94,8 @@ final class ApiFixture implements AutoCloseable {
     private static Map<String, String> snapshotOf(List<FeatureRow> rows, Path dir) {
         IntegrityStore snapshots = new IntegrityStore(dir.resolve("snapshots").toUri(),
                 dir.resolve("snapshots-backup").toUri());
-        PartitionGranularity daily = PartitionGranularity.DAILY;
-        Map<String, List<FeatureRow>> partitions = new TreeMap<>();
-        for (FeatureRow row : rows) {
-            partitions.computeIfAbsent(daily.partitionId(row.windowStart()), id -> new ArrayList<>()).add(row);
-        }
-        SnapshotPartitionCommitter committer = new SnapshotPartitionCommitter(snapshots, Clock.systemUTC());
         try {
-            for (Map.Entry<String, List<FeatureRow>> partition : partitions.entrySet()) {
-                StringBuilder lines = new StringBuilder();
-                partition.getValue().forEach(row -> lines.append(Json.write(row)).append('\n'));
-                Path file = Path.of(snapshots.primary(partition.getKey() + "/part-0-0.jsonl").toUri());
-                Files.createDirectories(file.getParent());
-                Files.writeString(file, lines, StandardCharsets.UTF_8);
-                committer.tryCommit(partition.getKey(), daily.rangeOf(partition.getValue().get(0).windowStart()),
-                        partition.getValue().size()).orElseThrow();
-            }
+            SealedSnapshot.write(snapshots, rows);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -139,7 +122,7 @@ final class ApiFixture implements AutoCloseable {
         }
         ModelVersion version = registry.register(new NewVersion(MODEL, run, Instant.ofEpochMilli(START),
                 Instant.ofEpochMilli(START + ROWS * INTERVAL), "snapshot-" + run, trainer.name(),
-                new HashMap<>(hyperparameters), new Metrics(test.mse(), test.mae(), test.r2()), path, sha256,
+                new HashMap<>(hyperparameters), VersionMetrics.of(test), path, sha256,
                 List.of("trained by the test fixture")));
         artifacts.put(version.version(), artifact);
         return version;

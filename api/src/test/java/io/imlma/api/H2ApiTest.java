@@ -1,7 +1,7 @@
 package io.imlma.api;
 
 import io.imlma.common.config.Settings;
-import io.imlma.common.registry.RegistryDataSource;
+import io.imlma.registry.jdbc.RegistryDataSource;
 import java.util.Map;
 import java.util.UUID;
 
@@ -11,7 +11,7 @@ class H2ApiTest extends ApiContractTest {
     @Override
     protected Settings createDatabase() {
         return new Settings(Map.of(RegistryDataSource.JDBC_URL,
-                "jdbc:h2:mem:api-" + UUID.randomUUID() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE"));
+                RegistryDataSource.h2InMemory("api-" + UUID.randomUUID())));
     }
 
     @Override

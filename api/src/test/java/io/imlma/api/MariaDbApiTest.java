@@ -1,7 +1,7 @@
 package io.imlma.api;
 
 import io.imlma.common.config.Settings;
-import io.imlma.common.registry.RegistryDataSource;
+import io.imlma.registry.jdbc.RegistryDataSource;
 import io.imlma.testkit.MariaDbDatabase;
 import java.util.Map;
 

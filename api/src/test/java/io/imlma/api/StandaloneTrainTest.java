@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.imlma.common.config.Settings;
 import io.imlma.common.json.Json;
 import io.imlma.common.kafka.RetrainCommands;
-import io.imlma.common.registry.RegistryDataSource;
+import io.imlma.registry.jdbc.RegistryDataSource;
 import io.imlma.testkit.KafkaBroker;
 import io.imlma.testkit.KafkaBrokerExtension;
 import io.imlma.testkit.KafkaRecords;
@@ -83,7 +83,7 @@ class StandaloneTrainTest {
     private Map<String, String> settings() {
         Map<String, String> settings = new HashMap<>();
         settings.put(RegistryDataSource.JDBC_URL,
-                "jdbc:h2:mem:standalone-" + UUID.randomUUID() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE");
+                RegistryDataSource.h2InMemory("standalone-" + UUID.randomUUID()));
         settings.put(ApiConfig.HOST, "127.0.0.1");
         settings.put(ApiConfig.PORT, "0");
         settings.put(ApiConfig.TOKEN, TOKEN);

@@ -4,10 +4,10 @@ import static io.imlma.api.ApiFixture.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imlma.common.config.Settings;
-import io.imlma.common.registry.RegistryDataSource;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
 import io.imlma.common.types.Severity;
+import io.imlma.registry.jdbc.RegistryDataSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +43,7 @@ class WebPageBrowserTest {
     @BeforeEach
     void start() {
         api = new ApiFixture(new Settings(Map.of(RegistryDataSource.JDBC_URL,
-                "jdbc:h2:mem:web-" + UUID.randomUUID() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE")), dir, false);
+                RegistryDataSource.h2InMemory("web-" + UUID.randomUUID()))), dir, false);
         api.registerTrained("run-1", Map.of("learningRate", 0.001, "epochs", 1.0), 1);
         api.registerTrained("run-2", Map.of("learningRate", 0.05, "epochs", 40.0), 2);
         api.registerTrained("run-3", Map.of("learningRate", 0.01, "epochs", 10.0), 3);

@@ -1,5 +1,6 @@
 package io.imlma.bench;
 
+import io.imlma.bench.cli.Arguments;
 import io.imlma.common.config.Settings;
 import io.imlma.ml.data.BundledData;
 import java.nio.file.Path;
@@ -11,7 +12,8 @@ import java.util.Locale;
  * What the experiments run on and how much of it: {@code --mode quick} (CI, a few minutes on 2 cores) or
  * {@code --mode full} (the write-up), {@code --input} an ETT-format CSV (gzip; default the bundled ETTm1),
  * {@code --channel} the load column (HUFL), {@code --out} the directory receiving {@code results.md} and
- * {@code figures/}. Every size below can be overridden by its name, e.g. {@code --tuning.seeds 10}.
+ * {@code figures/}. Every size below can be overridden by its name, e.g. {@code --tuning.seeds 10};
+ * {@code --help} lists them with the defaults of the mode given.
  */
 public record ExperimentConfig(
         String mode,
@@ -44,37 +46,40 @@ public record ExperimentConfig(
     public static final String QUICK = "quick";
     public static final String FULL = "full";
 
-    public static ExperimentConfig from(Settings s) {
-        String mode = s.string("mode", QUICK).toLowerCase(Locale.ROOT);
+    public static ExperimentConfig from(Arguments a) {
+        String mode = a.string("mode", QUICK, "quick (CI, a few minutes) or full (the write-up); the defaults "
+                + "below are those of the mode given").toLowerCase(Locale.ROOT);
         Settings.require(mode.equals(QUICK) || mode.equals(FULL), "mode", "must be quick or full, got " + mode);
         boolean full = mode.equals(FULL);
-        Path input = s.has("input") ? Path.of(s.string("input")) : BundledData.ettm1();
-        List<Double> thetas = Arrays.stream(s.string("trigger.thetas", full ? "0.05,0.1,0.2" : "0.1").split(","))
-                .map(String::trim).map(Double::parseDouble).toList();
-        ExperimentConfig c = new ExperimentConfig(mode, input, s.string("channel", "HUFL"),
-                Path.of(s.string("out", "docs")),
-                s.integer("data.weeks", full ? 1000 : 20),
-                s.integer("tuning.weeks", full ? 8 : 3),
-                s.integer("tuning.trials", full ? 40 : 12),
-                s.integer("tuning.seeds", full ? 8 : 5),
-                s.integer("replacement.window-weeks", full ? 8 : 4),
-                s.integer("replacement.every-days", 14),
-                s.integer("replacement.tuning-trials", full ? 8 : 3),
-                s.integer("trigger.window-weeks", 4),
-                thetas,
-                s.decimal("trigger.degradation-margin", 0.25),
-                s.integer("stability.window", 672),
-                s.integer("api.requests-per-level", full ? 20_000 : 300),
-                s.integer("api.seconds-per-level", full ? 30 : 5),
-                s.decimal("api.p99-target-ms", 50),
-                s.integer("pipeline.meters", full ? 10_000 : 500),
-                s.integer("pipeline.intervals", full ? 60 : 12),
-                s.decimal("pipeline.target-per-second", 100_000),
-                s.integer("latency.retrainings", full ? 8 : 2),
-                s.integer("latency.initial-weeks", full ? 4 : 2),
-                s.decimal("latency.speed-up", full ? 8_000 : 20_000),
-                s.integer("latency.tuning-trials", full ? 8 : 2),
-                s.integer("latency.minutes", full ? 20 : 5));
+        Path input = a.path("input", BundledData.ETTM1, BundledData::ettm1, "ETT-format CSV, gzip");
+        ExperimentConfig c = new ExperimentConfig(mode, input, a.string("channel", "HUFL", "the ETT column forecast"),
+                Path.of(a.string("out", "docs", "directory receiving results.md and figures/")),
+                a.integer("data.weeks", full ? 1000 : 20, "weeks read from the input, at most"),
+                a.integer("tuning.weeks", full ? 8 : 3, "weeks of data the tuners are compared on"),
+                a.integer("tuning.trials", full ? 40 : 12, "trials per tuning run"),
+                a.integer("tuning.seeds", full ? 8 : 5, "tuning runs per tuner"),
+                a.integer("replacement.window-weeks", full ? 8 : 4, "training window of each retraining"),
+                a.integer("replacement.every-days", 14, "days between retrainings"),
+                a.integer("replacement.tuning-trials", full ? 8 : 3, "tuning trials per retraining"),
+                a.integer("trigger.window-weeks", 4, "training window of each triggered retraining"),
+                decimals(a.string("trigger.thetas", full ? "0.05,0.1,0.2" : "0.1",
+                        "data-volume thresholds θ compared, comma-separated")),
+                a.decimal("trigger.degradation-margin", 0.25, "relative rise of a day's MAE over the "
+                        + "champion's that makes a retraining warranted"),
+                a.integer("stability.window", 672,
+                        "forecasts in the stability monitor's variance and baseline windows"),
+                a.integer("api.requests-per-level", full ? 20_000 : 300, "PredictBenchmark's requests per level"),
+                a.integer("api.seconds-per-level", full ? 30 : 5, "PredictBenchmark's seconds per level"),
+                a.decimal("api.p99-target-ms", 50, "p99 latency target at the highest concurrency"),
+                a.integer("pipeline.meters", full ? 10_000 : 500, "PipelineBenchmark's meters"),
+                a.integer("pipeline.intervals", full ? 60 : 12, "PipelineBenchmark's intervals per meter"),
+                a.decimal("pipeline.target-per-second", 100_000, "pipeline throughput target, readings/s"),
+                a.integer("latency.retrainings", full ? 8 : 2, "retrainings the closed loop must register"),
+                a.integer("latency.initial-weeks", full ? 4 : 2, "weeks fed at once, for the first training"),
+                a.decimal("latency.speed-up", full ? 8_000 : 20_000,
+                        "replay pace after the first weeks, × real time"),
+                a.integer("latency.tuning-trials", full ? 8 : 2, "tuning trials per closed-loop retraining"),
+                a.integer("latency.minutes", full ? 20 : 5, "time limit of the closed-loop run"));
         Settings.require(c.tuningSeeds() >= 1, "tuning.seeds", "must be at least 1");
         Settings.require(c.tuningTrials() >= 2, "tuning.trials", "must be at least 2");
         Settings.require(c.dataWeeks() >= 8, "data.weeks", "must be at least 8");
@@ -83,8 +88,12 @@ public record ExperimentConfig(
         Settings.require(c.latencySpeedUp() > 0, "latency.speed-up", "must be positive");
         Settings.require(c.latencyTuningTrials() >= 1, "latency.tuning-trials", "must be at least 1");
         Settings.require(c.latencyMinutes() >= 1, "latency.minutes", "must be at least 1");
-        Settings.require(thetas.stream().allMatch(t -> t > 0), "trigger.thetas", "must be positive");
+        Settings.require(c.triggerThetas().stream().allMatch(t -> t > 0), "trigger.thetas", "must be positive");
         return c;
+    }
+
+    private static List<Double> decimals(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).map(Double::parseDouble).toList();
     }
 
     public boolean full() {

@@ -1,6 +1,6 @@
 package io.imlma.bench;
 
-import io.imlma.common.config.Settings;
+import io.imlma.bench.cli.Arguments;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,9 +27,11 @@ public final class Experiments {
     private Experiments() {}
 
     public static void main(String[] args) throws Exception {
-        ExperimentConfig config = ExperimentConfig.from(Settings.fromArgs(args));
-        Path page = run(config, String.join(" ", args));
-        System.out.println("Results: " + page.toAbsolutePath());
+        Arguments.run(args, "experiments", "The paper's tables and figures on this system's own code: writes "
+                + "<out>/results.md and <out>/figures/*.png.", ExperimentConfig::from, config -> {
+                    Path page = run(config, String.join(" ", args));
+                    System.out.println("Results: " + page.toAbsolutePath());
+                });
     }
 
     /** Runs every experiment and writes the results page; returns its path. */

@@ -1,68 +1,49 @@
 package io.imlma.bench;
 
-import io.imlma.api.bench.PredictBenchmark;
-import io.imlma.jobs.bench.PipelineBenchmark;
-import java.util.ArrayList;
+import io.imlma.bench.pipeline.PipelineBenchmark;
+import io.imlma.bench.serving.PredictBenchmark;
+import io.imlma.bench.serving.PredictBenchmark.Level;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.knowm.xchart.XYChart;
 
-/** Fig. 4 and the pipeline figures: runs {@link PredictBenchmark} and {@link PipelineBenchmark} and reads their output. */
+/** Fig. 4 and the pipeline section, from the figures {@link PredictBenchmark} and {@link PipelineBenchmark} return. */
 final class ServingBenchmarks {
-    private static final Pattern LEVEL = Pattern.compile(
-            "^(\\d+)\\s+(\\d+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+(\\d+)\\s+(\\d+)\\s*$",
-            Pattern.MULTILINE);
-    private static final Pattern THROUGHPUT = Pattern.compile(
-            "throughput:\\s+([\\d,]+) records/s wall, ([\\d,]+) records/s per core");
-    private static final Pattern CPU = Pattern.compile("= ([\\d,]+) records per CPU-second");
-    private static final Pattern LATENCY = Pattern.compile("p50 (\\d+) ms, p99 (\\d+) ms, max (\\d+) ms over ([\\d,]+) rows");
-
-    private record Level(int clients, long requests, double mean, double p50, double p99, double max, double perSecond,
-                         long errors) {}
-
     private ServingBenchmarks() {}
 
     static Section api(ExperimentConfig config, Progress progress) throws Exception {
         progress.step("API latency: PredictBenchmark, %d requests or %d s per level", config.apiRequestsPerLevel(),
                 config.apiSecondsPerLevel());
-        String output = ConsoleCapture.run(() -> PredictBenchmark.main(new String[] {
-            "--requests-per-level", String.valueOf(config.apiRequestsPerLevel()),
-            "--seconds-per-level", String.valueOf(config.apiSecondsPerLevel())}));
-        List<Level> levels = new ArrayList<>();
-        Matcher m = LEVEL.matcher(output);
-        while (m.find()) {
-            levels.add(new Level(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)),
-                    Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)),
-                    Double.parseDouble(m.group(6)), Double.parseDouble(m.group(7)), Long.parseLong(m.group(8))));
-        }
-        if (levels.isEmpty()) {
-            throw new IllegalStateException("PredictBenchmark printed no result levels:\n" + output);
-        }
+        PredictBenchmark.Figures figures = PredictBenchmark.run(
+                new PredictBenchmark.Options(config.apiRequestsPerLevel(), config.apiSecondsPerLevel()));
+        figures.printTo(System.out);
+        List<Level> levels = figures.levels();
         Section section = new Section("API latency under concurrency (Fig. 4)");
         section.text(String.format(Locale.ROOT, """
-                `PredictBenchmark` (`./bin/imlma` has no command for it; it runs here in-process): the real API \
-                (Javalin) on loopback over an H2 registry with a linear champion trained on ETTm1 OT; closed-loop \
+                `PredictBenchmark` (`./bin/imlma %s --requests-per-level %d --seconds-per-level %d`): the real \
+                API (Javalin) on loopback over an H2 registry with a linear champion trained on ETTm1 OT; closed-loop \
                 clients, each sending POST /predict (96 recent values) as soon as its previous answer arrives; at \
                 most %d requests or %d s per level, after a warm-up. Client and server share this machine's cores.%s
-                """, config.apiRequestsPerLevel(), config.apiSecondsPerLevel(), config.full() ? ""
+                """, PredictBenchmark.COMMAND, config.apiRequestsPerLevel(), config.apiSecondsPerLevel(),
+                config.apiRequestsPerLevel(), config.apiSecondsPerLevel(), config.full() ? ""
                 : " Quick mode: small request counts, indicative only; `--mode full` runs 20 000 requests per level."));
         MarkdownTable table = new MarkdownTable("concurrent clients", "requests", "mean (ms)", "p50 (ms)", "p99 (ms)",
                 "max (ms)", "requests/s", "errors");
         for (Level l : levels) {
-            table.row(l.clients(), l.requests(), l.mean(), l.p50(), l.p99(), l.max(), l.perSecond(), l.errors());
+            table.row(l.clients(), l.requests(), l.meanMs(), l.p50Ms(), l.p99Ms(), l.maxMs(), l.requestsPerSecond(),
+                    l.errors());
         }
         section.table(table);
         section.table(new MarkdownTable("measure", "this system", "paper")
                 .row("mean latency at the highest concurrency (" + levels.get(levels.size() - 1).clients() + ")",
-                        MarkdownTable.number(levels.get(levels.size() - 1).mean()) + " ms", "< 480 ms at 500"));
+                        MarkdownTable.number(levels.get(levels.size() - 1).meanMs()) + " ms", "< 480 ms at 500"));
         XYChart chart = Charts.lines("POST /predict latency vs concurrent clients", "concurrent clients",
                 "latency (ms)");
         double[] x = levels.stream().mapToDouble(Level::clients).toArray();
-        chart.addSeries("mean", x, levels.stream().mapToDouble(Level::mean).toArray());
-        chart.addSeries("p50", x, levels.stream().mapToDouble(Level::p50).toArray());
-        chart.addSeries("p99", x, levels.stream().mapToDouble(Level::p99).toArray());
+        chart.addSeries("mean", x, levels.stream().mapToDouble(Level::meanMs).toArray());
+        chart.addSeries("p50", x, levels.stream().mapToDouble(Level::p50Ms).toArray());
+        chart.addSeries("p99", x, levels.stream().mapToDouble(Level::p99Ms).toArray());
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         Charts.save(chart, config.figures().resolve("api-latency.png"));
         section.figure("POST /predict latency vs concurrency", "api-latency.png");
@@ -75,71 +56,62 @@ final class ServingBenchmarks {
 
     private static void readApi(Section section, List<Level> levels, double p99TargetMs) {
         Level top = levels.get(levels.size() - 1);
-        Level fastest = levels.stream().max(java.util.Comparator.comparingDouble(Level::perSecond)).orElseThrow();
+        Level fastest = levels.stream().max(Comparator.comparingDouble(Level::requestsPerSecond)).orElseThrow();
         long errors = levels.stream().mapToLong(Level::errors).sum();
         section.reading(String.format(Locale.ROOT, "At %d concurrent clients the mean latency is %s, %s. "
                         + "Throughput peaks at %.0f requests/s (%d clients)%s. The p99 is %s at %d "
                         + "clients, %s a p99 target of %.0f ms; client and server share this machine's %d cores, so "
                         + "the load generator's own CPU use is in every number. %d requests failed.",
-                top.clients(), Phrases.millis(top.mean()),
-                Phrases.versus(top.mean(), PAPER_MEAN_MS, "the paper's bound of 480 ms"),
-                fastest.perSecond(), fastest.clients(), fastest != top && top.mean() > fastest.mean()
+                top.clients(), Phrases.millis(top.meanMs()),
+                Phrases.versus(top.meanMs(), PAPER_MEAN_MS, "the paper's bound of 480 ms"),
+                fastest.requestsPerSecond(), fastest.clients(), fastest != top && top.meanMs() > fastest.meanMs()
                         ? "; more clients than that only queue, and their latency grows" : "",
-                Phrases.millis(top.p99()), top.clients(),
-                top.p99() <= p99TargetMs ? "within" : "missing", p99TargetMs,
+                Phrases.millis(top.p99Ms()), top.clients(),
+                top.p99Ms() <= p99TargetMs ? "within" : "missing", p99TargetMs,
                 Runtime.getRuntime().availableProcessors(), errors));
         section.difference(String.format(Locale.ROOT, "**API latency** — mean %s at %d clients: %s than the "
                         + "paper's < 480 ms at 500%s; p99 %s at %d clients %s a %.0f ms target on %d shared cores.",
-                Phrases.millis(top.mean()), top.clients(), Phrases.verdict(top.mean(), PAPER_MEAN_MS, true),
+                Phrases.millis(top.meanMs()), top.clients(), Phrases.verdict(top.meanMs(), PAPER_MEAN_MS, true),
                 top.clients() == 500 ? "" : " (this run's highest level is not 500)",
-                Phrases.millis(top.p99()), top.clients(), top.p99() <= p99TargetMs ? "meets" : "misses",
+                Phrases.millis(top.p99Ms()), top.clients(), top.p99Ms() <= p99TargetMs ? "meets" : "misses",
                 p99TargetMs, Runtime.getRuntime().availableProcessors()));
     }
 
     static Section pipeline(ExperimentConfig config, Progress progress) throws Exception {
         progress.step("pipeline: PipelineBenchmark, %d meters × %d intervals", config.pipelineMeters(),
                 config.pipelineIntervals());
-        String output = ConsoleCapture.run(() -> PipelineBenchmark.main(new String[] {
-            "--meters", String.valueOf(config.pipelineMeters()),
-            "--intervals", String.valueOf(config.pipelineIntervals())}));
-        Matcher throughput = find(THROUGHPUT, output);
-        Matcher cpu = find(CPU, output);
-        Matcher latency = find(LATENCY, output);
+        PipelineBenchmark.Figures figures = PipelineBenchmark.run(
+                PipelineBenchmark.Options.of(config.pipelineMeters(), config.pipelineIntervals()));
+        figures.printTo(System.out);
         Section section = new Section("Streaming pipeline throughput and latency");
         section.text(String.format(Locale.ROOT, """
-                `PipelineBenchmark` (`./bin/imlma bench-pipeline --meters %d --intervals %d`): generated JSON \
+                `PipelineBenchmark` (`./bin/imlma %s --meters %d --intervals %d`): generated JSON \
                 readings (2 %% exact re-sends) through parse → dedup → 15-minute windows → impute → standardize on a \
                 local Flink cluster, parallelism 1, RocksDB state, exactly-once checkpoints every 10 s. Latency is \
                 from a window's last reading entering the pipeline to its feature row, including the wait for the \
                 watermark. On a shared 2-core machine the CPU-based rate is the more stable figure.%s
-                """, config.pipelineMeters(), config.pipelineIntervals(), config.full() ? ""
+                """, PipelineBenchmark.COMMAND, config.pipelineMeters(), config.pipelineIntervals(), config.full() ? ""
                 : " Quick mode: a short run dominated by start-up; `--mode full` runs 10 000 meters × 60 intervals."));
+        String perCore = String.format(Locale.ROOT, "%,.0f", figures.recordsPerSecondPerCore());
         section.table(new MarkdownTable("measure", "this system", "paper")
-                .row("throughput (records/s, wall, 1 core)", throughput.group(2), "–")
-                .row("records per CPU-second", cpu.group(1), "–")
-                .row("latency p50 / p99 / max (ms)", latency.group(1) + " / " + latency.group(2) + " / "
-                        + latency.group(3), "–"));
-        double perCpuSecond = Double.parseDouble(cpu.group(1).replace(",", ""));
+                .row("throughput (records/s, wall, 1 core)", perCore, "–")
+                .row("records per CPU-second", String.format(Locale.ROOT, "%,.0f", figures.recordsPerCpuSecond()),
+                        "–")
+                .row("latency p50 / p99 / max (ms)", figures.latencyP50Ms() + " / " + figures.latencyP99Ms() + " / "
+                        + figures.latencyMaxMs(), "–"));
+        double perCpuSecond = figures.recordsPerCpuSecond();
         double target = config.pipelineTargetPerSecond();
         section.reading(String.format(Locale.ROOT, "One core processes %,.0f readings per CPU-second (%s/s by the "
                         + "wall clock): %s of a target of %,.0f readings/s. Reaching the target would take about %.0f "
                         + "such cores if the pipeline scaled linearly with its parallelism, which this run "
-                        + "(parallelism 1) does not measure. The latency (p50 %s ms) includes the wait for the "
+                        + "(parallelism 1) does not measure. The latency (p50 %d ms) includes the wait for the "
                         + "watermark.",
-                perCpuSecond, throughput.group(2), MarkdownTable.percent(perCpuSecond / target), target,
-                Math.ceil(target / perCpuSecond), latency.group(1)));
+                perCpuSecond, perCore, MarkdownTable.percent(perCpuSecond / target), target,
+                Math.ceil(target / perCpuSecond), figures.latencyP50Ms()));
         section.difference(String.format(Locale.ROOT, "**Pipeline throughput** — %,.0f readings per CPU-second on "
                         + "one core, %s a target of %,.0f readings/s (≈ %.0f cores at linear scaling, not measured); "
                         + "the paper gives no figure.", perCpuSecond,
                 perCpuSecond >= target ? "meeting" : "short of", target, Math.ceil(target / perCpuSecond)));
         return section;
-    }
-
-    private static Matcher find(Pattern pattern, String output) {
-        Matcher m = pattern.matcher(output);
-        if (!m.find()) {
-            throw new IllegalStateException("PipelineBenchmark output has no match for " + pattern + ":\n" + output);
-        }
-        return m;
     }
 }

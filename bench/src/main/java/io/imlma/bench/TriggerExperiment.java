@@ -5,6 +5,7 @@ import io.imlma.common.integrity.PartitionCommitted;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.DriftReference;
 import io.imlma.common.types.FeatureRow;
+import io.imlma.common.types.RetrainCommand;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
 import io.imlma.ml.data.Dataset;
@@ -16,7 +17,6 @@ import io.imlma.ml.eval.ReplacementPolicy;
 import io.imlma.ml.eval.ReplacementRule;
 import io.imlma.ml.model.Model;
 import io.imlma.udf.monitor.DriftMonitor;
-import io.imlma.udf.trigger.ManualRetrain;
 import io.imlma.udf.trigger.RetrainTrigger;
 import io.imlma.udf.trigger.TriggerConfig;
 import io.imlma.udf.trigger.TriggerSchedule;
@@ -313,7 +313,7 @@ final class TriggerExperiment {
     static Outcome replay(ExperimentConfig config, LoadData data, Policy policy) throws Exception {
         var trigger = new KeyedTwoInputStreamOperatorTestHarness<>(
                 new KeyedCoProcessOperator<>(new RetrainTrigger(policy.trigger())), (PartitionCommitted p) -> MODEL,
-                ManualRetrain::modelName, Types.STRING);
+                RetrainCommand::modelName, Types.STRING);
         trigger.open();
         KeyedTwoInputStreamOperatorTestHarness<String, FeatureRow, DriftReference, Alarm> drift =
                 null;
@@ -352,7 +352,7 @@ final class TriggerExperiment {
                     for (var record : new ArrayList<>(driftRequests == null ? List.<StreamRecord<RetrainRequest>>of()
                             : driftRequests).subList(driftConsumed, size)) {
                         // as the streaming job's retrain-commands round trip delivers it: DRIFT, within the interval
-                        trigger.processElement2(new StreamRecord<>(new ManualRetrain(MODEL, "drift-monitor",
+                        trigger.processElement2(new StreamRecord<>(new RetrainCommand(MODEL, "drift-monitor",
                                 record.getValue().requestedAt(), RetrainReason.DRIFT), hour - 1));
                     }
                     driftConsumed = size;

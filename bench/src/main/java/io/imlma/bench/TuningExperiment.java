@@ -1,21 +1,17 @@
 package io.imlma.bench;
 
+import io.imlma.bench.tuning.TunerRuns;
+import io.imlma.bench.tuning.TuningBenchmark;
 import io.imlma.ml.data.Dataset;
 import io.imlma.ml.eval.Metric;
 import io.imlma.ml.model.LinearRegression;
-import io.imlma.ml.tune.BayesianOptimizer;
 import io.imlma.ml.tune.ForecastObjective;
 import io.imlma.ml.tune.GridSearch;
-import io.imlma.ml.tune.RandomSearch;
-import io.imlma.ml.tune.Tuner;
-import io.imlma.ml.tune.TuningBudget;
 import io.imlma.ml.tune.TuningDriver;
-import io.imlma.ml.tune.TuningResult;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.LongFunction;
 import org.hipparchus.stat.descriptive.StreamingStatistics;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
@@ -28,8 +24,6 @@ final class TuningExperiment {
     /** A run has stabilized at the first trial whose best loss is within this fraction of its final best. */
     static final double STABLE_WITHIN = 0.01;
 
-    private record Tuning(String name, LongFunction<Tuner> create) {}
-
     private TuningExperiment() {}
 
     static Section run(ExperimentConfig config, LoadData data, Progress progress) throws Exception {
@@ -38,28 +32,11 @@ final class TuningExperiment {
         LinearRegression factory = new LinearRegression();
         ForecastObjective objective = new ForecastObjective(factory, split.train(), split.validation(), Metric.MAE);
         int trials = config.tuningTrials();
-        List<Tuning> tunings = List.of(
-                new Tuning("bayesian", seed -> new BayesianOptimizer(factory.searchSpace(), seed)),
-                new Tuning("random", seed -> new RandomSearch(factory.searchSpace(), seed)),
-                new Tuning("grid", seed -> new GridSearch(factory.searchSpace(), trials, seed)));
         int seeds = config.tuningSeeds();
-        double[][][] curves = new double[tunings.size()][seeds][];
-        double[] wallSeconds = new double[tunings.size()];
-        List<List<Double>> trialLosses = new ArrayList<>();
-        for (int t = 0; t < tunings.size(); t++) {
-            List<Double> losses = new ArrayList<>();
-            trialLosses.add(losses);
-            for (int s = 0; s < seeds; s++) {
-                long started = System.nanoTime();
-                TuningResult result = TuningDriver.run(tunings.get(t).create().apply(s + 1L), objective,
-                        new TuningBudget(trials, 1, 0, 7));
-                wallSeconds[t] += (System.nanoTime() - started) / 1e9;
-                curves[t][s] = padded(result.bestLossCurve(), trials);
-                result.trials().forEach(trial -> losses.add(trial.loss()));
-                progress.step("tuning %s seed %d/%d: best validation MAE %.4f after %d trials", tunings.get(t).name(),
-                        s + 1, seeds, curves[t][s][trials - 1], result.trials().size());
-            }
-        }
+        List<TunerRuns> tunings = TuningBenchmark.compare(factory, objective, trials, seeds, 1,
+                (tuner, seed, result) -> progress.step("tuning %s seed %d/%d: best validation MAE %.4f after %d "
+                        + "trials", tuner, seed, seeds, last(result.bestLossCurve()), result.trials().size()));
+        double[][][] curves = tunings.stream().map(TunerRuns::curves).toArray(double[][][]::new);
 
         Section section = new Section("Tuning: Bayesian optimization vs random and grid search (Fig. 3)");
         section.text(String.format(Locale.ROOT, """
@@ -81,10 +58,11 @@ final class TuningExperiment {
                 "stable after (trials)", "wall time per run (s)", "paper: final MAE");
         String[] paper = {"0.120", "0.135", "0.130"};
         for (int t = 0; t < tunings.size(); t++) {
-            StreamingStatistics last = at(curves[t], trials - 1);
-            table.row(tunings.get(t).name(), String.format(Locale.ROOT, "%.4f ± %.4f", last.getMean(),
-                            last.getStandardDeviation()), at(curves[t], Math.min(9, trials - 1)).getMean(),
-                    stableAfter(curves[t]), wallSeconds[t] / seeds, paper[t]);
+            TunerRuns runs = tunings.get(t);
+            StreamingStatistics last = runs.bestAfter(trials - 1);
+            table.row(runs.tuner(), String.format(Locale.ROOT, "%.4f ± %.4f", last.getMean(),
+                            last.getStandardDeviation()), runs.bestAfter(Math.min(9, trials - 1)).getMean(),
+                    stableAfter(curves[t]), runs.wallTime().getMean(), paper[t]);
         }
         section.table(table);
 
@@ -113,11 +91,11 @@ final class TuningExperiment {
             double[] mean = new double[trials];
             double[] sd = new double[trials];
             for (int k = 0; k < trials; k++) {
-                StreamingStatistics st = at(curves[t], k);
+                StreamingStatistics st = tunings.get(t).bestAfter(k);
                 mean[k] = st.getMean();
                 sd[k] = st.getStandardDeviation();
             }
-            XYSeries series = chart.addSeries(tunings.get(t).name(), x, mean, sd);
+            XYSeries series = chart.addSeries(tunings.get(t).tuner(), x, mean, sd);
             series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         }
         chart.getStyler().setErrorBarsColorSeriesColor(true);
@@ -134,7 +112,7 @@ final class TuningExperiment {
         chart.getStyler().setYAxisMax(Math.max(top, floor * 1.2) * 1.05);
         Charts.save(chart, config.figures().resolve("tuning.png"));
         section.figure("best validation MAE vs trials", "tuning.png");
-        read(section, curves, trialLosses, wallSeconds, meanReach / trials, reached, seeds, trials);
+        read(section, tunings, meanReach / trials, reached);
         return section;
     }
 
@@ -143,20 +121,18 @@ final class TuningExperiment {
     /** A surface is called flat here when the median random trial is this close to the best found. */
     private static final double FLAT_WITHIN = 0.05;
 
-    private static void read(Section section, double[][][] curves, List<List<Double>> trialLosses,
-                             double[] wallSeconds, double reachShare, int reached, int seeds, int trials) {
-        double[] finals = new double[curves.length];
-        for (int t = 0; t < curves.length; t++) {
-            finals[t] = at(curves[t], trials - 1).getMean();
-        }
-        double randomMedian = org.hipparchus.stat.StatUtils.percentile(
-                trialLosses.get(1).stream().mapToDouble(Double::doubleValue).toArray(), 50);
+    private static void read(Section section, List<TunerRuns> tunings, double reachShare, int reached) {
+        int trials = tunings.get(0).trials();
+        int seeds = tunings.get(0).results().size();
+        double[] finals = tunings.stream().mapToDouble(t -> t.bestAfter(trials - 1).getMean()).toArray();
+        TunerRuns random = tunings.get(1);
+        double randomMedian = org.hipparchus.stat.StatUtils.percentile(random.losses(), 50);
         double medianAboveBest = (randomMedian - finals[1]) / finals[1];
         double spread = (Arrays.stream(finals).max().getAsDouble() - Arrays.stream(finals).min().getAsDouble())
                 / Arrays.stream(finals).min().getAsDouble();
         double paperSpread = (0.135 - 0.120) / 0.120;
         boolean flat = medianAboveBest < FLAT_WITHIN;
-        double msPerRandomTrial = 1000 * wallSeconds[1] / seeds / trials;
+        double msPerRandomTrial = 1000 * random.wallTime().getMean() / trials;
         section.reading(String.format(Locale.ROOT, "BO's final best validation MAE is %s and %s (paper: %s and "
                         + "%s). It reached random search's final best after %s of the "
                         + "budget (in %d of %d seeds; paper ≈ 43 %%) and was within 1 %% of its own final best after "
@@ -166,37 +142,20 @@ final class TuningExperiment {
                 Phrases.versus(finals[0], finals[1], "random search's"),
                 Phrases.versus(finals[0], finals[2], "grid search's"),
                 Phrases.relative(PAPER_FINAL[0], PAPER_FINAL[1]), Phrases.relative(PAPER_FINAL[0], PAPER_FINAL[2]),
-                MarkdownTable.percent(reachShare), reached, seeds, stableAfter(curves[0]),
+                MarkdownTable.percent(reachShare), reached, seeds, stableAfter(tunings.get(0).curves()),
                 flat ? String.format(Locale.ROOT, "The search surface of this linear model is flat: the median "
                         + "random trial is only %s above the best MAE found, so there is little for a smarter "
                         + "search to find.", MarkdownTable.percent(medianAboveBest))
                         : String.format(Locale.ROOT, "The median random trial is %s above the best MAE found.",
                                 MarkdownTable.percent(medianAboveBest)),
                 MarkdownTable.percent(spread), MarkdownTable.percent(paperSpread),
-                wallSeconds[0] / wallSeconds[1], msPerRandomTrial));
+                tunings.get(0).wallTime().getSum() / random.wallTime().getSum(), msPerRandomTrial));
         section.difference(String.format(Locale.ROOT, "**Tuning** — BO's final MAE is %s (paper: %s) and BO "
                         + "reaches random search's best at %s of the budget (paper ≈ 43 %%: %s here)%s.",
                 Phrases.versus(finals[0], finals[1], "random search's"),
                 Phrases.relative(PAPER_FINAL[0], PAPER_FINAL[1]), MarkdownTable.percent(reachShare),
                 Phrases.verdict(reachShare, 0.43, true),
                 flat ? "; the linear model's tuning surface is flat, so the tuners barely differ" : ""));
-    }
-
-    /** A finished grid keeps its best for the trials it did not need. */
-    private static double[] padded(double[] curve, int trials) {
-        double[] out = Arrays.copyOf(curve, trials);
-        for (int k = curve.length; k < trials; k++) {
-            out[k] = curve[curve.length - 1];
-        }
-        return out;
-    }
-
-    private static StreamingStatistics at(double[][] curves, int k) {
-        StreamingStatistics st = new StreamingStatistics();
-        for (double[] curve : curves) {
-            st.addValue(curve[k]);
-        }
-        return st;
     }
 
     /** Mean over seeds of the first trial (1-based) within {@link #STABLE_WITHIN} of the run's final best. */
@@ -206,6 +165,10 @@ final class TuningExperiment {
             st.addValue(firstAtOrBelow(curve, curve[curve.length - 1] * (1 + STABLE_WITHIN)));
         }
         return st.getMean();
+    }
+
+    private static double last(double[] curve) {
+        return curve[curve.length - 1];
     }
 
     /** First trial (1-based) whose best-so-far is at or below {@code target}, or 0 when none is. */

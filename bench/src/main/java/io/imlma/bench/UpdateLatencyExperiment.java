@@ -1,23 +1,23 @@
 package io.imlma.bench;
 
 import io.imlma.common.config.Settings;
-import io.imlma.common.registry.JdbcModelRegistry;
-import io.imlma.common.registry.ModelVersion;
-import io.imlma.common.registry.RegistryDataSource;
 import io.imlma.common.types.Prediction;
 import io.imlma.common.types.RetrainRequest;
-import io.imlma.jobs.JobEnvironment;
-import io.imlma.jobs.MeterPipelineJob;
-import io.imlma.jobs.PipelineConfig;
-import io.imlma.jobs.PipelineOutputs;
+import io.imlma.jobs.connect.InProcessQueueSource;
 import io.imlma.jobs.launch.JdbcLaunchLedger;
 import io.imlma.jobs.launch.LaunchOutcome;
 import io.imlma.jobs.launch.LauncherConfig;
-import io.imlma.jobs.loop.InProcessQueueSource;
 import io.imlma.jobs.loop.ModelLoop;
+import io.imlma.jobs.pipeline.JobEnvironment;
+import io.imlma.jobs.pipeline.MeterPipeline;
+import io.imlma.jobs.pipeline.PipelineConfig;
+import io.imlma.jobs.pipeline.PipelineOutputs;
 import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.jobs.retrain.RetrainResult;
 import io.imlma.jobs.snapshot.SnapshotStage;
+import io.imlma.registry.ModelVersion;
+import io.imlma.registry.jdbc.JdbcModelRegistry;
+import io.imlma.registry.jdbc.RegistryDataSource;
 import io.imlma.udf.ingest.ParseEttLine;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -38,9 +38,9 @@ import java.util.function.ToLongFunction;
 import java.util.zip.GZIPInputStream;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.util.FileUtils;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 import org.hipparchus.stat.descriptive.StreamingStatistics;
 
 /**
@@ -100,8 +100,7 @@ final class UpdateLatencyExperiment {
         s.put(SnapshotStage.BACKUP_PATH, work.resolve("snapshots-backup").toUri().toString());
         s.put(RetrainConfig.MODEL_STORE_PATH, work.resolve("models").toUri().toString());
         s.put(RetrainConfig.MODEL_STORE_BACKUP_PATH, work.resolve("models-backup").toUri().toString());
-        s.put(RegistryDataSource.JDBC_URL, "jdbc:h2:file:" + work.resolve("registry").toAbsolutePath()
-                + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE");
+        s.put(RegistryDataSource.JDBC_URL, RegistryDataSource.h2File(work.resolve("registry").toAbsolutePath()));
         s.put(LauncherConfig.MODE, "local");
         s.put(LauncherConfig.PARALLELISM, Integer.toString(PARALLELISM));
         // the default pass-through hands no tuning.* setting to the retraining job
@@ -181,7 +180,7 @@ final class UpdateLatencyExperiment {
                 StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM), pipelineConfig);
         DataStream<String> input = env.addSource(InProcessQueueSource.<String>reading(run), Types.STRING)
                 .name("ett lines").uid("ett-lines").setParallelism(1);
-        PipelineOutputs pipeline = MeterPipelineJob.fromEttLines(pipelineConfig, input,
+        PipelineOutputs pipeline = MeterPipeline.fromEttLines(pipelineConfig, input,
                 ParseEttLine.datasetName(config.input().getFileName().toString()), 0);
         ModelLoop.Outputs loop = ModelLoop.attach(env, pipeline, null, null, settings);
         loop.retrainRequests().sinkTo(FirstArrivalSink.<RetrainRequest>named(requestsProbe, r -> r.requestId()))

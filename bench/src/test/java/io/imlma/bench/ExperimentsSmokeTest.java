@@ -2,7 +2,7 @@ package io.imlma.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imlma.common.config.Settings;
+import io.imlma.bench.cli.Arguments;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +20,7 @@ class ExperimentsSmokeTest {
 
     @Test
     void quickModeWritesEveryExperimentWithWellFormedTablesAndFigures(@TempDir Path out) throws Exception {
-        ExperimentConfig config = ExperimentConfig.from(new Settings(java.util.Map.of(
-                "mode", "quick", "out", out.toString())));
+        ExperimentConfig config = ExperimentConfig.from(Arguments.of("--mode", "quick", "--out", out.toString()));
         Path page = Experiments.run(config, "--mode quick");
 
         String markdown = Files.readString(page);

@@ -37,11 +37,13 @@ class K8sManifestTest {
 
     private static List<Manifest> manifests;
     private static String jobJarPathInImage;
+    private static String apiJarPathInImage;
 
     @BeforeAll
     static void load() throws IOException {
         manifests = K8sManifests.all();
-        jobJarPathInImage = dockerCopyDestination(shadedJobJarName());
+        jobJarPathInImage = dockerCopyDestination(shadedJarName("jobs"));
+        apiJarPathInImage = dockerCopyDestination(shadedJarName("api"));
     }
 
     @Test
@@ -139,8 +141,11 @@ class K8sManifestTest {
     void apiServesOnItsPortWithHealthAndMetrics() {
         JsonNode podTemplate = K8sManifests.one("Deployment", "imlma-api").resource().path("spec").path("template");
         JsonNode api = container(podTemplate.path("spec"), "api");
+        // the API's own jar: the job jar holds no HTTP server
         assertThat(texts(api.path("command"))).contains("io.imlma.api.ApiServer")
-                .anySatisfy(arg -> assertThat(arg).contains(jobJarPathInImage));
+                .anySatisfy(arg -> assertThat(arg).contains(apiJarPathInImage))
+                .noneSatisfy(arg -> assertThat(arg).contains(jobJarPathInImage));
+        assertThat(shadePluginMainClass("api")).isEqualTo("io.imlma.api.ApiServer");
         assertThat(containerPorts(api)).containsExactly(Ports.API);
         assertThat(api.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/healthz");
         assertThat(api.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/healthz");
@@ -178,7 +183,8 @@ class K8sManifestTest {
             m.resource().findValues("command").forEach(command ->
                     texts(command).stream().filter(arg -> arg.startsWith("io.imlma.")).forEach(named::add));
         }
-        named.add(shadePluginMainClass());
+        named.add(shadePluginMainClass("jobs"));
+        named.add(shadePluginMainClass("api"));
         assertThat(named).contains("io.imlma.jobs.MeterPipelineJob", "io.imlma.jobs.RetrainJob", "io.imlma.api.ApiServer");
         List<String> missing = new ArrayList<>();
         for (String className : named) {
@@ -233,26 +239,26 @@ class K8sManifestTest {
         throw new AssertionError("k8s/Dockerfile does not COPY " + buildOutput);
     }
 
-    /** jobs/target/&lt;artifactId&gt;-&lt;version&gt;-&lt;shaded classifier&gt;.jar, as jobs/pom.xml builds it. */
-    private static String shadedJobJarName() {
-        Document pom = jobsPom();
+    /** &lt;module&gt;/target/&lt;artifactId&gt;-&lt;version&gt;-&lt;shaded classifier&gt;.jar, as the module's pom builds it. */
+    private static String shadedJarName(String module) {
+        Document pom = pom(module);
         String artifactId = pom.getElementsByTagName("artifactId").item(1).getTextContent().strip();
         String version = pom.getElementsByTagName("version").item(0).getTextContent().strip();
         String classifier = pom.getElementsByTagName("shadedClassifierName").item(0).getTextContent().strip();
-        assertThat(artifactId).isEqualTo("imlma-jobs");
-        return "jobs/target/" + artifactId + "-" + version + "-" + classifier + ".jar";
+        assertThat(artifactId).isEqualTo("imlma-" + module);
+        return module + "/target/" + artifactId + "-" + version + "-" + classifier + ".jar";
     }
 
-    private static String shadePluginMainClass() {
-        return jobsPom().getElementsByTagName("mainClass").item(0).getTextContent().strip();
+    private static String shadePluginMainClass(String module) {
+        return pom(module).getElementsByTagName("mainClass").item(0).getTextContent().strip();
     }
 
-    private static Document jobsPom() {
+    private static Document pom(String module) {
         try {
             return DocumentBuilderFactory.newInstance().newDocumentBuilder()
-                    .parse(RepoFiles.resolve("jobs/pom.xml").toFile());
+                    .parse(RepoFiles.resolve(module + "/pom.xml").toFile());
         } catch (Exception e) {
-            throw new IllegalStateException("cannot read jobs/pom.xml", e);
+            throw new IllegalStateException("cannot read " + module + "/pom.xml", e);
         }
     }
 }

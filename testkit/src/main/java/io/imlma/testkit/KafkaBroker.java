@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -47,31 +46,21 @@ public final class KafkaBroker implements AutoCloseable {
     public static final long TRANSACTION_MAX_TIMEOUT_MS = Duration.ofMinutes(15).toMillis();
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration ADMIN_CALL_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
-    private static final int LOG_TAIL_LINES = 60;
     private static final int NODE_ID = 1;
 
-    private final Process process;
+    private final ChildJvm jvm;
     private final int port;
-    private final Path workDir;
-    private final Path logFile;
     private final Admin admin;
     private final Duration startupTime;
-    private final Thread stopAtExit;
     private boolean closed;
 
-    private KafkaBroker(Process process, int port, Path workDir, Path logFile, Admin admin, Duration startupTime,
-            Thread stopAtExit) {
-        this.process = process;
+    private KafkaBroker(ChildJvm jvm, int port, Admin admin, Duration startupTime) {
+        this.jvm = jvm;
         this.port = port;
-        this.workDir = workDir;
-        this.logFile = logFile;
         this.admin = admin;
         this.startupTime = startupTime;
-        this.stopAtExit = stopAtExit;
     }
 
     /**
@@ -88,34 +77,40 @@ public final class KafkaBroker implements AutoCloseable {
         int controllerPort = ports.get(1);
         Path workDir = createTempDirectory();
         Path logFile = logFileFor(port);
-        Process process = null;
+        ChildJvm jvm = null;
         Admin admin = null;
         try {
             Path serverProperties = writeServerProperties(workDir, port, controllerPort);
             Path log4jProperties = writeLog4jProperties(workDir);
-            formatStorage(classpath, log4jProperties, serverProperties, logFile);
+            javaCommand(classpath, log4jProperties, "kafka.tools.StorageTool")
+                    .name("Kafka StorageTool format")
+                    .args("format", "--cluster-id", Uuid.randomUuid().toString(), "--config",
+                            serverProperties.toString())
+                    .output(logFile)
+                    .run(FORMAT_TIMEOUT);
 
-            process = javaCommand(classpath, log4jProperties, "kafka.Kafka", serverProperties.toString())
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+            jvm = javaCommand(classpath, log4jProperties, "kafka.Kafka")
+                    .name("kafka-broker-" + port)
+                    .args(serverProperties.toString())
+                    .appendOutput(logFile)
+                    .afterStop(() -> deleteRecursively(workDir))
                     .start();
-            Thread stopAtExit = new Thread(destroyAndDelete(process, workDir), "kafka-broker-" + port + "-stop");
-            Runtime.getRuntime().addShutdownHook(stopAtExit);
-
-            long deadline = launchedAt + START_TIMEOUT.toNanos();
             // the admin client connects as soon as it exists, logging a warning per refused attempt, so it is
             // created once the listener accepts connections
-            awaitListening(process, port, logFile, deadline);
+            jvm.awaitReady("the Kafka broker's listener on " + port, remaining(launchedAt),
+                    () -> FreePorts.isListening(port));
             admin = Admin.create(adminProperties(port));
-            awaitMetadata(process, admin, logFile, deadline);
+            Admin client = admin;
+            jvm.awaitReady("the Kafka broker to serve metadata", remaining(launchedAt), () -> servesMetadata(client));
             Duration startupTime = Duration.ofNanos(System.nanoTime() - launchedAt);
             LOG.info("Kafka broker ready at {} in {} ms (pid {}, log {})", bootstrapServers(port),
-                    startupTime.toMillis(), process.pid(), logFile);
-            return new KafkaBroker(process, port, workDir, logFile, admin, startupTime, stopAtExit);
+                    startupTime.toMillis(), jvm.pid(), logFile);
+            return new KafkaBroker(jvm, port, admin, startupTime);
         } catch (IOException e) {
-            cleanUpAfterFailedStart(process, admin, workDir);
+            cleanUpAfterFailedStart(jvm, admin, workDir);
             throw new UncheckedIOException("cannot start Kafka broker; log: " + logFile, e);
         } catch (RuntimeException e) {
-            cleanUpAfterFailedStart(process, admin, workDir);
+            cleanUpAfterFailedStart(jvm, admin, workDir);
             throw e;
         }
     }
@@ -131,7 +126,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Process id of the broker JVM. */
     public long pid() {
-        return process.pid();
+        return jvm.pid();
     }
 
     /** Time from {@link #start()} until the broker answered its first metadata request. */
@@ -140,7 +135,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     public Path logFile() {
-        return logFile;
+        return jvm.logFile();
     }
 
     /** Creates a topic with replication factor 1 and returns once every partition has a leader. */
@@ -149,13 +144,14 @@ public final class KafkaBroker implements AutoCloseable {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
                     .all()
                     .get(ADMIN_CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            awaitLeaders(name, partitions);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create topic " + name + " with " + partitions + " partitions", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topic " + name, e);
         }
+        jvm.awaitReady("a leader for each of the " + partitions + " partitions of " + name, ADMIN_CALL_TIMEOUT,
+                () -> allLed(name, partitions));
     }
 
     /** Stops the broker (SIGTERM, then SIGKILL after a timeout) and deletes its data directory. */
@@ -166,12 +162,7 @@ public final class KafkaBroker implements AutoCloseable {
         }
         closed = true;
         admin.close(Duration.ofSeconds(5));
-        destroyAndDelete(process, workDir).run();
-        try {
-            Runtime.getRuntime().removeShutdownHook(stopAtExit);
-        } catch (IllegalStateException jvmAlreadyShuttingDown) {
-            // the hook is running or about to run; it finds the process gone and the directory deleted
-        }
+        jvm.close();
         LOG.info("Kafka broker at {} stopped", bootstrapServers());
     }
 
@@ -179,124 +170,48 @@ public final class KafkaBroker implements AutoCloseable {
         return FreePorts.LOOPBACK + ":" + port;
     }
 
-    private void awaitLeaders(String topic, int partitions) throws InterruptedException, ExecutionException,
-            TimeoutException {
-        long deadline = System.nanoTime() + ADMIN_CALL_TIMEOUT.toNanos();
-        while (true) {
-            TopicDescription description = null;
-            try {
-                description = admin.describeTopics(List.of(topic))
-                        .allTopicNames()
-                        .get(ADMIN_CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                        .get(topic);
-            } catch (ExecutionException e) {
-                // the broker's metadata cache can lag the controller's creation briefly; asked again until the deadline
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw e;
-                }
-            }
-            boolean allLed = description != null && description.partitions().size() == partitions
-                    && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-            if (allLed) {
-                return;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new TimeoutException("partitions of " + topic + " have no leader yet: " + description);
-            }
-            checkAlive(process, logFile);
-            process.waitFor(POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        }
+    private static Duration remaining(long launchedAt) {
+        return START_TIMEOUT.minusNanos(System.nanoTime() - launchedAt);
     }
 
-    private static void awaitListening(Process process, int port, Path logFile, long deadline) {
+    private boolean allLed(String topic, int partitions) throws Exception {
+        TopicDescription description;
         try {
-            while (!FreePorts.isListening(port)) {
-                checkAliveBefore(deadline, process, logFile);
-                process.waitFor(POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            description = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(ADMIN_CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(topic);
+        } catch (ExecutionException e) {
+            // the broker's metadata cache can lag the controller's creation briefly; asked again until the timeout
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
+            throw e;
         }
+        return description.partitions().size() == partitions
+                && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
     }
 
     /** The listener opens before requests are served; a metadata answer listing a broker means it serves. */
-    private static void awaitMetadata(Process process, Admin admin, Path logFile, long deadline) {
+    private static boolean servesMetadata(Admin admin) throws InterruptedException {
         try {
-            while (true) {
-                checkAliveBefore(deadline, process, logFile);
-                try {
-                    Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000))
-                            .nodes()
-                            .get();
-                    if (!nodes.isEmpty()) {
-                        return;
-                    }
-                } catch (ExecutionException notYetServing) {
-                    // retried until the deadline; waiting on the process also notices if it dies meanwhile
-                }
-                process.waitFor(POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
+            Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000))
+                    .nodes()
+                    .get();
+            return !nodes.isEmpty();
+        } catch (ExecutionException notYetServing) {
+            return false;
         }
     }
 
-    private static void checkAlive(Process process, Path logFile) {
-        if (!process.isAlive()) {
-            throw new IllegalStateException("Kafka broker exited with code " + process.exitValue()
-                    + "; last lines of " + logFile + ":\n" + tail(logFile));
-        }
-    }
-
-    private static void checkAliveBefore(long deadline, Process process, Path logFile) {
-        checkAlive(process, logFile);
-        if (System.nanoTime() - deadline > 0) {
-            throw new IllegalStateException("Kafka broker not ready within " + START_TIMEOUT.toSeconds()
-                    + " s; last lines of " + logFile + ":\n" + tail(logFile));
-        }
-    }
-
-    private static void formatStorage(String classpath, Path log4jProperties, Path serverProperties, Path logFile)
-            throws IOException {
-        String clusterId = Uuid.randomUuid().toString();
-        Process format = javaCommand(classpath, log4jProperties, "kafka.tools.StorageTool",
-                "format", "--cluster-id", clusterId, "--config", serverProperties.toString())
-                .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()))
-                .start();
-        try {
-            if (!format.waitFor(FORMAT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                format.destroyForcibly();
-                throw new IllegalStateException("Kafka StorageTool format did not finish within "
-                        + FORMAT_TIMEOUT.toSeconds() + " s; last lines of " + logFile + ":\n" + tail(logFile));
-            }
-        } catch (InterruptedException e) {
-            format.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while formatting Kafka storage", e);
-        }
-        if (format.exitValue() != 0) {
-            throw new IllegalStateException("Kafka StorageTool format failed with code " + format.exitValue()
-                    + "; last lines of " + logFile + ":\n" + tail(logFile));
-        }
-    }
-
-    private static ProcessBuilder javaCommand(String classpath, Path log4jProperties, String mainClass,
-            String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms128m",
-                "-Xmx512m",
-                "-XX:+UseSerialGC",
-                // a test broker moves little data: C1 only starts faster and leaves the 2 cores to the tests
-                "-XX:TieredStopAtLevel=1",
-                "-Djava.awt.headless=true",
-                "-Dlog4j.configuration=" + log4jProperties.toUri(),
-                "-cp", classpath,
-                mainClass));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true);
+    private static ChildJvm.Builder javaCommand(String classpath, Path log4jProperties, String mainClass) {
+        return ChildJvm.java(mainClass)
+                .jvmOptions("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC",
+                        // a test broker moves little data: C1 only starts faster and leaves the 2 cores to the tests
+                        "-XX:TieredStopAtLevel=1",
+                        "-Djava.awt.headless=true",
+                        "-Dlog4j.configuration=" + log4jProperties.toUri())
+                .classpath(classpath);
     }
 
     private static Path writeServerProperties(Path workDir, int port, int controllerPort) throws IOException {
@@ -360,28 +275,18 @@ public final class KafkaBroker implements AutoCloseable {
         return properties;
     }
 
-    /**
-     * The broker classpath file, found from the working directory (the module under test) upwards at the project
-     * root, the directory holding {@code kafka-broker/pom.xml}.
-     */
+    /** The broker classpath file the kafka-broker module writes. */
     private static String readBrokerClasspath() {
-        Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("kafka-broker").resolve("pom.xml"))) {
-                Path file = dir.resolve("kafka-broker").resolve("target").resolve("broker.classpath");
-                if (!Files.isRegularFile(file)) {
-                    throw new IllegalStateException(file + " is missing; build the kafka-broker module first: "
-                            + "mvn -pl kafka-broker generate-resources");
-                }
-                try {
-                    return Files.readString(file, StandardCharsets.UTF_8).strip();
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read " + file, e);
-                }
-            }
+        Path file = ProjectRoot.resolve("kafka-broker/target/broker.classpath");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException(file + " is missing; build the kafka-broker module first: "
+                    + "mvn -pl kafka-broker generate-resources");
         }
-        throw new IllegalStateException("no directory containing kafka-broker/pom.xml at or above " + start
-                + "; the Kafka broker can only be started from inside the project");
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
     }
 
     private static Path logFileFor(int port) {
@@ -402,36 +307,14 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static void cleanUpAfterFailedStart(Process process, Admin admin, Path workDir) {
+    private static void cleanUpAfterFailedStart(ChildJvm jvm, Admin admin, Path workDir) {
         if (admin != null) {
             admin.close(Duration.ZERO);
         }
-        if (process != null) {
-            process.destroyForcibly();
-        }
-        destroyAndDelete(process, workDir).run();
-    }
-
-    private static Runnable destroyAndDelete(Process process, Path workDir) {
-        return () -> {
-            if (process != null) {
-                stop(process);
-            }
+        if (jvm != null) {
+            jvm.kill();
+        } else {
             deleteRecursively(workDir);
-        };
-    }
-
-    private static void stop(Process process) {
-        process.destroy();
-        try {
-            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("Kafka broker (pid {}) did not stop within {} s; killing it", process.pid(),
-                        STOP_TIMEOUT.toSeconds());
-                process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -445,15 +328,6 @@ public final class KafkaBroker implements AutoCloseable {
             }
         } catch (IOException e) {
             LOG.warn("cannot delete Kafka broker directory {}", dir, e);
-        }
-    }
-
-    private static String tail(Path file) {
-        try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-        } catch (IOException e) {
-            return "(cannot read " + file + ": " + e.getMessage() + ")";
         }
     }
 }

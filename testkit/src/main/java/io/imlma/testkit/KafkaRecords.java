@@ -1,5 +1,7 @@
 package io.imlma.testkit;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +11,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,10 +21,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** Writes string records to a topic and reads them back as a {@code read_committed} consumer sees them. */
 public final class KafkaRecords {
@@ -69,14 +73,16 @@ public final class KafkaRecords {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             List<ConsumerRecord<String, String>> records = new ArrayList<>();
-            while (records.size() < expectedCount) {
-                if (System.nanoTime() - deadline > 0) {
-                    throw new AssertionError("expected " + expectedCount + " committed records in topic " + topic
-                            + " within " + timeout + " but read " + records.size() + ": " + values(records));
-                }
-                consumer.poll(pollDuration(deadline)).forEach(records::add);
-            }
-            readUpTo(consumer, consumer.endOffsets(partitions), records, deadline, topic, timeout);
+            pollUntil(consumer, records, deadline, () -> records.size() >= expectedCount,
+                    () -> "expected " + expectedCount + " committed records in topic " + topic + " within " + timeout
+                            + " but read " + records.size() + ": " + values(records));
+            Map<TopicPartition, Long> endOffsets = consumer.endOffsets(partitions);
+            // for a read_committed consumer the end offsets are the last stable offsets, which the position passes
+            // once all committed records and transaction markers before them have been read
+            pollUntil(consumer, records, deadline, () -> endOffsets.entrySet().stream()
+                    .allMatch(end -> consumer.position(end.getKey()) >= end.getValue()),
+                    () -> "could not read topic " + topic + " up to its committed end offsets " + endOffsets
+                            + " within " + timeout + "; read " + records.size() + ": " + values(records));
             return records;
         }
     }
@@ -95,46 +101,43 @@ public final class KafkaRecords {
     }
 
     /**
-     * Polls until the consumer's position reaches the given end offsets on every partition. For a read_committed
-     * consumer those are the last stable offsets, which the position passes once all committed records and
-     * transaction markers before them have been read.
+     * Adds what the consumer's polls return (each waits up to 200 ms for records) until {@code done}.
+     *
+     * @throws AssertionError with {@code failure}'s message if it is not done by the deadline
      */
-    private static void readUpTo(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> endOffsets,
-            List<ConsumerRecord<String, String>> records, long deadline, String topic, Duration timeout) {
-        while (endOffsets.entrySet().stream().anyMatch(end -> consumer.position(end.getKey()) < end.getValue())) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("could not read topic " + topic + " up to its committed end offsets "
-                        + endOffsets + " within " + timeout + "; read " + records.size() + ": " + values(records));
-            }
-            consumer.poll(pollDuration(deadline)).forEach(records::add);
+    private static void pollUntil(KafkaConsumer<String, String> consumer, List<ConsumerRecord<String, String>> records,
+            long deadline, BooleanSupplier done, Supplier<String> failure) {
+        try {
+            // the consumer's own poll is the wait; the consumer is used from this thread only
+            await().atMost(remaining(deadline)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .pollInSameThread().until(() -> {
+                        if (done.getAsBoolean()) {
+                            return true;
+                        }
+                        consumer.poll(pollDuration(deadline)).forEach(records::add);
+                        return false;
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(failure.get(), e);
         }
     }
 
     private static List<TopicPartition> awaitPartitions(KafkaConsumer<String, String> consumer, String topic,
             long deadline, Duration timeout) {
-        while (true) {
-            try {
-                List<PartitionInfo> partitions = consumer.partitionsFor(topic, pollDuration(deadline));
-                if (partitions != null && !partitions.isEmpty()) {
-                    return partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-                }
-            } catch (org.apache.kafka.common.errors.TimeoutException notYetKnown) {
-                // the topic may be created by the code under test; asked again until the deadline
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("topic " + topic + " does not exist after " + timeout);
-            }
-            pauseBetweenMetadataRequests();
+        try {
+            // the topic may be created by the code under test; asked again until the deadline
+            return await().atMost(remaining(deadline)).pollDelay(Duration.ZERO).pollInterval(METADATA_RETRY_INTERVAL)
+                    .pollInSameThread().ignoreException(org.apache.kafka.common.errors.TimeoutException.class)
+                    .until(() -> consumer.partitionsFor(topic, pollDuration(deadline)),
+                            partitions -> partitions != null && !partitions.isEmpty())
+                    .stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("topic " + topic + " does not exist after " + timeout, e);
         }
     }
 
-    private static void pauseBetweenMetadataRequests() {
-        try {
-            TimeUnit.MILLISECONDS.sleep(METADATA_RETRY_INTERVAL.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a topic", e);
-        }
+    private static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
     }
 
     private static Duration pollDuration(long deadline) {

@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -40,11 +39,9 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     public static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneFlinkCluster.class);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
+    private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(30);
     private static final String RESULT_MARKER = "BASH_JAVA_UTILS_EXEC_RESULT:";
     private static final Pattern TASK_MANAGERS = Pattern.compile("\"taskmanagers\":(\\d+)");
-    private static final int LOG_TAIL_LINES = 40;
 
     private final Path workDir;
     private final Path confDir;
@@ -53,16 +50,23 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     private final int restPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<Integer, ClusterProcess> taskManagers = new TreeMap<>();
-    private final Thread stopAtExit;
     private ClusterProcess jobManager;
     private List<String> taskManagerResourceParams;
     private int nextTaskManager = 1;
     private boolean closed;
 
     /** One JVM of the cluster. */
-    public record ClusterProcess(String name, Process process, int prometheusPort, Path logFile) {
+    public record ClusterProcess(ChildJvm jvm, int prometheusPort) {
+        public String name() {
+            return jvm.name();
+        }
+
         public long pid() {
-            return process.pid();
+            return jvm.pid();
+        }
+
+        public Path logFile() {
+            return jvm.logFile();
         }
     }
 
@@ -106,8 +110,6 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         for (String dir : List.of("tmp", "upload", "checkpoints", "savepoints")) {
             Files.createDirectories(workDir.resolve(dir));
         }
-        this.stopAtExit = new Thread(this::stopAll, "flink-cluster-" + restPort + "-stop");
-        Runtime.getRuntime().addShutdownHook(stopAtExit);
     }
 
     /**
@@ -120,7 +122,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         long startedAt = System.nanoTime();
         StandaloneFlinkCluster cluster;
         try {
-            cluster = new StandaloneFlinkCluster(projectRoot(), overrides);
+            cluster = new StandaloneFlinkCluster(ProjectRoot.path(), overrides);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the Flink cluster's work directory", e);
         }
@@ -178,15 +180,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     public synchronized int startTaskManager() {
         int number = launchTaskManager();
         String id = "\"id\":\"taskmanager-" + number + "\"";
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!get("taskmanagers").contains(id)) {
-            checkAlive();
-            if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("taskmanager-" + number + " not registered within " + START_TIMEOUT
-                        + "; end of its log:\n" + tail(taskManagers.get(number).logFile()));
-            }
-            pause();
-        }
+        ChildJvm.awaitWhileAlive(processes(), taskManagers.get(number).jvm(), "taskmanager-" + number
+                + " to register", START_TIMEOUT, () -> get("taskmanagers").contains(id));
         return number;
     }
 
@@ -197,17 +192,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
             throw new IllegalArgumentException("no running TaskManager " + number + "; running: "
                     + taskManagers.keySet());
         }
-        taskManager.process().destroyForcibly();
-        try {
-            if (!taskManager.process().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException(taskManager.name() + " survived SIGKILL for " + STOP_TIMEOUT);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while killing " + taskManager.name(), e);
-        }
-        LOG.info("killed {} (pid {}, exit code {})", taskManager.name(), taskManager.pid(),
-                taskManager.process().exitValue());
+        taskManager.jvm().kill();
     }
 
     /** TaskManagers the JobManager lists right now ({@code GET /overview}); -1 while the REST API does not answer. */
@@ -230,48 +215,24 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         }
     }
 
-    /** Waits one poll interval, returning early if the JobManager exits (checkAlive then reports it). */
-    private void pause() {
-        try {
-            jobManager.process().waitFor(POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the Flink cluster", e);
-        }
-    }
-
     /**
      * Waits until the JobManager lists exactly {@code count} TaskManagers, e.g. until a killed one is declared lost.
      *
      * @throws IllegalStateException if a cluster process exits meanwhile or the count is not reached in time
      */
     public void awaitTaskManagers(int count, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int registered;
-        while ((registered = registeredTaskManagers()) != count) {
-            checkAlive();
-            if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("expected " + count + " TaskManagers within " + timeout
-                        + " but the JobManager lists " + registered + "; end of " + jobManager.logFile() + ":\n"
-                        + tail(jobManager.logFile()));
-            }
-            pause();
-        }
+        ChildJvm.awaitWhileAlive(processes(), jobManager.jvm(), count + " TaskManagers listed by the JobManager",
+                timeout, () -> registeredTaskManagers() == count);
     }
 
-    /** Stops TaskManagers, then the JobManager (SIGTERM, SIGKILL after 30 s). Logs stay in the work directory. */
+    /** Stops all its processes (SIGTERM, SIGKILL after 30 s). Logs stay in the work directory. */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        stopAll();
-        try {
-            Runtime.getRuntime().removeShutdownHook(stopAtExit);
-        } catch (IllegalStateException jvmAlreadyShuttingDown) {
-            // the hook runs stopAll as well; stopping a stopped process does nothing
-        }
+        ChildJvm.stopAll(processes());
         LOG.info("Flink cluster at {} stopped; logs in {}", restAddress(), workDir.resolve("log"));
     }
 
@@ -294,26 +255,23 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         processConfig.put("metrics.reporter.prom.port", String.valueOf(prometheusPort));
         processConfig.putAll(processSettings);
         Path logFile = workDir.resolve("log").resolve(name + ".log");
-        List<String> command = new ArrayList<>();
-        command.add(javaExecutable());
-        command.addAll(List.of(resourceParams.get(0).split("\\s+")));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-XX:+UseSerialGC", "-Dlog.file=" + logFile,
-                "-Dlog4j.configurationFile=" + confDir.resolve("log4j.properties").toUri(),
-                "-cp", classpath, mainClass, "--configDir", confDir.toString()));
-        command.addAll(dynamicProperties(processConfig));
+        List<String> args = new ArrayList<>(List.of("--configDir", confDir.toString()));
+        args.addAll(dynamicProperties(processConfig));
         if (resourceParams.size() > 1 && !resourceParams.get(1).isBlank()) {
-            command.addAll(List.of(resourceParams.get(1).strip().split("\\s+")));
+            args.addAll(List.of(resourceParams.get(1).strip().split("\\s+")));
         }
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(workDir.resolve("log").resolve(name + ".out").toFile())
-                    .start();
-            LOG.info("started {} (pid {}, Prometheus port {}, log {})", name, process.pid(), prometheusPort, logFile);
-            return new ClusterProcess(name, process, prometheusPort, logFile);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + name, e);
-        }
+        ChildJvm jvm = ChildJvm.java(mainClass).name(name)
+                .jvmOptions(resourceParams.get(0).split("\\s+"))
+                .jvmOptions(jvmOptions)
+                .jvmOptions("-XX:+UseSerialGC", "-Dlog.file=" + logFile,
+                        "-Dlog4j.configurationFile=" + confDir.resolve("log4j.properties").toUri())
+                .classpath(classpath)
+                .args(args)
+                .output(workDir.resolve("log").resolve(name + ".out"))
+                .logFile(logFile)
+                .start();
+        LOG.info("{} has Prometheus port {}, log {}", name, prometheusPort, logFile);
+        return new ClusterProcess(jvm, prometheusPort);
     }
 
     /**
@@ -326,31 +284,23 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
 
     /** The result lines of Flink's BashJavaUtils {@code command} on the configuration in {@code configDir}. */
     private List<String> bashJavaUtils(String command, Path configDir, Map<String, String> dynamicProperties) {
-        List<String> call = new ArrayList<>(List.of(javaExecutable(), "-Xmx128m", "-XX:TieredStopAtLevel=1",
-                "-Dlog4j.configurationFile=" + confDir.resolve("log4j.properties").toUri(),
-                "-Dlog.file=" + workDir.resolve("log").resolve("bash-java-utils.log"),
-                "-cp", classpath, "org.apache.flink.runtime.util.bash.BashJavaUtils", command,
-                "--configDir", configDir.toString()));
-        call.addAll(dynamicProperties(dynamicProperties));
-        try {
-            Process process = new ProcessBuilder(call).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || process.exitValue() != 0) {
-                process.destroyForcibly();
-                throw new IllegalStateException("BashJavaUtils " + command + " failed:\n" + output);
-            }
-            List<String> results = output.lines().filter(line -> line.startsWith(RESULT_MARKER))
-                    .map(line -> line.substring(RESULT_MARKER.length())).toList();
-            if (results.isEmpty()) {
-                throw new IllegalStateException("BashJavaUtils " + command + " printed no result:\n" + output);
-            }
-            return results;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run BashJavaUtils " + command, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running BashJavaUtils", e);
+        List<String> args = new ArrayList<>(List.of(command, "--configDir", configDir.toString()));
+        args.addAll(dynamicProperties(dynamicProperties));
+        String output = ChildJvm.java("org.apache.flink.runtime.util.bash.BashJavaUtils")
+                .name("BashJavaUtils " + command)
+                .jvmOptions("-Xmx128m", "-XX:TieredStopAtLevel=1",
+                        "-Dlog4j.configurationFile=" + confDir.resolve("log4j.properties").toUri(),
+                        "-Dlog.file=" + workDir.resolve("log").resolve("bash-java-utils.log"))
+                .classpath(classpath)
+                .args(args)
+                .output(workDir.resolve("log").resolve("bash-java-utils-" + command + ".out"))
+                .run(TOOL_TIMEOUT);
+        List<String> results = output.lines().filter(line -> line.startsWith(RESULT_MARKER))
+                .map(line -> line.substring(RESULT_MARKER.length())).toList();
+        if (results.isEmpty()) {
+            throw new IllegalStateException("BashJavaUtils " + command + " printed no result:\n" + output);
         }
+        return results;
     }
 
     private static List<String> dynamicProperties(Map<String, String> config) {
@@ -359,51 +309,14 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         return args;
     }
 
-    private synchronized void checkAlive() {
-        List<ClusterProcess> processes = new ArrayList<>(taskManagers.values());
-        processes.add(jobManager);
-        for (ClusterProcess p : processes) {
-            if (!p.process().isAlive()) {
-                Path out = p.logFile().resolveSibling(p.name() + ".out");
-                throw new IllegalStateException(p.name() + " exited with code " + p.process().exitValue()
-                        + "; end of " + p.logFile() + ":\n" + tail(p.logFile()) + "\n" + out + ":\n" + tail(out));
-            }
-        }
-    }
-
-    private synchronized void stopAll() {
-        List<ClusterProcess> processes = new ArrayList<>(taskManagers.values());
+    /** The JobManager and the TaskManagers started and not killed. */
+    private synchronized List<ChildJvm> processes() {
+        List<ChildJvm> processes = new ArrayList<>();
+        taskManagers.values().forEach(p -> processes.add(p.jvm()));
         if (jobManager != null) {
-            processes.add(jobManager);
+            processes.add(jobManager.jvm());
         }
-        processes.forEach(p -> p.process().destroy());
-        for (ClusterProcess p : processes) {
-            try {
-                if (!p.process().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    LOG.warn("{} (pid {}) did not stop within {}; killing it", p.name(), p.pid(), STOP_TIMEOUT);
-                    p.process().destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                }
-            } catch (InterruptedException e) {
-                p.process().destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static String javaExecutable() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    /** The project root: the directory holding {@code flink-cluster/pom.xml}, at or above the working directory. */
-    public static Path projectRoot() {
-        Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("flink-cluster").resolve("pom.xml"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("no directory containing flink-cluster/pom.xml at or above " + start
-                + "; the Flink cluster can only be started from inside the project");
+        return processes;
     }
 
     private static String readClasspath(Path root) throws IOException {
@@ -413,14 +326,5 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
                     + "mvn -pl flink-cluster generate-resources");
         }
         return Files.readString(file, StandardCharsets.UTF_8).strip();
-    }
-
-    private static String tail(Path file) {
-        try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-        } catch (IOException e) {
-            return "(cannot read " + file + ": " + e.getMessage() + ")";
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.imlma.testkit;
 import static io.imlma.testkit.KafkaRecords.values;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -173,14 +174,16 @@ class KafkaBrokerIT {
         properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         List<String> values = new ArrayList<>();
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties)) {
             List<TopicPartition> partition = List.of(new TopicPartition(topic, 0));
             consumer.assign(partition);
             consumer.seekToBeginning(partition);
-            while (values.size() < count && System.nanoTime() - deadline < 0) {
-                consumer.poll(Duration.ofMillis(200)).forEach(record -> values.add(record.value()));
-            }
+            // the consumer's own poll waits for records; the consumer is used from this thread only
+            await("read_uncommitted records of " + topic).atMost(TIMEOUT).pollInterval(Duration.ofMillis(1))
+                    .pollInSameThread().untilAsserted(() -> {
+                        consumer.poll(Duration.ofMillis(200)).forEach(record -> values.add(record.value()));
+                        assertThat(values).hasSizeGreaterThanOrEqualTo(count);
+                    });
         }
         return values;
     }

@@ -1,17 +1,13 @@
 package io.imlma.jobs.launch;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.zaxxer.hikari.HikariDataSource;
 import io.imlma.common.config.Settings;
-import io.imlma.common.json.Json;
-import io.imlma.common.registry.RegistryDataSource;
-import io.imlma.common.registry.RegistryException;
 import io.imlma.jobs.launch.LaunchOutcome.Status;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.imlma.registry.RegistryException;
+import io.imlma.registry.jdbc.Sql;
+import io.imlma.registry.jdbc.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
@@ -24,89 +20,82 @@ import java.util.Optional;
 public final class JdbcLaunchLedger implements LaunchLedger {
     private static final TypeReference<Map<String, String>> RESULTS = new TypeReference<>() {};
 
+    private static final String INSERT = "INSERT INTO retrain_launches (request_id, mode, job_id, status,"
+            + " started_at_ms, finished_at_ms, message, results) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String UPDATE = "UPDATE retrain_launches SET mode = ?, job_id = ?, status = ?,"
             + " started_at_ms = ?, finished_at_ms = ?, message = ?, results = ? WHERE request_id = ?";
 
-    private final HikariDataSource dataSource;
+    private final Transactions transactions;
 
-    private JdbcLaunchLedger(HikariDataSource dataSource) {
-        this.dataSource = dataSource;
+    private JdbcLaunchLedger(Transactions transactions) {
+        this.transactions = transactions;
     }
 
     /** Opens the registry database named by {@code registry.*} settings (migrating its schema). */
     public static JdbcLaunchLedger open(Settings registrySettings) {
-        return new JdbcLaunchLedger(RegistryDataSource.open(registrySettings));
+        return new JdbcLaunchLedger(Transactions.open(registrySettings));
     }
 
     @Override
     public Optional<LaunchOutcome> claim(LaunchOutcome running) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement insert = c.prepareStatement("INSERT INTO retrain_launches (request_id, mode, job_id,"
-                        + " status, started_at_ms, finished_at_ms, message, results) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            insert.setString(1, running.requestId());
-            bindColumns(insert, 2, running);
-            insert.executeUpdate();
-            return Optional.empty();
-        } catch (SQLException e) {
-            if (isDuplicateKey(e)) {
-                return Optional.of(find(running.requestId()).orElseThrow(() -> new RegistryException(
-                        "launch of " + running.requestId() + " was claimed and is gone again", e)));
-            }
-            throw new RegistryException("cannot claim the launch of " + running.requestId(), e);
-        }
+        return transactions.inTransaction("claim the launch of " + running.requestId(), c -> claim(c, running));
     }
 
     /** The earlier record is recognised by its request id, status and start time (one claim's start). */
     @Override
     public boolean takeOver(LaunchOutcome interrupted, LaunchOutcome running) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement update = c.prepareStatement(UPDATE + " AND status = ? AND started_at_ms = ?")) {
-            bindColumns(update, 1, running);
-            update.setString(8, running.requestId());
-            update.setString(9, Status.RUNNING.name());
-            update.setLong(10, interrupted.startedAt());
-            return update.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw new RegistryException("cannot take over the launch of " + running.requestId(), e);
-        }
+        return transactions.inTransaction("take over the launch of " + running.requestId(),
+                c -> Sql.update(c, UPDATE + " AND status = ? AND started_at_ms = ?", s -> {
+                    bindUpdate(s, running);
+                    s.setString(9, Status.RUNNING.name());
+                    s.setLong(10, interrupted.startedAt());
+                }) == 1);
     }
 
     @Override
     public void record(LaunchOutcome outcome) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement update = c.prepareStatement(UPDATE)) {
-            bindColumns(update, 1, outcome);
-            update.setString(8, outcome.requestId());
-            if (update.executeUpdate() == 0) {
-                claim(outcome);
+        transactions.inTransaction("record the launch of " + outcome.requestId(), c -> {
+            if (Sql.update(c, UPDATE, s -> bindUpdate(s, outcome)) == 0) {
+                claim(c, outcome);
             }
-        } catch (SQLException e) {
-            throw new RegistryException("cannot record the launch of " + outcome.requestId(), e);
-        }
+            return null;
+        });
     }
 
     @Override
     public Optional<LaunchOutcome> find(String requestId) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement select = c.prepareStatement("SELECT request_id, mode, job_id, status, started_at_ms,"
-                        + " finished_at_ms, message, results FROM retrain_launches WHERE request_id = ?")) {
-            select.setString(1, requestId);
-            try (ResultSet row = select.executeQuery()) {
-                if (!row.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new LaunchOutcome(row.getString(1), row.getString(2), row.getString(3),
-                        Status.valueOf(row.getString(4)), row.getLong(5), row.getLong(6), row.getString(7),
-                        results(row.getString(8))));
-            }
-        } catch (SQLException e) {
-            throw new RegistryException("cannot read the launch of " + requestId, e);
-        }
+        return transactions.withConnection("read the launch of " + requestId, c -> find(c, requestId));
     }
 
     @Override
     public void close() {
-        dataSource.close();
+        transactions.close();
+    }
+
+    private static Optional<LaunchOutcome> claim(Connection c, LaunchOutcome running) throws SQLException {
+        boolean claimed = Sql.insertUnlessPresent(c, INSERT, s -> {
+            s.setString(1, running.requestId());
+            bindColumns(s, 2, running);
+        });
+        if (claimed) {
+            return Optional.empty();
+        }
+        return Optional.of(find(c, running.requestId()).orElseThrow(() -> new RegistryException(
+                "launch of " + running.requestId() + " was claimed and is gone again")));
+    }
+
+    private static Optional<LaunchOutcome> find(Connection c, String requestId) throws SQLException {
+        return Sql.queryFirst(c, "SELECT request_id, mode, job_id, status, started_at_ms, finished_at_ms, message,"
+                + " results FROM retrain_launches WHERE request_id = ?", Sql.values(requestId),
+                row -> new LaunchOutcome(row.getString(1), row.getString(2), row.getString(3),
+                        Status.valueOf(row.getString(4)), row.getLong(5), row.getLong(6), row.getString(7),
+                        Sql.fromJson(row.getString(8), RESULTS)));
+    }
+
+    /** Binds the columns of {@link #UPDATE}, the request id last. */
+    private static void bindUpdate(PreparedStatement statement, LaunchOutcome outcome) throws SQLException {
+        bindColumns(statement, 1, outcome);
+        statement.setString(8, outcome.requestId());
     }
 
     /** Binds mode, job_id, status, started_at_ms, finished_at_ms, message, results from parameter {@code from} on. */
@@ -118,19 +107,6 @@ public final class JdbcLaunchLedger implements LaunchLedger {
         statement.setLong(from + 3, outcome.startedAt());
         statement.setLong(from + 4, outcome.finishedAt());
         statement.setString(from + 5, outcome.message());
-        statement.setString(from + 6, Json.write(outcome.results()));
-    }
-
-    private static Map<String, String> results(String json) {
-        try {
-            return Json.MAPPER.readValue(json, RESULTS);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** SQLState class 23 is an integrity-constraint violation on MySQL, MariaDB and H2 alike. */
-    private static boolean isDuplicateKey(SQLException e) {
-        return e.getSQLState() != null && e.getSQLState().startsWith("23");
+        statement.setString(from + 6, Sql.toJson(outcome.results()));
     }
 }

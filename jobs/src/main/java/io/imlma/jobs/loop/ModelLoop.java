@@ -2,29 +2,33 @@ package io.imlma.jobs.loop;
 
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityStore;
-import io.imlma.common.registry.JdbcModelRegistry;
-import io.imlma.common.registry.ModelVersion;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.ModelUpdate;
 import io.imlma.common.types.Prediction;
+import io.imlma.common.types.RetrainCommand;
 import io.imlma.common.types.RetrainRequest;
-import io.imlma.jobs.PipelineOutputs;
 import io.imlma.jobs.launch.LaunchOutcome;
 import io.imlma.jobs.launch.LaunchRetrainFunction;
 import io.imlma.jobs.launch.LauncherConfig;
-import io.imlma.jobs.retrain.ModelStore;
+import io.imlma.jobs.pipeline.PipelineOutputs;
 import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.jobs.retrain.RetrainResult;
 import io.imlma.jobs.snapshot.SnapshotStage;
 import io.imlma.ml.data.FeatureSpec;
+import io.imlma.registry.ArtifactVerificationException;
+import io.imlma.registry.ModelStore;
+import io.imlma.registry.ModelVersion;
+import io.imlma.registry.jdbc.JdbcModelRegistry;
 import io.imlma.udf.monitor.Monitors;
 import io.imlma.udf.serve.ScoreWithChampion;
-import io.imlma.udf.trigger.ManualRetrain;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -48,10 +52,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Drift retrain requests of the monitors are returned, not fed to the trigger here: they are computed from the
  * predictions, which depend on the launcher's output, and a dataflow graph cannot feed them back without a cycle.
- * The production job closes the loop through Kafka ({@link LoopKafka}): it writes them, exactly once, to the
- * retrain-commands topic as DRIFT commands and reads that topic back as the trigger's request input, with the
- * operators' commands the API publishes there. A drift command keeps the trigger's minimum interval; only an
- * operator's bypasses it.
+ * The job closes the loop outside the graph ({@code io.imlma.jobs.MeterPipelineJob}): in production it writes them,
+ * exactly once, to the retrain-commands topic as DRIFT commands and reads that topic back as the trigger's command
+ * input, with the operators' commands the API publishes there.
  *
  * <p>Settings: those of {@link SnapshotStage.Config}, {@link LauncherConfig}, {@link Monitors}, the registry
  * ({@code registry.*}), the model store ({@value RetrainConfig#MODEL_STORE_PATH},
@@ -85,8 +88,8 @@ public final class ModelLoop {
      * time, so it turns idle and the trigger's event time follows the snapshots; commands behind it are still
      * processed (the trigger takes the later of watermark and committed data as their time).
      */
-    public static WatermarkStrategy<ManualRetrain> commandWatermarks() {
-        return WatermarkStrategy.<ManualRetrain>forMonotonousTimestamps()
+    public static WatermarkStrategy<RetrainCommand> commandWatermarks() {
+        return WatermarkStrategy.<RetrainCommand>forMonotonousTimestamps()
                 .withTimestampAssigner((command, previous) -> command.requestedAt())
                 .withIdleness(COMMANDS_IDLE_AFTER);
     }
@@ -97,7 +100,7 @@ public final class ModelLoop {
      * @param externalUpdates model updates published elsewhere; {@code null} for none
      */
     public static Outputs attach(StreamExecutionEnvironment env, PipelineOutputs pipeline,
-            DataStream<ManualRetrain> manualRequests, DataStream<ModelUpdate> externalUpdates, Settings settings) {
+            DataStream<RetrainCommand> manualRequests, DataStream<ModelUpdate> externalUpdates, Settings settings) {
         SnapshotStage.Config snapshots = SnapshotStage.Config.from(settings);
         // the loop always has a registry: launches are recorded there, so a restart never launches a request twice
         LauncherConfig launcher = LauncherConfig.from(
@@ -114,7 +117,8 @@ public final class ModelLoop {
                 .flatMap(new PromotedModelUpdates(), TypeInformation.of(ModelUpdate.class))
                 .name("promoted model updates").uid("promoted-model-updates").setParallelism(1);
         DataStream<ModelUpdate> updates = promotions;
-        Optional<ModelUpdate> initial = currentChampion(settings, models, model);
+        List<Alarm> startAlarms = new ArrayList<>();
+        Optional<ModelUpdate> initial = currentChampion(settings, models, model, startAlarms::add);
         if (initial.isPresent()) {
             LOG.info("Starting with the registry's champion {} v{}", model, initial.get().version());
             updates = updates.union(env.fromData(TypeInformation.of(ModelUpdate.class), initial.get())
@@ -135,6 +139,10 @@ public final class ModelLoop {
                 pipeline.late(), null, settings);
         DataStream<Alarm> alarms = monitors.alarms().union(snapshot.alarms(),
                 predictions.getSideOutput(ScoreWithChampion.ALARMS));
+        if (!startAlarms.isEmpty()) {
+            alarms = alarms.union(env.fromData(TypeInformation.of(Alarm.class), startAlarms.toArray(Alarm[]::new))
+                    .name("registry champion alarms").uid("registry-champion-alarms").setParallelism(1));
+        }
         alarms.sinkTo(new RegistryAlarmSink(settings)).name("alarms to registry").uid("alarms-registry")
                 .setParallelism(1);
 
@@ -142,11 +150,19 @@ public final class ModelLoop {
                 monitors.driftRetrainRequests());
     }
 
-    /** The registry's champion as a model update, checked and served like a promoted one. */
-    static Optional<ModelUpdate> currentChampion(Settings settings, IntegrityStore models, String model) {
-        ModelStore store = new ModelStore(models, Clock.systemUTC(), alarm -> { });
-        try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, store.artifactVerifier())) {
-            return registry.champion(model).map(ModelLoop::update);
+    /**
+     * The registry's champion as a model update, its model file checked (and restored from the backup if need be) as
+     * a promoted one's is; the check's integrity alarms go to {@code alarms}. A champion whose file fails the check is
+     * not served: the loop starts without one, as before its first promotion.
+     */
+    static Optional<ModelUpdate> currentChampion(Settings settings, IntegrityStore models, String model,
+            Consumer<Alarm> alarms) {
+        ModelStore store = new ModelStore(models, Clock.systemUTC(), alarms);
+        try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, store)) {
+            return registry.championForServing(model).map(ModelLoop::update);
+        } catch (ArtifactVerificationException e) {
+            LOG.error("Not serving the registry's champion of {}: {}", model, e.getMessage());
+            return Optional.empty();
         }
     }
 

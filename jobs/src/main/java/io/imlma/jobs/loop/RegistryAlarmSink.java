@@ -1,8 +1,8 @@
 package io.imlma.jobs.loop;
 
 import io.imlma.common.config.Settings;
-import io.imlma.common.registry.JdbcModelRegistry;
 import io.imlma.common.types.Alarm;
+import io.imlma.registry.jdbc.JdbcModelRegistry;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.connector.sink2.Sink;

@@ -4,7 +4,7 @@ import io.imlma.common.config.ConfigException;
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.integrity.TimeRange;
-import io.imlma.jobs.kafka.KafkaPipelineConfig;
+import io.imlma.jobs.connect.KafkaConfig;
 import io.imlma.jobs.snapshot.SnapshotStage;
 import io.imlma.ml.data.FeatureSpec;
 import io.imlma.ml.data.TrainingData;
@@ -66,8 +66,7 @@ public record RetrainConfig(
     public static final String TUNING_SEED = "tuning.seed";
     public static final String TUNING_LOSS = "tuning.loss";
     /** The same setting as the streaming job's, so one configuration file serves both. */
-    public static final String KAFKA_BOOTSTRAP = KafkaPipelineConfig.BOOTSTRAP_SERVERS;
-    public static final String MODEL_UPDATES_TOPIC = "kafka.topic.model-updates";
+    public static final String KAFKA_BOOTSTRAP = KafkaConfig.BOOTSTRAP_SERVERS;
 
     /** How hyperparameters are searched: Bayesian optimization (GP-EI), or the random and grid baselines. */
     public enum TuningMethod {
@@ -104,12 +103,7 @@ public record RetrainConfig(
                 settings.enumValue(TUNING_METHOD, TuningMethod.class, TuningMethod.BO),
                 new TuningBudget(trials, roundSize, patience, seed), seed, loss, ReplacementPolicy.from(settings),
                 settings.has(KAFKA_BOOTSTRAP) ? settings.string(KAFKA_BOOTSTRAP) : null,
-                modelUpdatesTopic(settings));
-    }
-
-    /** The topic new champions are announced on: {@value #MODEL_UPDATES_TOPIC}, default {@code model-updates}. */
-    public static String modelUpdatesTopic(Settings settings) {
-        return settings.string(MODEL_UPDATES_TOPIC, "model-updates");
+                KafkaConfig.modelUpdatesTopic(settings));
     }
 
     public EstimatorFactory estimatorFactory() {

@@ -7,14 +7,6 @@ import io.imlma.common.integrity.SnapshotManifest;
 import io.imlma.common.integrity.SnapshotReader;
 import io.imlma.common.integrity.VerificationReport;
 import io.imlma.common.json.Json;
-import io.imlma.common.registry.JdbcModelRegistry;
-import io.imlma.common.registry.ModelRegistry;
-import io.imlma.common.registry.ModelVersion;
-import io.imlma.common.registry.NewVersion;
-import io.imlma.common.registry.Promotion;
-import io.imlma.common.registry.PromotionKind;
-import io.imlma.common.registry.TuningTrial;
-import io.imlma.common.registry.VersionStatus;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
 import io.imlma.common.types.FeatureRow;
@@ -29,6 +21,16 @@ import io.imlma.ml.model.Model;
 import io.imlma.ml.model.ModelArtifact;
 import io.imlma.ml.model.ModelCodec;
 import io.imlma.ml.tune.TrialRecord;
+import io.imlma.registry.ModelRegistry;
+import io.imlma.registry.ModelStore;
+import io.imlma.registry.ModelVersion;
+import io.imlma.registry.NewVersion;
+import io.imlma.registry.Promotion;
+import io.imlma.registry.PromotionKind;
+import io.imlma.registry.TuningTrial;
+import io.imlma.registry.VersionMetrics;
+import io.imlma.registry.VersionStatus;
+import io.imlma.registry.jdbc.JdbcModelRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,7 +85,7 @@ public final class Retraining {
 
     public static RetrainResult run(StreamExecutionEnvironment env, Settings settings, Clock clock) throws Exception {
         Retraining job = new Retraining(settings, clock);
-        try (ModelRegistry registry = JdbcModelRegistry.open(settings, job.modelStore.artifactVerifier())) {
+        try (ModelRegistry registry = JdbcModelRegistry.open(settings, job.modelStore)) {
             job.registry = registry;
             return job.execute(env);
         }
@@ -135,8 +137,7 @@ public final class Retraining {
         ModelVersion registered = registry.register(new NewVersion(model, run,
                 Instant.ofEpochMilli(config.range().from()), Instant.ofEpochMilli(config.range().to()),
                 snapshotId(snapshot.manifests()), config.trainer(), new LinkedHashMap<>(hyperparameters.values()),
-                new io.imlma.common.registry.Metrics(evaluation.candidate().mse(), evaluation.candidate().mae(),
-                        evaluation.candidate().r2()),
+                VersionMetrics.of(evaluation.candidate()),
                 artifactPath, sha256, reasons));
         if (registered.version() != expectedVersion) {
             LOG.warn("{} v{} was registered concurrently; this run's model is v{} with its file at {}", model,

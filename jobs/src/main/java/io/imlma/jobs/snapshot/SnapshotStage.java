@@ -8,11 +8,11 @@ import io.imlma.common.integrity.PartitionGranularity;
 import io.imlma.common.integrity.SnapshotLocation;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.FeatureRow;
+import io.imlma.common.types.RetrainCommand;
 import io.imlma.common.types.RetrainRequest;
 import io.imlma.udf.snapshot.EventTimePartitionAssigner;
 import io.imlma.udf.snapshot.FeatureRowJsonEncoder;
 import io.imlma.udf.snapshot.SnapshotManifestWriter;
-import io.imlma.udf.trigger.ManualRetrain;
 import io.imlma.udf.trigger.RetrainTrigger;
 import io.imlma.udf.trigger.TriggerConfig;
 import io.imlma.udf.trigger.TriggerSchedule;
@@ -103,7 +103,7 @@ public final class SnapshotStage {
      * @param manualRequests manual retraining requests; they must carry watermarks or go idle (the trigger's event
      *                       time is the minimum of both inputs); {@code null} for none
      */
-    public static Outputs attach(DataStream<FeatureRow> rows, DataStream<ManualRetrain> manualRequests,
+    public static Outputs attach(DataStream<FeatureRow> rows, DataStream<RetrainCommand> manualRequests,
             Config config) {
         rows.sinkTo(FileSink.forRowFormat(new Path(config.snapshotPath()), new FeatureRowJsonEncoder())
                         .withBucketAssigner(new EventTimePartitionAssigner(config.granularity()))
@@ -121,14 +121,14 @@ public final class SnapshotStage {
 
         // without manual requests, an empty stream derived from the committed partitions: it carries their
         // watermarks, so the trigger's event time (the minimum of both inputs) is not held back
-        DataStream<ManualRetrain> manual = manualRequests != null ? manualRequests
-                : committed.flatMap((PartitionCommitted p, Collector<ManualRetrain> out) -> { })
-                        .returns(ManualRetrain.class)
+        DataStream<RetrainCommand> manual = manualRequests != null ? manualRequests
+                : committed.flatMap((PartitionCommitted p, Collector<RetrainCommand> out) -> { })
+                        .returns(RetrainCommand.class)
                         .name("no manual retrain requests").uid("manual-retrain-none").setParallelism(1);
         String model = config.modelName();
         DataStream<RetrainRequest> requests = committed
                 .connect(manual)
-                .keyBy(partition -> model, ManualRetrain::modelName)
+                .keyBy(partition -> model, RetrainCommand::modelName)
                 .process(new RetrainTrigger(config.trigger()), TypeInformation.of(RetrainRequest.class))
                 .name("retrain trigger").uid("retrain-trigger");
 

@@ -1,5 +1,7 @@
 package io.imlma.jobs.cluster;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.imlma.common.json.Json;
@@ -65,18 +67,9 @@ final class ClusterRest {
     }
 
     /** Polls {@code GET /jobs/{id}} until {@code condition} holds; fails after {@code timeout} with the last answer. */
-    JsonNode awaitJob(String jobId, Predicate<JsonNode> condition, Duration timeout, String what) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            JsonNode job = get("jobs/" + jobId);
-            if (condition.test(job)) {
-                return job;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("job " + jobId + " not " + what + " within " + timeout + ": " + job);
-            }
-            Thread.sleep(POLL_INTERVAL.toMillis()); // poll interval of a condition with a deadline
-        }
+    JsonNode awaitJob(String jobId, Predicate<JsonNode> condition, Duration timeout, String what) {
+        return await("job " + jobId + " " + what).atMost(timeout).pollInterval(POLL_INTERVAL)
+                .until(() -> get("jobs/" + jobId), condition);
     }
 
     /** The job runs and so does every one of its tasks (a job is RUNNING before its tasks are deployed). */
@@ -98,21 +91,14 @@ final class ClusterRest {
     String stopWithSavepoint(String jobId, String targetDirectory, Duration timeout) throws Exception {
         String trigger = post("jobs/" + jobId + "/stop", Json.MAPPER.createObjectNode().put("drain", false)
                 .put("targetDirectory", targetDirectory)).path("request-id").asText();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            JsonNode status = get("jobs/" + jobId + "/savepoints/" + trigger);
-            if ("COMPLETED".equals(status.path("status").path("id").asText())) {
-                JsonNode operation = status.path("operation");
-                if (operation.has("failure-cause")) {
-                    throw new AssertionError("stop with savepoint failed: " + operation.path("failure-cause"));
-                }
-                return operation.path("location").asText();
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("savepoint of " + jobId + " not complete within " + timeout + ": " + status);
-            }
-            Thread.sleep(POLL_INTERVAL.toMillis()); // poll interval of a condition with a deadline
+        JsonNode operation = await("savepoint of " + jobId + " complete").atMost(timeout).pollInterval(POLL_INTERVAL)
+                .until(() -> get("jobs/" + jobId + "/savepoints/" + trigger),
+                        status -> "COMPLETED".equals(status.path("status").path("id").asText()))
+                .path("operation");
+        if (operation.has("failure-cause")) {
+            throw new AssertionError("stop with savepoint failed: " + operation.path("failure-cause"));
         }
+        return operation.path("location").asText();
     }
 
     private JsonNode send(HttpRequest.Builder request) throws IOException, InterruptedException {

@@ -2,15 +2,11 @@ package io.imlma.jobs.cluster;
 
 import static io.imlma.jobs.cluster.SavepointOnStandaloneClusterIT.JOB_JAR;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imlma.common.config.Settings;
 import io.imlma.common.json.Json;
-import io.imlma.common.registry.JdbcModelRegistry;
-import io.imlma.common.registry.ModelVersion;
-import io.imlma.common.registry.Promotion;
-import io.imlma.common.registry.PromotionKind;
-import io.imlma.common.registry.VersionStatus;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.ModelUpdate;
@@ -21,31 +17,33 @@ import io.imlma.jobs.cluster.SavepointOnStandaloneClusterIT.Topics;
 import io.imlma.jobs.launch.LaunchOutcome.Status;
 import io.imlma.jobs.retrain.Retraining;
 import io.imlma.ml.data.BundledData;
+import io.imlma.registry.ModelVersion;
+import io.imlma.registry.Promotion;
+import io.imlma.registry.PromotionKind;
+import io.imlma.registry.VersionStatus;
+import io.imlma.registry.jdbc.JdbcModelRegistry;
+import io.imlma.testkit.EttFixture.EttRow;
+import io.imlma.testkit.EttFixture;
 import io.imlma.testkit.KafkaBroker;
 import io.imlma.testkit.KafkaRecords;
 import io.imlma.testkit.SharedKafka;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -86,7 +84,6 @@ class KillTaskManagerOnStandaloneClusterIT {
     private static final int CHUNK = 24;
     /** The first retraining is due after two days of committed snapshots of the three meters. */
     private static final int INITIAL_ROWS = 2 * INTERVALS_PER_DAY * METERS.size();
-    private static final DateTimeFormatter ETT_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     // the loop's registry and launch ledger are in its MariaDB database; RetrainJob runs in the TaskManager (the
     // local launcher), beside the streaming job: room for both
@@ -250,28 +247,24 @@ class KillTaskManagerOnStandaloneClusterIT {
     }
 
     /** The request id of a launch the ledger shows running, polled for up to {@code wait}; null if none. */
-    private static String awaitRunningLaunch(Duration wait) throws Exception {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (System.nanoTime() - deadline < 0) {
-            Set<String> running = launches().values().stream().filter(l -> l.status().equals(Status.RUNNING.name()))
-                    .map(Launch::requestId).collect(Collectors.toSet());
-            if (!running.isEmpty()) {
-                return running.iterator().next();
-            }
-            Thread.sleep(POLL.toMillis()); // poll interval of a condition with a deadline
+    private static String awaitRunningLaunch(Duration wait) {
+        try {
+            return await("a running launch").atMost(wait).pollInterval(POLL)
+                    .until(() -> launches().values().stream().filter(l -> l.status().equals(Status.RUNNING.name()))
+                            .map(Launch::requestId).findFirst(), Optional::isPresent)
+                    .orElseThrow();
+        } catch (ConditionTimeoutException noneRunning) {
+            return null;
         }
-        return null;
     }
 
     /**
      * Waits until the loop is at rest: no launch running and every committed request launched, still so after
      * three more completed checkpoints (a request fired in between would show up within them). Returns the launches.
      */
-    private static Map<String, Launch> awaitLaunchesSettled(ClusterRest rest, String jobId, Topics topics)
-            throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        long settledAtCheckpoint = -1;
-        while (true) {
+    private static Map<String, Launch> awaitLaunchesSettled(ClusterRest rest, String jobId, Topics topics) {
+        AtomicLong settledAtCheckpoint = new AtomicLong(-1);
+        return await("launches settled").atMost(TIMEOUT).pollInterval(POLL).until(() -> {
             Map<String, Launch> launches = launches();
             Set<String> requested = committed(topics.loop(Topics.RETRAIN_REQUESTS), RetrainRequest.class).stream()
                     .map(RetrainRequest::requestId).collect(Collectors.toSet());
@@ -279,17 +272,18 @@ class KillTaskManagerOnStandaloneClusterIT {
                     && launches.keySet().equals(requested);
             long checkpoints = rest.get("jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
             if (!settled) {
-                settledAtCheckpoint = -1;
-            } else if (settledAtCheckpoint < 0) {
-                settledAtCheckpoint = checkpoints;
-            } else if (checkpoints >= settledAtCheckpoint + 3) {
-                return launches;
+                settledAtCheckpoint.set(-1);
+            } else if (settledAtCheckpoint.get() < 0) {
+                settledAtCheckpoint.set(checkpoints);
             }
-            assertThat(System.nanoTime() - deadline).as("launches settle within %s: %s, requested %s", TIMEOUT,
-                    launches, requested).isNegative();
-            Thread.sleep(POLL.toMillis()); // poll interval of a condition with a deadline
-        }
+            return new LaunchProgress(launches, requested,
+                    settled && checkpoints >= settledAtCheckpoint.get() + 3);
+        }, LaunchProgress::settledForThreeCheckpoints).launches();
     }
+
+    /** What {@link #awaitLaunchesSettled} saw at one poll (shown when it times out). */
+    private record LaunchProgress(Map<String, Launch> launches, Set<String> requested,
+            boolean settledForThreeCheckpoints) {}
 
     record Launch(String requestId, String status, long startedAt, String message) {}
 
@@ -333,17 +327,11 @@ class KillTaskManagerOnStandaloneClusterIT {
     }
 
     /** The first {@code intervals} rows of the bundled ETTm1 as one reading per meter (channel) and interval. */
-    private static List<Reading> ettReadings(int intervals) throws Exception {
+    private static List<Reading> ettReadings(int intervals) {
         List<Reading> readings = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(BundledData.ettm1())), StandardCharsets.UTF_8))) {
-            List<String> header = List.of(in.readLine().split(","));
-            for (int i = 0; i < intervals; i++) {
-                String[] fields = in.readLine().split(",");
-                long timestamp = LocalDateTime.parse(fields[0], ETT_TIME).toInstant(ZoneOffset.UTC).toEpochMilli();
-                for (String meter : METERS) {
-                    readings.add(new Reading(meter, timestamp, Double.parseDouble(fields[header.indexOf(meter)])));
-                }
+        for (EttRow row : EttFixture.rows(0, intervals)) {
+            for (String meter : METERS) {
+                readings.add(new Reading(meter, row.timestamp(), row.value(meter)));
             }
         }
         readings.sort(Comparator.comparingLong(Reading::timestamp));

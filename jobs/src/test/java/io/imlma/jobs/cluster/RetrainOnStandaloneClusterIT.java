@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityStore;
-import io.imlma.common.registry.JdbcModelRegistry;
-import io.imlma.common.registry.ModelRegistry;
-import io.imlma.common.registry.ModelVersion;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
 import io.imlma.jobs.MeterPipelineJob;
@@ -17,14 +14,17 @@ import io.imlma.jobs.cluster.SavepointOnStandaloneClusterIT.Topics;
 import io.imlma.jobs.launch.LaunchOutcome;
 import io.imlma.jobs.launch.LauncherConfig;
 import io.imlma.jobs.launch.RetrainLauncher;
-import io.imlma.jobs.retrain.EttSnapshot;
 import io.imlma.jobs.retrain.RetrainResult;
 import io.imlma.jobs.retrain.Retraining;
+import io.imlma.jobs.snapshot.EttSnapshot;
+import io.imlma.registry.ModelRegistry;
+import io.imlma.registry.ModelVersion;
+import io.imlma.registry.jdbc.JdbcModelRegistry;
+import io.imlma.testkit.ChildJvm;
+import io.imlma.testkit.ProjectRoot;
 import io.imlma.testkit.SharedKafka;
-import io.imlma.testkit.StandaloneFlinkCluster;
 import java.io.Writer;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,8 +44,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -250,21 +250,11 @@ class RetrainOnStandaloneClusterIT {
      * a non-zero exit or when it does not end within {@link #TIMEOUT}. The output is kept in the cluster's log
      * directory as {@code cli-<name>.out}.
      */
-    private static String flinkCli(String name, List<String> args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                StandaloneFlinkCluster.projectRoot().resolve("cluster/flink").toString(),
-                "--work-dir", CLUSTER.cluster().workDir().toString()));
-        command.addAll(args);
-        Path out = CLUSTER.cluster().workDir().resolve("log").resolve("cli-" + name + ".out");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly().waitFor();
-            throw new AssertionError("cluster/flink " + args.get(0) + " did not end within " + TIMEOUT + ":\n"
-                    + Files.readString(out, StandardCharsets.UTF_8));
-        }
-        String output = Files.readString(out, StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as("exit code of cluster/flink %s:%n%s", args.get(0), output).isZero();
-        return output;
+    private static String flinkCli(String name, List<String> args) {
+        return ChildJvm.script(ProjectRoot.resolve("cluster/flink")).name("cluster/flink " + args.get(0))
+                .args("--work-dir", CLUSTER.cluster().workDir().toString()).args(args)
+                .output(CLUSTER.cluster().workDir().resolve("log").resolve("cli-" + name + ".out"))
+                .run(TIMEOUT);
     }
 
     private static List<String> all(Pattern pattern, String text) {

@@ -1,6 +1,7 @@
 package io.imlma.jobs.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imlma.common.json.Json;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -54,14 +54,15 @@ class SavepointOnStandaloneClusterIT {
                 CLUSTER.registry()), null);
         JsonNode job = rest.awaitJob(jobId, ClusterRest::allTasksRunning, TIMEOUT, "running with all tasks");
         assertThat(String.join(" | ", ClusterRest.vertexNames(job))).as("operator names in the web UI's job graph")
-                .contains("kafka-readings", "parse-json", "deduplicate", "window-mean-min-max",
-                        "impute-missing-intervals", "standardize-online", "kafka-features", "kafka-dead-letters");
+                .contains("kafka-readings", "parse-json", "preprocess-readings", "kafka-features",
+                        "kafka-dead-letters");
 
         KafkaRecords.produce(kafka.bootstrapServers(), topics.readings,
                 List.of(reading("m1", 0, 1.0), reading("m1", 5, 2.0)));
         int prometheusPort = CLUSTER.cluster().taskManagers().values().iterator().next().prometheusPort();
-        double deduplicated = awaitRecordsIn(prometheusPort, "deduplicate", 2);
-        assertThat(deduplicated).as("readings into the deduplicate operator, scraped from Prometheus").isEqualTo(2);
+        // Flink's Prometheus reporter writes label values with '_' for '-'
+        double preprocessed = awaitRecordsIn(prometheusPort, "preprocess_readings", 2);
+        assertThat(preprocessed).as("readings into the preprocess operator, scraped from Prometheus").isEqualTo(2);
 
         String savepoint = rest.stopWithSavepoint(jobId, CLUSTER.cluster().savepointDir().toUri().toString(), TIMEOUT);
         // the savepoint completes a moment before the job reports FINISHED
@@ -96,21 +97,14 @@ class SavepointOnStandaloneClusterIT {
     }
 
     /** Polls the operator's numRecordsIn on a TaskManager's Prometheus endpoint until it reaches {@code expected}. */
-    static double awaitRecordsIn(int prometheusPort, String operator, double expected) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    static double awaitRecordsIn(int prometheusPort, String operator, double expected) {
         String label = "operator_name=\"" + operator + "\"";
-        while (true) {
-            OptionalDouble value = Prometheus.sum(Prometheus.scrape(prometheusPort),
-                    "flink_taskmanager_job_task_operator_numRecordsIn", label);
-            if (value.isPresent() && value.getAsDouble() >= expected) {
-                return value.getAsDouble();
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("numRecordsIn of " + operator + " on :" + prometheusPort + " is " + value
-                        + ", expected " + expected + " within " + TIMEOUT);
-            }
-            Thread.sleep(200); // poll interval of a condition with a deadline
-        }
+        return await("numRecordsIn of " + operator + " on :" + prometheusPort + " at " + expected).atMost(TIMEOUT)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> Prometheus.sum(Prometheus.scrape(prometheusPort),
+                        "flink_taskmanager_job_task_operator_numRecordsIn", label),
+                        value -> value.isPresent() && value.getAsDouble() >= expected)
+                .getAsDouble();
     }
 
     /** Topics and program arguments of one pipeline run; names unique per test, the broker is shared. */

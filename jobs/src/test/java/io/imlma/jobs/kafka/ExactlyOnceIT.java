@@ -5,13 +5,15 @@ import static io.imlma.jobs.kafka.TestTopics.MINUTE;
 import static io.imlma.jobs.kafka.TestTopics.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.imlma.common.config.Settings;
 import io.imlma.common.json.Json;
 import io.imlma.common.types.FeatureRow;
-import io.imlma.jobs.JobEnvironment;
 import io.imlma.jobs.MeterPipelineJob;
-import io.imlma.jobs.PipelineConfig;
-import io.imlma.jobs.PipelineOutputs;
+import io.imlma.jobs.connect.KafkaConfig;
+import io.imlma.jobs.connect.KafkaConnectors;
+import io.imlma.jobs.pipeline.JobEnvironment;
+import io.imlma.jobs.pipeline.MeterPipeline;
+import io.imlma.jobs.pipeline.PipelineConfig;
+import io.imlma.jobs.pipeline.PipelineOutputs;
 import io.imlma.testkit.KafkaBroker;
 import io.imlma.testkit.KafkaBrokerExtension;
 import io.imlma.testkit.KafkaRecords;
@@ -29,9 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -81,13 +83,9 @@ class ExactlyOnceIT {
     @Test
     void everyWindowExactlyOnceAfterAFailureMidStream(KafkaBroker kafka,
             @InjectClusterClient RestClusterClient<?> rest) throws Exception {
-        KafkaPipelineConfig topics = TestTopics.create(kafka, "exactly-once-it", PARALLELISM);
-        PipelineConfig config = PipelineConfig.from(Settings.fromArgs(
-                "--checkpoint.dir", checkpoints.toUri().toString(),
-                "--checkpoint.interval", "300ms",
-                // both partitions are read throughout; no split may be declared idle while the test pauses
-                "--watermark.idleness", "0",
-                "--standardize.warm-up-intervals", "4"));
+        KafkaConfig topics = TestTopics.create(kafka, "exactly-once-it", PARALLELISM);
+        // both partitions are read throughout; no split may be declared idle while the test pauses
+        PipelineConfig config = TestTopics.pipelineConfig(checkpoints, 4);
 
         Configuration restarts = new Configuration();
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -98,12 +96,12 @@ class ExactlyOnceIT {
         env.setParallelism(PARALLELISM);
         FailOnceAfterCheckpoint.reset();
         DataStream<String> json = env
-                .fromSource(KafkaWiring.readingsSource(topics), WatermarkStrategy.noWatermarks(), "kafka-readings")
+                .fromSource(KafkaConnectors.readings(topics), WatermarkStrategy.noWatermarks(), "kafka-readings")
                 .uid("kafka-readings")
                 .map(new FailOnceAfterCheckpoint(FAIL_AFTER_RECORDS))
                 .name("fail-once-after-checkpoint").uid("fail-once-after-checkpoint");
-        PipelineOutputs outputs = MeterPipelineJob.fromJson(config, json, topics.readingsTopic());
-        outputs.features().sinkTo(KafkaWiring.featureSink(topics)).name("kafka-features").uid("kafka-features");
+        PipelineOutputs outputs = MeterPipeline.fromJson(config, json, topics.readingsTopic());
+        outputs.features().sinkTo(TestTopics.featureSink(topics)).name("kafka-features").uid("kafka-features");
 
         // the last interval of each meter stays open: the watermark never passes its end
         int expectedRows = METERS * (INTERVALS - 1);

@@ -1,19 +1,22 @@
 package io.imlma.jobs.kafka;
 
+import static io.imlma.jobs.PreprocessingScenario.INFINITE;
+import static io.imlma.jobs.PreprocessingScenario.MALFORMED;
+import static io.imlma.jobs.PreprocessingScenario.MISSING_TIMESTAMP;
 import static io.imlma.jobs.kafka.TestTopics.INTERVAL;
 import static io.imlma.jobs.kafka.TestTopics.MINUTE;
 import static io.imlma.jobs.kafka.TestTopics.T0;
-import static io.imlma.jobs.kafka.TestTopics.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
-import io.imlma.common.config.Settings;
 import io.imlma.common.json.Json;
 import io.imlma.common.types.DeadLetter;
 import io.imlma.common.types.FeatureRow;
-import io.imlma.jobs.JobEnvironment;
-import io.imlma.jobs.PipelineConfig;
+import io.imlma.jobs.PreprocessingScenario;
+import io.imlma.jobs.connect.KafkaConfig;
+import io.imlma.jobs.pipeline.JobEnvironment;
+import io.imlma.jobs.pipeline.PipelineConfig;
 import io.imlma.testkit.KafkaBroker;
 import io.imlma.testkit.KafkaBrokerExtension;
 import io.imlma.testkit.KafkaRecords;
@@ -34,7 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The production wiring ({@link KafkaWiring#wire}) on a Flink MiniCluster against a real Kafka broker: readings with
+ * The production wiring ({@link TestTopics#preprocess}) on a Flink MiniCluster against a real Kafka broker: readings with
  * an exact re-send, a conflicting re-send, out-of-order, late and malformed records go in; the feature rows and dead
  * letters a {@code read_committed} consumer sees come out, exactly.
  *
@@ -60,38 +63,12 @@ class KafkaPipelineIT {
     @Test
     void cleansWindowsImputesAndStandardizesFromKafkaToKafka(KafkaBroker kafka,
             @InjectClusterClient RestClusterClient<?> rest) throws Exception {
-        KafkaPipelineConfig topics = TestTopics.create(kafka, "pipeline-it", 1);
-        String malformed = "{\"meterId\":\"A\",\"timestamp\":";
-        String missingTimestamp = "{\"meterId\":\"A\",\"value\":1}";
-        String infinite = reading("A", 3, "1e999");
-        // watermark = newest timestamp − 2 min; a window [s, s+15) closes once the watermark reaches s+15 − 1 ms
-        KafkaRecords.produce(kafka.bootstrapServers(), topics.readingsTopic(), List.of(
-                reading("A", 1, "1"),
-                reading("B", 2, "10"),
-                reading("A", 5, "3"),
-                reading("A", 5, "3"),       // exact re-send: dropped
-                malformed,
-                reading("A", 5, "9"),       // conflict: the first value, 3, is kept
-                reading("A", 16, "4"),
-                reading("A", 14, "5"),      // out of order but within the 2-minute bound: counts for interval 0
-                reading("B", 17, "12"),     // B's last reading: silent from here on
-                missingTimestamp,
-                reading("A", 31, "6"),      // watermark 29 min: interval 0 closes
-                reading("A", 10, "7"),      // late: interval 0 has been emitted without it
-                infinite,
-                reading("A", 46, "8"),      // watermark 44 min: interval 1 closes
-                reading("A", 61, "9"),      // watermark 59 min: interval 2 closes, B's interval 2 is imputed
-                reading("A", 76, "10")));   // watermark 74 min: interval 3 closes, B's interval 3 is imputed
+        KafkaConfig topics = TestTopics.create(kafka, "pipeline-it", 1);
+        KafkaRecords.produce(kafka.bootstrapServers(), topics.readingsTopic(), PreprocessingScenario.readings());
 
-        PipelineConfig config = PipelineConfig.from(Settings.fromArgs(
-                "--checkpoint.dir", checkpoints.toUri().toString(),
-                "--checkpoint.interval", "300ms",
-                "--watermark.idleness", "0",
-                "--standardize.warm-up-intervals", "2"));
-        StreamExecutionEnvironment env = JobEnvironment.configure(
-                StreamExecutionEnvironment.getExecutionEnvironment(), config);
-        env.setParallelism(1);
-        KafkaWiring.wire(env, config, topics);
+        PipelineConfig config = TestTopics.pipelineConfig(checkpoints, 2);
+        StreamExecutionEnvironment env = TestTopics.environment(config, 1);
+        TestTopics.preprocess(env, config, topics);
 
         List<FeatureRow> features;
         List<ConsumerRecord<String, String>> deadLetterRecords;
@@ -115,19 +92,9 @@ class KafkaPipelineIT {
                     .toList();
         }
 
-        assertThat(features).extracting(FeatureRow::meterId, r -> (r.windowStart() - T0) / INTERVAL,
-                FeatureRow::mean, FeatureRow::min, FeatureRow::max, FeatureRow::count, FeatureRow::imputed,
-                FeatureRow::warmUp)
-                .containsExactly(
-                        tuple("A", 0L, 3.0, 1.0, 5.0, 3L, false, true),
-                        tuple("A", 1L, 4.0, 4.0, 4.0, 1L, false, false),
-                        tuple("A", 2L, 6.0, 6.0, 6.0, 1L, false, false),
-                        tuple("A", 3L, 8.0, 8.0, 8.0, 1L, false, false),
-                        tuple("B", 0L, 10.0, 10.0, 10.0, 1L, false, true),
-                        tuple("B", 1L, 12.0, 12.0, 12.0, 1L, false, false),
-                        // B's running mean (10 + 12) / 2, filled in as the watermark passes its silent intervals
-                        tuple("B", 2L, 11.0, 11.0, 11.0, 0L, true, false),
-                        tuple("B", 3L, 11.0, 11.0, 11.0, 0L, true, false));
+        // the unbounded source moves the watermark only as far as the readings: A's intervals 4 and 5 stay open
+        assertThat(features).extracting(PreprocessingScenario::summary)
+                .containsExactlyElementsOf(PreprocessingScenario.expectedFeatures(4));
         assertThat(features).allSatisfy(r -> assertThat(r.windowEnd() - r.windowStart()).isEqualTo(INTERVAL));
         assertThat(features).filteredOn(r -> !r.imputed())
                 .allSatisfy(r -> assertThat(r.maxIngestTime()).isPositive());
@@ -136,10 +103,9 @@ class KafkaPipelineIT {
 
         // z-scores: each observed interval against the meter's observed interval means so far (population std);
         // an imputed row equals the running mean, so it scores 0
-        double[] observedA = {3, 4, 6, 8};
-        for (int k = 0; k < observedA.length; k++) {
+        for (int k = 0; k < 4; k++) {
             assertThat(features.get(k).standardized()).as("z of A interval %d", k)
-                    .isCloseTo(twoPassZ(observedA, k), within(1e-9));
+                    .isCloseTo(PreprocessingScenario.zOfA(k), within(1e-9));
         }
         assertThat(features.subList(4, 8)).extracting(FeatureRow::standardized)
                 .containsExactly(0.0, 1.0, 0.0, 0.0);
@@ -149,29 +115,15 @@ class KafkaPipelineIT {
                 .map(r -> Json.read(r.value(), DeadLetter.class)).toList();
         assertThat(deadLetterRecords).extracting(ConsumerRecord::key).containsOnly(topics.readingsTopic());
         assertThat(deadLetters).extracting(DeadLetter::payload, DeadLetter::source).containsExactlyInAnyOrder(
-                tuple(malformed, topics.readingsTopic()),
-                tuple(missingTimestamp, topics.readingsTopic()),
-                tuple(infinite, topics.readingsTopic()));
-        assertThat(deadLetters).filteredOn(d -> d.payload().equals(malformed)).singleElement()
+                tuple(MALFORMED, topics.readingsTopic()),
+                tuple(MISSING_TIMESTAMP, topics.readingsTopic()),
+                tuple(INFINITE, topics.readingsTopic()));
+        assertThat(deadLetters).filteredOn(d -> d.payload().equals(MALFORMED)).singleElement()
                 .satisfies(d -> assertThat(d.reason()).startsWith("malformed JSON"));
-        assertThat(deadLetters).filteredOn(d -> d.payload().equals(missingTimestamp)).singleElement()
+        assertThat(deadLetters).filteredOn(d -> d.payload().equals(MISSING_TIMESTAMP)).singleElement()
                 .satisfies(d -> assertThat(d.reason()).isEqualTo("missing field timestamp"));
-        assertThat(deadLetters).filteredOn(d -> d.payload().equals(infinite)).singleElement()
+        assertThat(deadLetters).filteredOn(d -> d.payload().equals(INFINITE)).singleElement()
                 .satisfies(d -> assertThat(d.reason()).isEqualTo("value is not finite: Infinity"));
         assertThat(deadLetters).allSatisfy(d -> assertThat(d.detectedAt()).isGreaterThan(T0 + 100 * MINUTE));
-    }
-
-    private static double twoPassZ(double[] x, int k) {
-        double mean = 0;
-        for (int i = 0; i <= k; i++) {
-            mean += x[i];
-        }
-        mean /= k + 1;
-        double squares = 0;
-        for (int i = 0; i <= k; i++) {
-            squares += (x[i] - mean) * (x[i] - mean);
-        }
-        double std = Math.sqrt(squares / (k + 1));
-        return std == 0 ? 0 : (x[k] - mean) / std;
     }
 }

@@ -1,5 +1,7 @@
 package io.imlma.jobs.kafka;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
@@ -56,36 +58,25 @@ public final class RunningJob implements AutoCloseable {
      */
     public void awaitFurtherCheckpoints(int more, Duration timeout) throws Exception {
         long target = completedCheckpoints() + more;
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long completed;
-        while ((completed = completedCheckpoints()) < target) {
-            JobStatus status = job.getJobStatus().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (status.isGloballyTerminalState()) {
-                throw new AssertionError("job " + id() + " ended as " + status + " while waiting for checkpoints");
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("only " + completed + " of " + target + " checkpoints completed within "
-                        + timeout);
-            }
-            TimeUnit.MILLISECONDS.sleep(POLL_INTERVAL.toMillis());
-        }
+        await(target + " completed checkpoints of job " + id()).atMost(timeout).pollInterval(POLL_INTERVAL)
+                .until(() -> {
+                    long completed = completedCheckpoints();
+                    if (completed < target && status().isGloballyTerminalState()) {
+                        throw new AssertionError("job " + id() + " ended as " + status()
+                                + " while waiting for checkpoints");
+                    }
+                    return completed;
+                }, completed -> completed >= target);
     }
 
     /** Cancels the job and waits until the cluster reports it CANCELED. */
     @Override
     public void close() throws Exception {
-        JobStatus status = job.getJobStatus().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        if (!status.isGloballyTerminalState()) {
+        if (!status().isGloballyTerminalState()) {
             job.cancel().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         }
-        long deadline = System.nanoTime() + CALL_TIMEOUT.toNanos();
-        while (!(status = job.getJobStatus().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
-                .isGloballyTerminalState()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("job " + id() + " still " + status + " " + CALL_TIMEOUT + " after cancel");
-            }
-            TimeUnit.MILLISECONDS.sleep(POLL_INTERVAL.toMillis());
-        }
+        await("job " + id() + " stopped after cancel").atMost(CALL_TIMEOUT).pollInterval(POLL_INTERVAL)
+                .until(this::status, JobStatus::isGloballyTerminalState);
     }
 
     /** Status of the job right now. */

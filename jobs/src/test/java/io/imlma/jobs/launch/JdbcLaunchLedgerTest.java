@@ -6,6 +6,7 @@ import io.imlma.common.config.Settings;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
 import io.imlma.jobs.launch.LaunchOutcome.Status;
+import io.imlma.registry.jdbc.RegistryDataSource;
 import io.imlma.testkit.MariaDbDatabase;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,8 +28,8 @@ class JdbcLaunchLedgerTest {
 
     @Test
     void h2() throws Exception {
-        claimsAreExclusiveAndOutliveTheProcess(Map.of("registry.jdbc-url",
-                "jdbc:h2:file:" + dir.resolve("registry") + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE"));
+        claimsAreExclusiveAndOutliveTheProcess(
+                Map.of(RegistryDataSource.JDBC_URL, RegistryDataSource.h2File(dir.resolve("registry"))));
     }
 
     @Test

@@ -2,31 +2,26 @@ package io.imlma.jobs.launch;
 
 import io.imlma.jobs.VerifySnapshotJob;
 import io.imlma.common.integrity.IntegrityStore;
-import io.imlma.common.integrity.PartitionGranularity;
+import io.imlma.common.integrity.SealedSnapshot;
 import io.imlma.common.integrity.SnapshotManifest;
-import io.imlma.common.integrity.SnapshotPartitionCommitter;
 import io.imlma.common.integrity.TimeRange;
-import io.imlma.common.json.Json;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
 import io.imlma.jobs.snapshot.SnapshotStage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * A small daily-partitioned snapshot under a directory, sealed by the project's {@link SnapshotPartitionCommitter}
- * (manifests with SHA-256, backup copies), as the streaming job leaves it.
+ * A small daily-partitioned snapshot under a directory, sealed (manifests with SHA-256, backup copies) as the
+ * streaming job leaves it.
  */
 final class SnapshotFixture {
     static final long DAY = Duration.ofDays(1).toMillis();
@@ -51,32 +46,20 @@ final class SnapshotFixture {
     static SnapshotFixture write(Path dir, int days, int meters) throws IOException {
         Path primary = dir.resolve("snapshots");
         Path backup = dir.resolve("backup");
-        IntegrityStore store = new IntegrityStore(primary.toUri(), backup.toUri());
-        SnapshotPartitionCommitter committer = new SnapshotPartitionCommitter(store, Clock.systemUTC());
-        long total = 0;
-        List<SnapshotManifest> manifests = new ArrayList<>();
+        List<FeatureRow> rows = new ArrayList<>();
         for (int d = 0; d < days; d++) {
             long dayStart = JAN2 + d * DAY;
-            String partition = PartitionGranularity.DAILY.partitionId(dayStart);
-            StringBuilder lines = new StringBuilder();
-            long rows = 0;
             for (int m = 0; m < meters; m++) {
                 for (long t = dayStart; t < dayStart + DAY; t += QUARTER) {
                     double load = 5 + m + Math.sin(t / (double) DAY * 2 * Math.PI);
-                    lines.append(Json.write(new FeatureRow("meter-" + m, t, t + QUARTER, load, load - 0.1,
-                            load + 0.1, 15, 0.0, false, false, t + QUARTER))).append('\n');
-                    rows++;
+                    rows.add(new FeatureRow("meter-" + m, t, t + QUARTER, load, load - 0.1, load + 0.1, 15, 0.0,
+                            false, false, t + QUARTER));
                 }
             }
-            Path file = primary.resolve(partition).resolve("part-" + d + "-0.jsonl");
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, lines, StandardCharsets.UTF_8);
-            Optional<SnapshotManifest> manifest = committer.tryCommit(partition,
-                    PartitionGranularity.DAILY.rangeOf(dayStart), rows);
-            manifests.add(manifest.orElseThrow(() -> new IllegalStateException("not sealed: " + partition)));
-            total += rows;
         }
-        return new SnapshotFixture(primary, backup, new TimeRange(JAN2, JAN2 + days * DAY), total, manifests);
+        List<SnapshotManifest> manifests = SealedSnapshot.write(new IntegrityStore(primary.toUri(), backup.toUri()),
+                rows);
+        return new SnapshotFixture(primary, backup, new TimeRange(JAN2, JAN2 + days * DAY), rows.size(), manifests);
     }
 
     /** Launcher settings that pass the snapshot paths through to the job. */

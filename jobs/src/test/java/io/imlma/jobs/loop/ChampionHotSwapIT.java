@@ -1,6 +1,7 @@
 package io.imlma.jobs.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.types.Alarm;
@@ -9,22 +10,24 @@ import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.ModelUpdate;
 import io.imlma.common.types.Prediction;
 import io.imlma.jobs.CollectingSink;
-import io.imlma.jobs.retrain.ModelStore;
+import io.imlma.jobs.connect.InProcessQueueSource;
 import io.imlma.ml.data.FeatureSpec;
 import io.imlma.ml.eval.Metrics;
 import io.imlma.ml.model.LinearModel;
 import io.imlma.ml.model.ModelArtifact;
+import io.imlma.registry.ModelStore;
 import io.imlma.udf.serve.ScoreWithChampion;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.time.Deadline;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -96,7 +99,7 @@ class ChampionHotSwapIT {
                 .name("alarms").uid("alarms");
 
         JobClient job = env.executeAsync("champion-hot-swap-it");
-        Instant deadline = Instant.now().plus(DEADLINE);
+        Deadline deadline = Deadline.fromNow(DEADLINE);
         try {
             InProcessQueueSource.offer(name + "-updates", v1);
             // rows keep coming until v1 scores: the update and the rows travel on different inputs
@@ -105,7 +108,9 @@ class ChampionHotSwapIT {
             InProcessQueueSource.offer(name + "-updates", v2);
             interval = feedUntil(name, interval, deadline, "v2", p -> p.modelVersion() == 2);
             InProcessQueueSource.offer(name + "-updates", v3);
-            await(deadline, "v3 refused", () -> !CollectingSink.<Alarm>collected(name + "-alarms").isEmpty());
+            await("v3 refused").atMost(deadline.timeLeftIfAny()).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> !CollectingSink.<Alarm>collected(name + "-alarms").isEmpty());
             interval = feedUntil(name, interval, deadline, "v2 after v3", p -> p.modelVersion() == 2
                     && p.targetWindowStart() > feedingFrom);
 
@@ -142,25 +147,22 @@ class ChampionHotSwapIT {
     }
 
     /** Feeds one meter's rows until a prediction matches; returns the next interval to feed. */
-    private int feedUntil(String name, int interval, Instant deadline, String what,
-            java.util.function.Predicate<Prediction> wanted) throws InterruptedException {
+    /** Feeds one meter's rows, one every 50 ms, until a prediction matches; returns the next interval to feed. */
+    private int feedUntil(String name, int interval, Deadline deadline, String what,
+            java.util.function.Predicate<Prediction> wanted) throws TimeoutException {
         feedingFrom = (interval + 1) * INTERVAL;
-        int next = interval;
-        while (CollectingSink.<Prediction>collected(name + "-predictions").stream().noneMatch(wanted)) {
-            assertThat(Instant.now()).as("waiting for " + what).isBefore(deadline);
-            long start = next * INTERVAL;
-            InProcessQueueSource.offer(name + "-rows", new FeatureRow("meter", start, start + INTERVAL, mean(next),
-                    mean(next), mean(next), 1, 0, false, false, start));
-            next++;
-            Thread.sleep(50); // pace of the rows; the loop ends on the prediction, not on time
-        }
-        return next;
-    }
-
-    private static void await(Instant deadline, String what, BooleanSupplier condition) throws InterruptedException {
-        while (!condition.getAsBoolean()) {
-            assertThat(Instant.now()).as("waiting for " + what).isBefore(deadline);
-            Thread.sleep(100); // poll interval
-        }
+        AtomicInteger next = new AtomicInteger(interval);
+        await("a prediction of " + what).atMost(deadline.timeLeftIfAny()).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(50)).until(() -> {
+                    if (CollectingSink.<Prediction>collected(name + "-predictions").stream().anyMatch(wanted)) {
+                        return true;
+                    }
+                    int k = next.getAndIncrement();
+                    long start = k * INTERVAL;
+                    InProcessQueueSource.offer(name + "-rows", new FeatureRow("meter", start, start + INTERVAL,
+                            mean(k), mean(k), mean(k), 1, 0, false, false, start));
+                    return false;
+                });
+        return next.get();
     }
 }

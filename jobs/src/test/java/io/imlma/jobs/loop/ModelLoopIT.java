@@ -3,20 +3,24 @@ package io.imlma.jobs.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imlma.common.config.Settings;
-import io.imlma.common.registry.AlarmEpisode;
-import io.imlma.common.registry.JdbcModelRegistry;
-import io.imlma.common.registry.ModelVersion;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.Prediction;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
 import io.imlma.jobs.CollectingSink;
-import io.imlma.jobs.JobEnvironment;
 import io.imlma.jobs.MeterPipelineJob;
-import io.imlma.jobs.PipelineConfig;
-import io.imlma.jobs.PipelineOutputs;
+import io.imlma.jobs.connect.InProcessQueueSource;
 import io.imlma.jobs.launch.LaunchOutcome;
+import io.imlma.jobs.pipeline.JobEnvironment;
+import io.imlma.jobs.pipeline.MeterPipeline;
+import io.imlma.jobs.pipeline.PipelineConfig;
+import io.imlma.jobs.pipeline.PipelineOutputs;
 import io.imlma.ml.data.BundledData;
+import io.imlma.registry.AlarmEpisode;
+import io.imlma.registry.ModelVersion;
+import io.imlma.registry.jdbc.JdbcModelRegistry;
+import io.imlma.registry.jdbc.RegistryDataSource;
+import io.imlma.testkit.EttFixture;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -24,18 +28,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
-import java.util.zip.GZIPInputStream;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.time.Deadline;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,8 +78,7 @@ class ModelLoopIT {
         s.put("snapshot.backup-path", dir.resolve("snapshots-backup").toUri().toString());
         s.put("model.store.path", dir.resolve("models").toUri().toString());
         s.put("model.store.backup-path", dir.resolve("models-backup").toUri().toString());
-        s.put("registry.jdbc-url", "jdbc:h2:file:" + dir.resolve("registry").toAbsolutePath()
-                + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE");
+        s.put(RegistryDataSource.JDBC_URL, RegistryDataSource.h2File(dir.resolve("registry").toAbsolutePath()));
         s.put("trigger.min-initial-rows", Integer.toString(7 * TRIGGER_DAYS * INTERVALS_PER_DAY));
         s.put("trigger.theta", "1.0");
         s.put("trigger.schedule.enabled", "false");
@@ -93,27 +98,27 @@ class ModelLoopIT {
         env.setParallelism(2);
         DataStream<String> lines = env.addSource(InProcessQueueSource.<String>reading(queue), Types.STRING)
                 .name("ett lines").uid("ett-lines").setParallelism(1);
-        PipelineOutputs pipeline = MeterPipelineJob.fromEttLines(config, lines, "ETTm1", 0);
+        PipelineOutputs pipeline = MeterPipeline.fromEttLines(config, lines, "ETTm1", 0);
         ModelLoop.Outputs loop = ModelLoop.attach(env, pipeline, null, null, settings);
         loop.predictions().sinkTo(CollectingSink.named(queue + "-predictions")).name("predictions").uid("predictions");
         loop.launches().sinkTo(CollectingSink.named(queue + "-launches")).name("launches").uid("launches");
         loop.retrainRequests().sinkTo(CollectingSink.named(queue + "-requests")).name("requests").uid("requests");
         loop.alarms().sinkTo(CollectingSink.named(queue + "-alarms")).name("alarms").uid("alarms");
 
-        List<String> ett = ettLines(ALL_DAYS * INTERVALS_PER_DAY);
+        List<String> ett = EttFixture.lines(ALL_DAYS * INTERVALS_PER_DAY);
         JobClient job = env.executeAsync("model-loop-it");
-        Instant deadline = Instant.now().plus(DEADLINE);
+        Deadline deadline = Deadline.fromNow(DEADLINE);
         try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, (path, sha) -> { })) {
             ett.subList(0, 1 + FIRST_DAYS * INTERVALS_PER_DAY).forEach(line -> InProcessQueueSource.offer(queue, line));
 
-            await(deadline, "v1 promoted", () -> registry.champion(MODEL).isPresent());
+            await(deadline, "v1 promoted").until(() -> registry.champion(MODEL).isPresent());
             List<RetrainRequest> requests = CollectingSink.collected(queue + "-requests");
             assertThat(requests).isNotEmpty().first().satisfies(r -> {
                 assertThat(r.reason()).isEqualTo(RetrainReason.VOLUME);
                 assertThat(r.d0()).isZero();
                 assertThat(r.deltaD()).isGreaterThanOrEqualTo(7L * TRIGGER_DAYS * INTERVALS_PER_DAY);
             });
-            await(deadline, "launch outcome", () -> !CollectingSink.<LaunchOutcome>collected(queue + "-launches")
+            await(deadline, "launch outcome").until(() -> !CollectingSink.<LaunchOutcome>collected(queue + "-launches")
                     .isEmpty());
             assertThat(CollectingSink.<LaunchOutcome>collected(queue + "-launches")).first().satisfies(o -> {
                 assertThat(o.requestId()).isEqualTo(requests.get(0).requestId());
@@ -125,7 +130,7 @@ class ModelLoopIT {
 
             // the rest of the data reaches a scorer that has swapped to v1 in the running job
             ett.subList(1 + FIRST_DAYS * INTERVALS_PER_DAY, ett.size()).forEach(line -> InProcessQueueSource.offer(queue, line));
-            await(deadline, "predictions of v1 for every channel", () -> CollectingSink
+            await(deadline, "predictions of v1 for every channel").until(() -> CollectingSink
                     .<Prediction>collected(queue + "-predictions").stream()
                     .filter(p -> p.modelVersion() == 1).map(Prediction::meterId).distinct().count() == 7);
             List<Prediction> predictions = CollectingSink.collected(queue + "-predictions");
@@ -136,10 +141,10 @@ class ModelLoopIT {
                 assertThat(p.targetWindowStart()).isGreaterThanOrEqualTo(v1.dataTo().toEpochMilli());
             });
             assertThat(predictions).extracting(Prediction::meterId).contains("ETTm1/HUFL", "ETTm1/OT");
-            assertThat(job.getJobStatus().get()).isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
+            assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
 
             List<Alarm> alarms = CollectingSink.collected(queue + "-alarms");
-            await(deadline, "alarms recorded", () -> recordedAlarmIds(registry).containsAll(
+            await(deadline, "alarms recorded").until(() -> recordedAlarmIds(registry).containsAll(
                     alarms.stream().map(Alarm::alarmId).toList()));
             System.out.printf("loop IT: %d requests, %d launches, champion v%d (test MAE %.4f), %d predictions, "
                     + "%d alarms%n", requests.size(), CollectingSink.collected(queue + "-launches").size(),
@@ -147,9 +152,8 @@ class ModelLoopIT {
         } finally {
             job.cancel().get();
             // the temporary directory is deleted next: nothing of the job may still be writing into it
-            while (!job.getJobStatus().get().isGloballyTerminalState()) {
-                Thread.sleep(100); // poll interval until the job has stopped
-            }
+            Awaitility.await("the canceled job stopped").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> job.getJobStatus().get(), JobStatus::isGloballyTerminalState);
         }
     }
 
@@ -158,22 +162,9 @@ class ModelLoopIT {
                 .map(AlarmEpisode::alarmId).toList();
     }
 
-    private static void await(Instant deadline, String what, BooleanSupplier condition) throws InterruptedException {
-        while (!condition.getAsBoolean()) {
-            assertThat(Instant.now()).as("waiting for " + what).isBefore(deadline);
-            Thread.sleep(500); // poll interval between checks of the condition
-        }
-    }
-
-    /** The header and the first {@code rows} lines of the bundled ETTm1. */
-    private static List<String> ettLines(int rows) throws Exception {
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(BundledData.ettm1())), StandardCharsets.UTF_8))) {
-            for (String line = in.readLine(); line != null && lines.size() <= rows; line = in.readLine()) {
-                lines.add(line);
-            }
-        }
-        return lines;
+    /** Polls every half second until {@code deadline}, which the test's waits share. */
+    private static ConditionFactory await(Deadline deadline, String what) throws TimeoutException {
+        return Awaitility.await(what).atMost(deadline.timeLeftIfAny()).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(500));
     }
 }

@@ -2,23 +2,24 @@ package io.imlma.jobs.loop;
 
 import static io.imlma.jobs.kafka.TestTopics.reading;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import io.imlma.api.KafkaRetrainRequester;
-import io.imlma.api.ManualRetrain;
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.SnapshotManifest;
 import io.imlma.common.json.Json;
-import io.imlma.common.kafka.RetrainCommands;
+import io.imlma.common.kafka.KafkaJsonProducer;
+import io.imlma.common.types.RetrainCommand;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
-import io.imlma.jobs.JobEnvironment;
 import io.imlma.jobs.MeterPipelineJob;
-import io.imlma.jobs.PipelineConfig;
-import io.imlma.jobs.kafka.KafkaPipelineConfig;
+import io.imlma.jobs.connect.KafkaConfig;
 import io.imlma.jobs.kafka.RunningJob;
 import io.imlma.jobs.kafka.TestTopics;
 import io.imlma.jobs.launch.LauncherConfig;
+import io.imlma.jobs.pipeline.JobEnvironment;
+import io.imlma.jobs.pipeline.PipelineConfig;
 import io.imlma.jobs.retrain.RetrainConfig;
+import io.imlma.registry.jdbc.RegistryDataSource;
 import io.imlma.testkit.KafkaBroker;
 import io.imlma.testkit.KafkaBrokerExtension;
 import io.imlma.testkit.KafkaRecords;
@@ -47,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The production graph ({@link MeterPipelineJob#wireKafka}) on a MiniCluster against a real broker closes both
  * request paths through the retrain-commands topic: a meter whose level jumps makes the drift monitor request a
  * retraining, which the job writes to the topic as a DRIFT command and its trigger reads back and turns into a DRIFT
- * retrain request; later, an operator's command published as the API publishes it (during the trigger's minimum
+ * retrain request; later, an operator's command published as the API publishes it (the same record and producer) (during the trigger's minimum
  * interval, which only an operator's request bypasses) becomes a MANUAL request. A malformed command is skipped.
  * The launcher writes Kubernetes Job files, so no training runs.
  */
@@ -72,19 +73,10 @@ class RetrainCommandsIT {
     @Test
     void driftAndOperatorCommandsReachTheTriggerThroughTheTopic(KafkaBroker kafka,
             @InjectClusterClient RestClusterClient<?> rest) throws Exception {
-        KafkaPipelineConfig topics = TestTopics.create(kafka, "retrain-commands-it", 1);
-        String name = topics.transactionalIdPrefix();
-        String commandsTopic = name + "-retrain-commands";
-        String requestsTopic = name + "-retrain-requests";
+        KafkaConfig topics = TestTopics.create(kafka, "retrain-commands-it", 1);
+        String commandsTopic = topics.retrainCommandsTopic();
+        String requestsTopic = topics.retrainRequestsTopic();
         Map<String, String> s = new HashMap<>();
-        s.put(RetrainCommands.TOPIC, commandsTopic);
-        s.put(LoopKafka.RETRAIN_REQUESTS_TOPIC, requestsTopic);
-        s.put(LoopKafka.PREDICTIONS_TOPIC, name + "-predictions");
-        s.put(LoopKafka.ALARMS_TOPIC, name + "-alarms");
-        s.put(RetrainConfig.MODEL_UPDATES_TOPIC, name + "-model-updates");
-        for (String topic : s.values()) {
-            kafka.createTopic(topic, 1);
-        }
         s.put(PipelineConfig.CHECKPOINT_DIR, dir.resolve("checkpoints").toUri().toString());
         s.put(PipelineConfig.CHECKPOINT_INTERVAL, "300ms");
         s.put(PipelineConfig.IDLENESS, "0");
@@ -94,8 +86,7 @@ class RetrainCommandsIT {
         s.put("snapshot.partition", "hourly");
         s.put("model.store.path", dir.resolve("models").toUri().toString());
         s.put("model.store.backup-path", dir.resolve("models-backup").toUri().toString());
-        s.put("registry.jdbc-url", "jdbc:h2:file:" + dir.resolve("registry").toAbsolutePath()
-                + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE");
+        s.put(RegistryDataSource.JDBC_URL, RegistryDataSource.h2File(dir.resolve("registry").toAbsolutePath()));
         // only commands request: volume never due, no schedule; a long interval that only operators bypass
         s.put("trigger.min-initial-rows", "1000000000");
         s.put("trigger.schedule.enabled", "false");
@@ -111,18 +102,18 @@ class RetrainCommandsIT {
         StreamExecutionEnvironment env = JobEnvironment.configure(
                 StreamExecutionEnvironment.getExecutionEnvironment(), config);
         env.setParallelism(1);
-        MeterPipelineJob.wireKafka(env, config, topics, settings);
+        MeterPipelineJob.kafka(env, config, topics, settings);
 
         try (RunningJob job = RunningJob.submit(env, "retrain-commands-it", rest);
-                KafkaRetrainRequester operator = new KafkaRetrainRequester(kafka.bootstrapServers(), commandsTopic)) {
+                KafkaJsonProducer operator = new KafkaJsonProducer(kafka.bootstrapServers())) {
             KafkaRecords.produce(kafka.bootstrapServers(), topics.readingsTopic(), readings(0, STEADY, 10));
             job.awaitFurtherCheckpoints(2, TIMEOUT); // the steady hours committed before the jump
             KafkaRecords.produce(kafka.bootstrapServers(), topics.readingsTopic(),
                     readings(STEADY, STEADY + SHIFTED, 50));
 
-            io.imlma.udf.trigger.ManualRetrain driftCommand = Json.read(KafkaRecords.values(
+            io.imlma.common.types.RetrainCommand driftCommand = Json.read(KafkaRecords.values(
                     KafkaRecords.readCommitted(kafka.bootstrapServers(), commandsTopic, 1, TIMEOUT)).get(0),
-                    io.imlma.udf.trigger.ManualRetrain.class);
+                    io.imlma.common.types.RetrainCommand.class);
             assertThat(driftCommand.reason()).isEqualTo(RetrainReason.DRIFT);
             assertThat(driftCommand.modelName()).isEqualTo(MODEL);
             assertThat(driftCommand.requestedAt()).isGreaterThan(TestTopics.T0 + STEADY * TestTopics.INTERVAL);
@@ -137,8 +128,7 @@ class RetrainCommandsIT {
                     readings(STEADY + SHIFTED, STEADY + SHIFTED + LATER, 50));
             awaitMoreManifests(manifests);
             KafkaRecords.produce(kafka.bootstrapServers(), commandsTopic, List.of("{\"modelName\": ", "[]"));
-            operator.request(new ManualRetrain(UUID.randomUUID().toString(), MODEL, "bob", "after the jump",
-                    Instant.now()));
+            operator.send(commandsTopic, MODEL, RetrainCommand.manual(MODEL, "bob", Instant.now().toEpochMilli()));
 
             List<RetrainRequest> requests = requests(kafka, requestsTopic, 2);
             assertThat(requests).extracting(RetrainRequest::reason)
@@ -178,11 +168,8 @@ class RetrainCommandsIT {
     }
 
     /** Waits until a partition of the later readings is committed, so an operator's request finds new data. */
-    private void awaitMoreManifests(long before) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (manifests() <= before) {
-            assertThat(System.nanoTime() - deadline).as("no new snapshot partition within " + TIMEOUT).isNegative();
-            Thread.sleep(200); // poll interval of the snapshot directory
-        }
+    private void awaitMoreManifests(long before) {
+        await("a new snapshot partition").atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+                .until(this::manifests, committed -> committed > before);
     }
 }

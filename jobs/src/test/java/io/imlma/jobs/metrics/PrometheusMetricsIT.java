@@ -2,29 +2,29 @@ package io.imlma.jobs.metrics;
 
 import static io.imlma.jobs.kafka.TestTopics.reading;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.imlma.common.config.Settings;
+import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.json.Json;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
-import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.ModelUpdate;
 import io.imlma.common.types.Prediction;
-import io.imlma.jobs.JobEnvironment;
-import io.imlma.jobs.PipelineConfig;
-import io.imlma.jobs.PipelineOutputs;
-import io.imlma.jobs.kafka.JsonRecordSerializer;
-import io.imlma.jobs.kafka.KafkaPipelineConfig;
-import io.imlma.jobs.kafka.KafkaWiring;
+import io.imlma.jobs.connect.KafkaConfig;
+import io.imlma.jobs.connect.KafkaConnectors;
 import io.imlma.jobs.kafka.RunningJob;
 import io.imlma.jobs.kafka.TestTopics;
 import io.imlma.jobs.loop.ModelStoreLoader;
-import io.imlma.jobs.retrain.ModelStore;
+import io.imlma.jobs.pipeline.JobEnvironment;
+import io.imlma.jobs.pipeline.PipelineConfig;
+import io.imlma.jobs.pipeline.PipelineOutputs;
 import io.imlma.ml.data.FeatureSpec;
 import io.imlma.ml.eval.Metrics;
 import io.imlma.ml.model.LinearModel;
 import io.imlma.ml.model.ModelArtifact;
+import io.imlma.registry.ModelStore;
 import io.imlma.testkit.FreePorts;
 import io.imlma.testkit.KafkaBroker;
 import io.imlma.testkit.KafkaBrokerExtension;
@@ -47,14 +47,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -107,26 +105,19 @@ class PrometheusMetricsIT {
         List<ListedMetric> expected = listed.stream().filter(m -> m.origin().equals("imlma")).toList();
         assertThat(expected).extracting(ListedMetric::type).contains("counter", "gauge");
 
-        KafkaPipelineConfig topics = TestTopics.create(kafka, "prometheus-it", 1);
-        String alarmsTopic = topics.transactionalIdPrefix() + "-alarms";
-        kafka.createTopic(alarmsTopic, 1);
+        KafkaConfig topics = TestTopics.create(kafka, "prometheus-it", 1);
+        String alarmsTopic = topics.alarmsTopic();
         KafkaRecords.produce(kafka.bootstrapServers(), topics.readingsTopic(), readings());
 
-        PipelineConfig config = PipelineConfig.from(Settings.fromArgs(
-                "--checkpoint.dir", checkpoints.toUri().toString(),
-                "--checkpoint.interval", "300ms",
-                "--watermark.idleness", "0",
-                "--standardize.warm-up-intervals", "2"));
+        PipelineConfig config = TestTopics.pipelineConfig(checkpoints, 2);
         Settings monitoring = Settings.fromArgs(
                 "--monitor.latency.window", "20",
                 "--monitor.latency.min-samples", "5",
                 "--monitor.latency.evaluate-every", "5",
                 "--monitor.stability.delta", "1",
                 "--monitor.quality.interval", "1s");
-        StreamExecutionEnvironment env = JobEnvironment.configure(
-                StreamExecutionEnvironment.getExecutionEnvironment(), config);
-        env.setParallelism(1);
-        PipelineOutputs outputs = KafkaWiring.wire(env, config, topics);
+        StreamExecutionEnvironment env = TestTopics.environment(config, 1);
+        PipelineOutputs outputs = TestTopics.preprocess(env, config, topics);
         IntegrityStore models = new IntegrityStore(checkpoints.resolve("models").toUri(),
                 checkpoints.resolve("models-backup").toUri());
         String path = ModelStore.relativePath(MODEL, 1);
@@ -144,27 +135,21 @@ class PrometheusMetricsIT {
                 .name("score-with-champion").uid("score-with-champion");
         Monitors.Streams monitors = Monitors.attach(predictions, outputs.features(), outputs.deadLetters(),
                 outputs.late(), null, monitoring);
-        monitors.alarms().sinkTo(KafkaSink.<Alarm>builder()
-                        .setBootstrapServers(kafka.bootstrapServers())
-                        .setRecordSerializer(new JsonRecordSerializer<>(alarmsTopic, Alarm::alarmId))
-                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                        .setTransactionalIdPrefix(alarmsTopic)
-                        .setProperty("transaction.timeout.ms", Long.toString(Duration.ofMinutes(1).toMillis()))
-                        .build())
+        monitors.alarms().sinkTo(KafkaConnectors.jsonSink(topics, alarmsTopic, "-alarms", Alarm::alarmId))
                 .name("kafka-alarms").uid("kafka-alarms");
 
         Map<String, List<Sample>> scraped;
         List<Alarm> alarms;
         try (RunningJob job = RunningJob.submit(env, "prometheus-metrics-it", rest)) {
-            scraped = scrapeUntil(samples -> missingOrZero(samples, expected).isEmpty()
-                    && alarmsRaised(samples, AlarmType.LATENCY) > 0 && alarmsRaised(samples, AlarmType.STABILITY) > 0);
+            scraped = scrapeUntil(samples -> {
+                assertThat(missingOrZero(samples, expected)).as("metrics of monitoring/metrics.txt missing from the "
+                        + "scrape, or counters still at 0").isEmpty();
+                assertThat(alarmsRaised(samples, AlarmType.LATENCY)).isPositive();
+                assertThat(alarmsRaised(samples, AlarmType.STABILITY)).isPositive();
+            });
             alarms = awaitAlarms(kafka.bootstrapServers(), alarmsTopic, Set.of(AlarmType.LATENCY, AlarmType.STABILITY));
         }
 
-        assertThat(missingOrZero(scraped, expected)).as("metrics of monitoring/metrics.txt missing from the scrape, "
-                + "or counters still at 0").isEmpty();
-        assertThat(alarmsRaised(scraped, AlarmType.LATENCY)).isPositive();
-        assertThat(alarmsRaised(scraped, AlarmType.STABILITY)).isPositive();
         assertThat(scraped.get(OPERATOR_PREFIX + "imlmaDuplicates")).extracting(Sample::value)
                 .containsOnly(1.0);
         assertThat(scraped.get(OPERATOR_PREFIX + "imlmaConflicts")).extracting(Sample::value)
@@ -256,22 +241,20 @@ class PrometheusMetricsIT {
                 .mapToDouble(Sample::value).sum();
     }
 
-    /** Scrapes the reporter until the condition holds on a scrape, or the deadline passes; returns the last scrape. */
-    private static Map<String, List<Sample>> scrapeUntil(Predicate<Map<String, List<Sample>>> done) throws Exception {
+    /** Scrapes the reporter until the assertions hold on a scrape; returns that scrape. */
+    private static Map<String, List<Sample>> scrapeUntil(Consumer<Map<String, List<Sample>>> assertions) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PROMETHEUS_PORT + "/"))
                 .timeout(Duration.ofSeconds(10)).GET().build();
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        Map<String, List<Sample>> samples = Map.of();
-        while (true) {
+        AtomicReference<Map<String, List<Sample>>> last = new AtomicReference<>();
+        await("a scrape with every listed metric").atMost(TIMEOUT).pollInterval(SCRAPE_INTERVAL).untilAsserted(() -> {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
-            samples = parse(response.body());
-            if (done.test(samples) || System.nanoTime() - deadline > 0) {
-                return samples;
-            }
-            TimeUnit.MILLISECONDS.sleep(SCRAPE_INTERVAL.toMillis());
-        }
+            Map<String, List<Sample>> samples = parse(response.body());
+            assertions.accept(samples);
+            last.set(samples);
+        });
+        return last.get();
     }
 
     /** Prometheus text exposition format: {@code name{labels} value} per line, comments starting with #. */
@@ -292,18 +275,16 @@ class PrometheusMetricsIT {
     }
 
     /** Reads the alarm topic as read_committed until alarms of every given type are there. */
-    private static List<Alarm> awaitAlarms(String bootstrap, String topic, Set<AlarmType> types) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (true) {
+    private static List<Alarm> awaitAlarms(String bootstrap, String topic, Set<AlarmType> types) {
+        AtomicReference<List<Alarm>> last = new AtomicReference<>();
+        await("alarms of the types " + types).atMost(TIMEOUT).pollInterval(SCRAPE_INTERVAL).untilAsserted(() -> {
             List<Alarm> alarms = KafkaRecords.values(KafkaRecords.readAllCommitted(bootstrap, topic, TIMEOUT))
                     .stream().map(json -> Json.read(json, Alarm.class)).toList();
             Map<AlarmType, Long> byType = alarms.stream()
                     .collect(Collectors.groupingBy(Alarm::type, () -> new HashMap<>(), Collectors.counting()));
-            if (byType.keySet().containsAll(types) || System.nanoTime() - deadline > 0) {
-                assertThat(byType.keySet()).as("alarm types on %s: %s", topic, byType).containsAll(types);
-                return alarms;
-            }
-            TimeUnit.MILLISECONDS.sleep(SCRAPE_INTERVAL.toMillis());
-        }
+            assertThat(byType.keySet()).as("alarm types on %s: %s", topic, byType).containsAll(types);
+            last.set(alarms);
+        });
+        return last.get();
     }
 }

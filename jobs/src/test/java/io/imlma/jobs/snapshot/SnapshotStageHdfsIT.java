@@ -2,6 +2,7 @@ package io.imlma.jobs.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.FileDigest;
@@ -30,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.BooleanSupplier;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -104,7 +104,11 @@ class SnapshotStageHdfsIT {
 
         JobClient job = env.executeAsync("snapshot stage on HDFS");
         try {
-            awaitTrue(() -> COMMITTED.size() >= DAYS && !REQUESTS.isEmpty(), Duration.ofMinutes(3));
+            await("every day committed and a retrain requested").atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                        assertThat(COMMITTED).as("committed partitions").hasSizeGreaterThanOrEqualTo(DAYS);
+                        assertThat(REQUESTS).as("retrain requests").isNotEmpty();
+                    });
         } finally {
             job.cancel().get();
         }
@@ -203,17 +207,6 @@ class SnapshotStageHdfsIT {
     private static void write(FileSystem fs, Path path, byte[] content) throws Exception {
         try (OutputStream out = fs.create(path, true)) {
             out.write(content);
-        }
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + ": committed " + COMMITTED
-                        + ", requests " + REQUESTS);
-            }
-            Thread.sleep(100);
         }
     }
 

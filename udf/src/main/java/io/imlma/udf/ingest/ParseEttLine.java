@@ -1,29 +1,40 @@
 package io.imlma.udf.ingest;
 
+import io.imlma.common.ett.EttFiles;
+import io.imlma.common.ett.EttFormatException;
+import io.imlma.common.ett.EttHeader;
+import io.imlma.common.ett.EttLineParser;
+import io.imlma.common.ett.EttRow;
 import io.imlma.common.types.DeadLetter;
 import io.imlma.common.types.MeterReading;
 import io.imlma.udf.PipelineMetrics;
 import io.imlma.udf.SideOutputs;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Turns one line of an ETT-format CSV ({@code date,HUFL,HULL,MUFL,MULL,LUFL,LULL,OT}, dates in UTC such as
- * {@code 2016-07-01 00:00:00}) into seven readings, meter {@code <dataset>/<channel>}. The header line is skipped;
- * malformed lines go to {@link SideOutputs#DEAD_LETTERS}.
+ * Turns one line of an ETT-format CSV into one reading per channel, meter {@code <dataset>/<channel>}, with the
+ * project's one ETT parser ({@link EttLineParser}): columns by the header's names (the standard ETT layout until a
+ * header arrives), dates in UTC. Header lines are not readings; malformed lines, and headers that cannot be read, go
+ * to {@link SideOutputs#DEAD_LETTERS} with the reason.
+ *
+ * <p>The header last seen is kept in operator state: after a restore the source resumes behind the header, and the
+ * lines after it must still be read with its columns. Each parallel instance keeps the header of the lines it saw
+ * (a file replay is read by one instance).
  */
-public class ParseEttLine extends ProcessFunction<String, MeterReading> {
-    public static final List<String> CHANNELS = List.of("HUFL", "HULL", "MUFL", "MULL", "LUFL", "LULL", "OT");
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-
+public class ParseEttLine extends ProcessFunction<String, MeterReading> implements CheckpointedFunction {
     private final String dataset;
+    private transient EttLineParser parser;
+    private transient ListState<String> headerState;
     private transient Counter recordsIn;
     private transient Counter readingsOut;
     private transient Counter deadLettered;
@@ -35,9 +46,23 @@ public class ParseEttLine extends ProcessFunction<String, MeterReading> {
 
     /** {@code ETTm1} for {@code /data/ETTm1.csv.gz}. */
     public static String datasetName(String fileName) {
-        String base = fileName.substring(fileName.lastIndexOf('/') + 1);
-        int dot = base.indexOf('.');
-        return dot > 0 ? base.substring(0, dot) : base;
+        return EttFiles.datasetName(fileName);
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        headerState = context.getOperatorStateStore()
+                .getListState(new ListStateDescriptor<>("ett-header", Types.STRING));
+        EttHeader header = EttHeader.STANDARD;
+        for (String line : headerState.get()) {
+            header = EttHeader.parse(line);
+        }
+        parser = new EttLineParser(header);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        headerState.update(List.of(parser.header().line()));
     }
 
     @Override
@@ -50,41 +75,24 @@ public class ParseEttLine extends ProcessFunction<String, MeterReading> {
 
     @Override
     public void processElement(String line, Context ctx, Collector<MeterReading> out) {
-        if (line.startsWith("date,")) {
+        long now = System.currentTimeMillis();
+        EttRow row;
+        try {
+            row = parser.parse(line);
+        } catch (EttFormatException e) {
+            recordsIn.inc();
+            deadLettered.inc();
+            ctx.output(SideOutputs.DEAD_LETTERS, new DeadLetter(dataset, line, e.getMessage(), now));
             return;
+        }
+        if (row == null) {
+            return; // a header: not a record, it says how to read the lines after it
         }
         recordsIn.inc();
-        long now = System.currentTimeMillis();
-        String[] fields = line.split(",", -1);
-        String reason = null;
-        long timestamp = 0;
-        double[] values = new double[CHANNELS.size()];
-        if (fields.length != CHANNELS.size() + 1) {
-            reason = "expected " + (CHANNELS.size() + 1) + " comma-separated fields, got " + fields.length;
-        } else {
-            try {
-                timestamp = LocalDateTime.parse(fields[0].trim(), DATE).toInstant(ZoneOffset.UTC).toEpochMilli();
-                for (int i = 0; i < values.length; i++) {
-                    String field = fields[i + 1].trim();
-                    values[i] = Double.parseDouble(field);
-                    if (!Double.isFinite(values[i])) {
-                        reason = "value of " + CHANNELS.get(i) + " is not finite: " + field;
-                        break;
-                    }
-                }
-            } catch (DateTimeParseException e) {
-                reason = "date is not yyyy-MM-dd HH:mm:ss: " + fields[0];
-            } catch (NumberFormatException e) {
-                reason = "non-numeric value: " + e.getMessage();
-            }
-        }
-        if (reason != null) {
-            deadLettered.inc();
-            ctx.output(SideOutputs.DEAD_LETTERS, new DeadLetter(dataset, line, reason, now));
-            return;
-        }
+        List<String> channels = parser.header().channels();
+        double[] values = row.values();
         for (int i = 0; i < values.length; i++) {
-            out.collect(new MeterReading(dataset + "/" + CHANNELS.get(i), timestamp, values[i], now));
+            out.collect(new MeterReading(EttFiles.meterId(dataset, channels.get(i)), row.timestamp(), values[i], now));
         }
         readingsOut.inc(values.length);
     }

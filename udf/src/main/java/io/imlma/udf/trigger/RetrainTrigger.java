@@ -1,6 +1,7 @@
 package io.imlma.udf.trigger;
 
 import io.imlma.common.integrity.PartitionCommitted;
+import io.imlma.common.types.RetrainCommand;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
 import java.time.Instant;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * partitions [first partition start, last committed end); its id is derived from that range, so no data is
  * requested twice, also not after a restore from a checkpoint.
  */
-public class RetrainTrigger extends KeyedCoProcessFunction<String, PartitionCommitted, ManualRetrain, RetrainRequest> {
+public class RetrainTrigger extends KeyedCoProcessFunction<String, PartitionCommitted, RetrainCommand, RetrainRequest> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RetrainTrigger.class);
 
@@ -79,7 +80,7 @@ public class RetrainTrigger extends KeyedCoProcessFunction<String, PartitionComm
     }
 
     @Override
-    public void processElement2(ManualRetrain command, Context ctx, Collector<RetrainRequest> out) throws Exception {
+    public void processElement2(RetrainCommand command, Context ctx, Collector<RetrainRequest> out) throws Exception {
         TriggerState s = current();
         long now = Math.max(ctx.timerService().currentWatermark(), s.committedUntil);
         LOG.info("{} retraining of {} requested by {}", command.reason(), command.modelName(), command.requestedBy());

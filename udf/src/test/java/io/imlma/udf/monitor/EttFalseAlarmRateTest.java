@@ -7,6 +7,7 @@ import io.imlma.common.types.DriftReference;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.Prediction;
 import io.imlma.common.types.Severity;
+import io.imlma.testkit.EttFixture;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -14,19 +15,8 @@ import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.hipparchus.stat.descriptive.StreamingStatistics;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,8 +28,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * retraining job will. An "alarm" is one raised episode (distinct alarm id).
  */
 class EttFalseAlarmRateTest {
-    private static final Path DATA = Path.of("..", "data", "ETTm1.csv.gz");
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final int RETRAIN_EVERY = 4 * 672;
     private static final int REFERENCE = 672;
 
@@ -50,18 +38,8 @@ class EttFalseAlarmRateTest {
 
     private record Reading(long time, double value) {}
 
-    private static List<Reading> load(String channel) throws Exception {
-        List<Reading> out = new ArrayList<>();
-        try (var in = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(DATA)),
-                StandardCharsets.UTF_8))) {
-            int column = Arrays.asList(in.readLine().split(",")).indexOf(channel);
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                String[] f = line.split(",");
-                out.add(new Reading(LocalDateTime.parse(f[0], TIME).toInstant(ZoneOffset.UTC).toEpochMilli(),
-                        Double.parseDouble(f[column])));
-            }
-        }
-        return out;
+    private static List<Reading> load(String channel) {
+        return EttFixture.rows().stream().map(row -> new Reading(row.timestamp(), row.value(channel))).toList();
     }
 
     private static long episodes(List<Alarm> alarms, AlarmType type) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.imlma.common.integrity.PartitionCommitted;
 import io.imlma.common.json.Json;
+import io.imlma.common.types.RetrainCommand;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
 import java.time.Duration;
@@ -37,10 +38,10 @@ class RetrainTriggerTest {
         return new TriggerConfig(0.10, minInitialRows, minInterval, TriggerSchedule.weeklyMondayAt2());
     }
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, PartitionCommitted, ManualRetrain, RetrainRequest>
+    private static KeyedTwoInputStreamOperatorTestHarness<String, PartitionCommitted, RetrainCommand, RetrainRequest>
             harness(TriggerConfig config, OperatorSubtaskState restoreFrom) throws Exception {
         var harness = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new RetrainTrigger(config)), p -> MODEL, ManualRetrain::modelName,
+                new KeyedCoProcessOperator<>(new RetrainTrigger(config)), p -> MODEL, RetrainCommand::modelName,
                 Types.STRING);
         harness.setup();
         if (restoreFrom != null) {
@@ -58,27 +59,27 @@ class RetrainTriggerTest {
     }
 
     private static void commit(
-            KeyedTwoInputStreamOperatorTestHarness<String, PartitionCommitted, ManualRetrain, RetrainRequest> h,
+            KeyedTwoInputStreamOperatorTestHarness<String, PartitionCommitted, RetrainCommand, RetrainRequest> h,
             PartitionCommitted p) throws Exception {
         h.processElement1(new StreamRecord<>(p, p.rangeEnd() - 1));
     }
 
     private static void watermark(
-            KeyedTwoInputStreamOperatorTestHarness<String, PartitionCommitted, ManualRetrain, RetrainRequest> h,
+            KeyedTwoInputStreamOperatorTestHarness<String, PartitionCommitted, RetrainCommand, RetrainRequest> h,
             long time) throws Exception {
         h.processWatermark1(new Watermark(time));
         h.processWatermark2(new Watermark(time));
     }
 
     private static void drift(
-            KeyedTwoInputStreamOperatorTestHarness<String, PartitionCommitted, ManualRetrain, RetrainRequest> h,
+            KeyedTwoInputStreamOperatorTestHarness<String, PartitionCommitted, RetrainCommand, RetrainRequest> h,
             long at) throws Exception {
-        h.processElement2(new StreamRecord<>(new ManualRetrain(MODEL, "drift-monitor", at, RetrainReason.DRIFT), at));
+        h.processElement2(new StreamRecord<>(new RetrainCommand(MODEL, "drift-monitor", at, RetrainReason.DRIFT), at));
         watermark(h, at);
     }
 
     private static List<RetrainRequest> requests(
-            KeyedTwoInputStreamOperatorTestHarness<String, PartitionCommitted, ManualRetrain, RetrainRequest> h) {
+            KeyedTwoInputStreamOperatorTestHarness<String, PartitionCommitted, RetrainCommand, RetrainRequest> h) {
         return h.extractOutputValues();
     }
 
@@ -188,15 +189,15 @@ class RetrainTriggerTest {
     void manualRequestFiresOnNewDataOnlyAndBypassesTheInterval() throws Exception {
         var h = harness(volumeOnly(Duration.ofDays(30)), null);
         commit(h, day(1, 5));
-        h.processElement2(new StreamRecord<>(new ManualRetrain(MODEL, "operator", 0L)));
+        h.processElement2(new StreamRecord<>(RetrainCommand.manual(MODEL, "operator", 0L)));
         assertThat(requests(h)).singleElement().satisfies(r -> {
             assertThat(r.reason()).isEqualTo(RetrainReason.MANUAL);
             assertThat(r.deltaD()).isEqualTo(5);
         });
-        h.processElement2(new StreamRecord<>(new ManualRetrain(MODEL, "operator", 1L))); // same data: nothing
+        h.processElement2(new StreamRecord<>(RetrainCommand.manual(MODEL, "operator", 1L))); // same data: nothing
         assertThat(requests(h)).hasSize(1);
         commit(h, day(2, 1));
-        h.processElement2(new StreamRecord<>(new ManualRetrain(MODEL, "operator", 2L)));
+        h.processElement2(new StreamRecord<>(RetrainCommand.manual(MODEL, "operator", 2L)));
         assertThat(requests(h)).hasSize(2);
         assertThat(requests(h).get(1).dataTo()).isEqualTo(MONDAY + 3 * DAY);
     }
@@ -234,7 +235,7 @@ class RetrainTriggerTest {
         commit(h, day(2, 1));
         drift(h, MONDAY + 3 * DAY); // deferred by the interval
         assertThat(requests(h)).hasSize(1);
-        h.processElement2(new StreamRecord<>(new ManualRetrain(MODEL, "operator", 0L)));
+        h.processElement2(new StreamRecord<>(RetrainCommand.manual(MODEL, "operator", 0L)));
         assertThat(requests(h)).hasSize(2);
         assertThat(requests(h).get(1).reason()).isEqualTo(RetrainReason.MANUAL);
         watermark(h, MONDAY + 30 * DAY); // the deferred drift request was served by the manual one
@@ -243,12 +244,12 @@ class RetrainTriggerTest {
 
     @Test
     void aCommandWithoutReasonIsAnOperatorsAndOnlyManualOrDriftAreCommands() {
-        ManualRetrain old = Json.read("{\"modelName\":\"m\",\"requestedBy\":\"ops\",\"requestedAt\":7}",
-                ManualRetrain.class);
-        assertThat(old).isEqualTo(new ManualRetrain("m", "ops", 7L, RetrainReason.MANUAL));
-        ManualRetrain drift = new ManualRetrain("m", "drift-monitor", 8L, RetrainReason.DRIFT);
-        assertThat(Json.read(Json.write(drift), ManualRetrain.class)).isEqualTo(drift);
-        assertThatThrownBy(() -> new ManualRetrain("m", "x", 9L, RetrainReason.VOLUME))
+        RetrainCommand old = Json.read("{\"modelName\":\"m\",\"requestedBy\":\"ops\",\"requestedAt\":7}",
+                RetrainCommand.class);
+        assertThat(old).isEqualTo(new RetrainCommand("m", "ops", 7L, RetrainReason.MANUAL));
+        RetrainCommand drift = new RetrainCommand("m", "drift-monitor", 8L, RetrainReason.DRIFT);
+        assertThat(Json.read(Json.write(drift), RetrainCommand.class)).isEqualTo(drift);
+        assertThatThrownBy(() -> new RetrainCommand("m", "x", 9L, RetrainReason.VOLUME))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("VOLUME");
     }
 

@@ -3,6 +3,32 @@ package io.imlma.deploy.jobconfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.imlma.api.ApiConfig;
+import io.imlma.api.ApiServer;
+import io.imlma.api.KafkaRetrainRequester;
+import io.imlma.common.config.ConfigException;
+import io.imlma.common.config.Settings;
+import io.imlma.common.integrity.IntegrityStore;
+import io.imlma.common.kafka.RetrainCommands;
+import io.imlma.common.types.RetrainReason;
+import io.imlma.common.types.RetrainRequest;
+import io.imlma.deploy.K8sManifests;
+import io.imlma.deploy.RepoFiles;
+import io.imlma.jobs.MeterPipelineJob;
+import io.imlma.jobs.RetrainJob;
+import io.imlma.jobs.connect.KafkaConfig;
+import io.imlma.jobs.launch.LauncherConfig;
+import io.imlma.jobs.loop.ModelLoop;
+import io.imlma.jobs.pipeline.PipelineConfig;
+import io.imlma.jobs.retrain.RetrainConfig;
+import io.imlma.jobs.snapshot.SnapshotStage;
+import io.imlma.ml.data.FeatureSpec;
+import io.imlma.registry.jdbc.RegistryDataSource;
+import io.imlma.udf.monitor.DataQualityMonitor;
+import io.imlma.udf.monitor.DriftMonitor;
+import io.imlma.udf.monitor.LatencyMonitor;
+import io.imlma.udf.monitor.StabilityMonitor;
 import java.io.IOException;
 import java.io.StringReader;
 import java.lang.reflect.RecordComponent;
@@ -17,33 +43,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.imlma.api.ApiConfig;
-import io.imlma.api.ApiServer;
-import io.imlma.api.KafkaRetrainRequester;
-import io.imlma.common.config.ConfigException;
-import io.imlma.common.config.Settings;
-import io.imlma.common.integrity.IntegrityStore;
-import io.imlma.common.kafka.RetrainCommands;
-import io.imlma.common.registry.RegistryDataSource;
-import io.imlma.common.types.RetrainReason;
-import io.imlma.common.types.RetrainRequest;
-import io.imlma.deploy.K8sManifests;
-import io.imlma.deploy.RepoFiles;
-import io.imlma.jobs.MeterPipelineJob;
-import io.imlma.jobs.PipelineConfig;
-import io.imlma.jobs.RetrainJob;
-import io.imlma.jobs.kafka.KafkaPipelineConfig;
-import io.imlma.jobs.launch.LauncherConfig;
-import io.imlma.jobs.loop.ModelLoop;
-import io.imlma.jobs.retrain.RetrainConfig;
-import io.imlma.jobs.snapshot.SnapshotStage;
-import io.imlma.ml.data.FeatureSpec;
-import io.imlma.udf.monitor.DataQualityMonitor;
-import io.imlma.udf.monitor.DriftMonitor;
-import io.imlma.udf.monitor.LatencyMonitor;
-import io.imlma.udf.monitor.StabilityMonitor;
 import org.apache.flink.util.TimeUtils;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,7 +70,7 @@ class JobConfigurationTest {
             "imlma-api-token/token", API_TOKEN);
 
     /** The modules the job jar (and so every program) is built from. */
-    private static final List<String> PROGRAM_MODULES = List.of("common", "ml", "udf", "api", "jobs");
+    private static final List<String> PROGRAM_MODULES = List.of("common", "ml", "registry", "udf", "api", "jobs");
 
     private static final RetrainRequest SAMPLE_REQUEST = new RetrainRequest("volume-2016-08-01", "load-forecast",
             RetrainReason.VOLUME, Instant.parse("2016-07-01T00:00:00Z").toEpochMilli(),
@@ -108,14 +107,14 @@ class JobConfigurationTest {
         PipelineConfig pipeline = PipelineConfig.from(settings);
         JsonNode flink = K8sManifests.one("FlinkDeployment", "imlma-meter-pipeline").resource()
                 .path("spec").path("flinkConfiguration");
-        // the job sets checkpoint storage and interval itself (JobEnvironment), overriding the cluster's
+        // the job sets checkpoint storage and interval itself (io.imlma.jobs.pipeline.JobEnvironment), overriding the cluster's
         assertThat(pipeline.checkpointDir()).isEqualTo(flink.path("execution.checkpointing.dir").asText());
         Duration interval = TimeUtils.parseDuration(flink.path("execution.checkpointing.interval").asText());
         assertThat(pipeline.checkpointInterval()).isEqualTo(interval);
 
         // a Kafka transaction is committed when the next checkpoint completes: it must not time out before
         Duration checkpointTimeout = TimeUtils.parseDuration(flink.path("execution.checkpointing.timeout").asText());
-        assertThat(KafkaPipelineConfig.from(settings).transactionTimeout())
+        assertThat(KafkaConfig.from(settings).transactionTimeout())
                 .isGreaterThan(interval.plus(checkpointTimeout));
     }
 
@@ -213,7 +212,7 @@ class JobConfigurationTest {
     @Test
     void withoutARequiredSettingTheStreamingJobDoesNotStart() {
         Map<String, String> complete = Settings.fromArgs(streamingJobArgs.toArray(String[]::new)).asMap();
-        for (String required : List.of(PipelineConfig.CHECKPOINT_DIR, KafkaPipelineConfig.BOOTSTRAP_SERVERS,
+        for (String required : List.of(PipelineConfig.CHECKPOINT_DIR, KafkaConfig.BOOTSTRAP_SERVERS,
                 SnapshotStage.SNAPSHOT_PATH, SnapshotStage.BACKUP_PATH, RetrainConfig.MODEL_STORE_PATH,
                 RetrainConfig.MODEL_STORE_BACKUP_PATH)) {
             Map<String, String> without = new HashMap<>(complete);
@@ -231,7 +230,7 @@ class JobConfigurationTest {
      */
     private static void startStreamingJob(Settings settings) {
         PipelineConfig.from(settings);
-        KafkaPipelineConfig.from(settings);
+        KafkaConfig.from(settings);
         RetrainCommands.topic(settings);
         SnapshotStage.Config.from(settings);
         launcher(settings);

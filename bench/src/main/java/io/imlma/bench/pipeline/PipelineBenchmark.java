@@ -1,0 +1,241 @@
+package io.imlma.bench.pipeline;
+
+import io.imlma.bench.cli.Arguments;
+import io.imlma.common.config.Settings;
+import io.imlma.common.types.FeatureRow;
+import io.imlma.jobs.pipeline.JobEnvironment;
+import io.imlma.jobs.pipeline.MeterPipeline;
+import io.imlma.jobs.pipeline.PipelineConfig;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.util.FileUtils;
+
+/**
+ * Benchmark (not a test): generated JSON readings of many meters at a 15-minute cadence, with exact re-sends mixed
+ * in, through parse → dedup → window → impute → standardize on a local cluster with RocksDB state and exactly-once
+ * checkpoints. Measures sustained readings/s, readings/s per core (= per parallel pipeline instance) and the latency
+ * from a window's last reading entering the pipeline to its feature row, which includes waiting for the watermark.
+ * Besides its {@link Options}, it takes the settings of {@link PipelineConfig} (checkpoints default to a temporary
+ * directory every 10s) and Flink options as {@code --flink.<key> value}, e.g.
+ * {@code --flink.state.backend.rocksdb.predefined-options FLASH_SSD_OPTIMIZED}.
+ */
+public final class PipelineBenchmark {
+    public static final String COMMAND = "bench-pipeline";
+    private static final long INTERVAL_MS = 15 * 60_000;
+    private static final long START = Instant.parse("2024-01-01T00:00:00Z").toEpochMilli();
+    /** Milliseconds the latency histogram resolves; its last bucket takes everything above. */
+    private static final int LATENCY_BUCKETS = 600_001;
+    /** Latency histogram per run, in milliseconds; shared by that run's subtasks, which all live in this JVM. */
+    private static final ConcurrentMap<String, AtomicLongArray> LATENCY_MS = new ConcurrentHashMap<>();
+
+    /**
+     * @param duplicateEvery every n-th record is an exact re-send of the one before
+     * @param settings       everything given, for {@link PipelineConfig} and {@code flink.*}
+     */
+    public record Options(int meters, int intervals, int duplicateEvery, int parallelism, Settings settings) {
+        private static final int METERS = 10_000;
+        private static final int INTERVALS = 60;
+        private static final int DUPLICATE_EVERY = 50;
+        private static final int PARALLELISM = 1;
+
+        public Options {
+            Settings.require(meters >= 1, "meters", "must be at least 1");
+            Settings.require(intervals >= 2, "intervals", "must be at least 2");
+            Settings.require(duplicateEvery >= 2, "duplicate-every", "must be at least 2");
+            Settings.require(parallelism >= 1, "parallelism", "must be at least 1");
+        }
+
+        public static Options from(Arguments a) {
+            a.note("plus the pipeline's settings (PipelineConfig), here with checkpoint.dir a temporary directory, "
+                    + "checkpoint.interval 10s and watermark.out-of-orderness 1min, and Flink options as "
+                    + "--flink.<key> value");
+            return new Options(a.integer("meters", METERS, "meters generated"),
+                    a.integer("intervals", INTERVALS, "15-minute readings per meter"),
+                    a.integer("duplicate-every", DUPLICATE_EVERY, "every n-th record is a re-send"),
+                    a.integer("parallelism", PARALLELISM, "parallel pipeline instances"),
+                    a.settings());
+        }
+
+        /** The defaults but for the size. */
+        public static Options of(int meters, int intervals) {
+            return new Options(meters, intervals, DUPLICATE_EVERY, PARALLELISM, new Settings(Map.of()));
+        }
+    }
+
+    /**
+     * What one run measured.
+     *
+     * @param seconds     the job's net runtime, start-up included
+     * @param cpuSeconds  CPU time of the whole JVM while the job ran (tasks, RocksDB, checkpoints, GC, JIT)
+     * @param latencyRows feature rows of real (not imputed) readings, over which the latency percentiles are taken
+     */
+    public record Figures(int meters, int intervals, long readings, long resends, int parallelism,
+                          Duration checkpointInterval, double seconds, double cpuSeconds, long latencyP50Ms,
+                          long latencyP99Ms, long latencyMaxMs, long latencyRows) {
+        public long records() {
+            return readings + resends;
+        }
+
+        public double recordsPerSecond() {
+            return records() / seconds;
+        }
+
+        public double recordsPerSecondPerCore() {
+            return recordsPerSecond() / parallelism;
+        }
+
+        public double recordsPerCpuSecond() {
+            return records() / cpuSeconds;
+        }
+
+        public void printTo(PrintStream out) {
+            out.printf("Benchmark: %,d meters × %,d intervals = %,d readings + %,d re-sends, parallelism %d, "
+                    + "RocksDB, exactly-once checkpoints every %s%n", meters, intervals, readings, resends,
+                    parallelism, checkpointInterval);
+            out.printf("records in:        %,d in %.1f s wall (job runtime, including start-up)%n", records(),
+                    seconds);
+            out.printf("throughput:        %,.0f records/s wall, %,.0f records/s per core (parallelism %d)%n",
+                    recordsPerSecond(), recordsPerSecondPerCore(), parallelism);
+            // on a shared machine the wall-clock rate says more about the neighbours than about the pipeline
+            out.printf("CPU cost:          %.1f CPU-seconds for the JVM (tasks, RocksDB, checkpoints, GC, JIT) "
+                    + "= %,.0f records per CPU-second%n", cpuSeconds, recordsPerCpuSecond());
+            out.printf("latency (last reading of a window in → its feature row out, incl. watermark wait): "
+                    + "p50 %d ms, p99 %d ms, max %d ms over %,d rows%n", latencyP50Ms, latencyP99Ms, latencyMaxMs,
+                    latencyRows);
+            out.printf("available processors: %d (shared machine; figures are indicative)%n",
+                    Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    private PipelineBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Arguments.run(args, COMMAND, "Throughput and latency of parse → dedup → window → impute → standardize on "
+                + "generated meters, on a local Flink cluster with RocksDB and exactly-once checkpoints.",
+                Options::from, options -> run(options).printTo(System.out));
+    }
+
+    public static Figures run(Options options) throws Exception {
+        Path checkpoints = Files.createTempDirectory("imlma-bench-checkpoints");
+        PipelineConfig config = PipelineConfig.from(options.settings().withDefaults(Map.of(
+                PipelineConfig.CHECKPOINT_DIR, checkpoints.toUri().toString(),
+                PipelineConfig.CHECKPOINT_INTERVAL, "10s",
+                PipelineConfig.OUT_OF_ORDERNESS, "1min")));
+
+        long readings = (long) options.meters() * options.intervals();
+        long records = readings + readings / (options.duplicateEvery() - 1);
+        StreamExecutionEnvironment env = JobEnvironment.configure(
+                StreamExecutionEnvironment.createLocalEnvironment(options.parallelism(),
+                        Configuration.fromMap(options.settings().withPrefix("flink."))), config);
+        var source = new DataGeneratorSource<>(new MeterReadingGenerator(options.meters(), options.duplicateEvery()),
+                records, RateLimiterStrategy.noOp(), Types.STRING);
+        var json = env.fromSource(source, WatermarkStrategy.noWatermarks(), "generated-readings")
+                .uid("generated-readings");
+        String run = UUID.randomUUID().toString();
+        AtomicLongArray latencies = new AtomicLongArray(LATENCY_BUCKETS);
+        LATENCY_MS.put(run, latencies);
+        try {
+            MeterPipeline.fromJson(config, json, "bench").features()
+                    .map(new RecordLatency(run)).name("record-latency").uid("record-latency")
+                    .sinkTo(new DiscardingSink<>());
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long cpuBefore = os.getProcessCpuTime();
+            JobExecutionResult result = env.execute("imlma-pipeline-benchmark");
+            double cpuSeconds = (os.getProcessCpuTime() - cpuBefore) / 1e9;
+            return new Figures(options.meters(), options.intervals(), readings, records - readings,
+                    options.parallelism(), config.checkpointInterval(), result.getNetRuntime() / 1000.0, cpuSeconds,
+                    percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0),
+                    total(latencies));
+        } finally {
+            LATENCY_MS.remove(run);
+            // Flink may still be discarding checkpoint files in there: its own delete tolerates that
+            FileUtils.deleteDirectory(checkpoints.toFile());
+        }
+    }
+
+    /** Record {@code i} → JSON reading; every {@code duplicateEvery}-th record repeats the one before it. */
+    static final class MeterReadingGenerator implements GeneratorFunction<Long, String> {
+        private final int meters;
+        private final int duplicateEvery;
+
+        MeterReadingGenerator(int meters, int duplicateEvery) {
+            this.meters = meters;
+            this.duplicateEvery = duplicateEvery;
+        }
+
+        @Override
+        public String map(Long index) {
+            long reading = index - (index + 1) / duplicateEvery;
+            long meter = reading % meters;
+            long interval = reading / meters;
+            // meters report spread over the interval, as real ones do
+            long timestamp = START + interval * INTERVAL_MS + meter * (INTERVAL_MS / meters);
+            double value = 100 + 20 * Math.sin(interval / 16.0 + meter) + (meter % 7);
+            return "{\"meterId\":\"meter-" + meter + "\",\"timestamp\":" + timestamp + ",\"value\":" + value + "}";
+        }
+    }
+
+    /** Adds each observed row's ingest-to-output latency to its run's histogram. */
+    static final class RecordLatency extends RichMapFunction<FeatureRow, FeatureRow> {
+        private final String run;
+        private transient AtomicLongArray latencies;
+
+        RecordLatency(String run) {
+            this.run = run;
+        }
+
+        @Override
+        public void open(OpenContext context) {
+            latencies = LATENCY_MS.get(run);
+        }
+
+        @Override
+        public FeatureRow map(FeatureRow row) {
+            if (!row.imputed()) {
+                long ms = System.currentTimeMillis() - row.maxIngestTime();
+                latencies.incrementAndGet((int) Math.max(0, Math.min(ms, latencies.length() - 1)));
+            }
+            return row;
+        }
+    }
+
+    private static long total(AtomicLongArray histogram) {
+        long n = 0;
+        for (int i = 0; i < histogram.length(); i++) {
+            n += histogram.get(i);
+        }
+        return n;
+    }
+
+    private static long percentile(AtomicLongArray histogram, double q) {
+        long rank = Math.max(1, (long) Math.ceil(q * total(histogram)));
+        long seen = 0;
+        for (int i = 0; i < histogram.length(); i++) {
+            seen += histogram.get(i);
+            if (seen >= rank) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,7 +1,0 @@
-package io.imlma.common.registry;
-
-/** Whether an alarm episode still lasts: {@link #RESOLVED} once its clear was recorded. */
-public enum AlarmStatus {
-    ACTIVE,
-    RESOLVED
-}

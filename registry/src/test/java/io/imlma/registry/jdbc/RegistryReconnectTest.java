@@ -1,0 +1,73 @@
+package io.imlma.registry.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.imlma.common.config.Settings;
+import io.imlma.registry.VersionMetrics;
+import io.imlma.registry.ModelVersion;
+import io.imlma.registry.NewVersion;
+import io.imlma.registry.RegistryException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.h2.tools.Server;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pool works again after the database server went away and came back. The server here is H2's TCP server,
+ * which the test can stop and restart; the shared MariaDB of the machine is not restarted by tests.
+ */
+class RegistryReconnectTest {
+    private static final String MODEL = "load-forecast";
+
+    @Test
+    void registryRecoversWhenTheDatabaseServerRestarts(@TempDir Path dir) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String[] serverArgs = {"-tcpPort", String.valueOf(port), "-baseDir", dir.toString(), "-ifNotExists"};
+        Server server = Server.createTcpServer(serverArgs).start();
+        Settings settings = new Settings(Map.of(
+                RegistryDataSource.JDBC_URL,
+                RegistryDataSource.h2("tcp://127.0.0.1:" + port + "/registry"),
+                RegistryDataSource.CONNECTION_TIMEOUT, "4s"));
+        try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, (path, sha256) -> {})) {
+            registry.register(version());
+
+            server.stop();
+            assertThatThrownBy(() -> registry.versions(MODEL)).isInstanceOf(RegistryException.class);
+
+            server = Server.createTcpServer(serverArgs).start();
+            List<ModelVersion> versions = firstSuccess(() -> registry.versions(MODEL), Duration.ofSeconds(60));
+            assertThat(versions).extracting(ModelVersion::version).containsExactly(1);
+            assertThat(registry.register(version()).version()).isEqualTo(2);
+        } finally {
+            server.stop();
+        }
+    }
+
+    private static <T> T firstSuccess(Supplier<T> call, Duration patience) {
+        Instant deadline = Instant.now().plus(patience);
+        while (true) {
+            try {
+                return call.get();
+            } catch (RegistryException e) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new AssertionError("registry did not recover within " + patience, e);
+                }
+            }
+        }
+    }
+
+    private static NewVersion version() {
+        return new NewVersion(MODEL, null, null, null, null, "ridge-sgd", Map.of(), new VersionMetrics(0.1, 0.2, 0.5),
+                "file:///models/m.bin", "d".repeat(64), List.of());
+    }
+}
