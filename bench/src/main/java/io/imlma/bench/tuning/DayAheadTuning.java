@@ -1,5 +1,6 @@
-package io.imlma.ml.benchmark;
+package io.imlma.bench.tuning;
 
+import io.imlma.bench.ett.EttData;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.ml.eval.Metric;
 import io.imlma.ml.horizon.HorizonObjective;

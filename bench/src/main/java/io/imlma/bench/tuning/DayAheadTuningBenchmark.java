@@ -1,38 +1,51 @@
-package io.imlma.bench;
+package io.imlma.bench.tuning;
 
-import io.imlma.ml.benchmark.DayAheadTuning;
-import io.imlma.ml.benchmark.EttData;
+import io.imlma.bench.cli.Arguments;
+import io.imlma.bench.ett.EttData;
 import io.imlma.ml.data.BundledData;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
+
 
 /**
  * Bayesian optimization's share of random search's budget to reach random search's final best validation loss, on
- * the day-ahead task (see {@link DayAheadTuning}). Options: {@code --input <ETT csv>}, {@code --weeks 16},
- * {@code --length 336}, {@code --train-windows 2000}, {@code --validation-windows 3000}, {@code --budget 20},
- * {@code --seeds 8}, {@code --tuned learningRate,l2,batchSize,width,depth} (default all five; width 64 and depth 1
- * when not tuned).
+ * the day-ahead task (see {@link DayAheadTuning}); {@code --help} lists the options.
  */
 public final class DayAheadTuningBenchmark {
+    public static final String COMMAND = "bench-day-ahead-tuning";
+
     private DayAheadTuningBenchmark() {}
 
+    /** The data and the measurement's sizes. */
+    public record Options(Path input, DayAheadTuning.Config config) {
+        public static Options from(Arguments a) {
+            DayAheadTuning.Config d = DayAheadTuning.Config.defaults();
+            Path input = a.path("input", BundledData.ETTM1, BundledData::ettm1, "ETT-format CSV, plain or gzip");
+            return new Options(input, new DayAheadTuning.Config(
+                    a.integer("weeks", d.weeks(), "weeks of data from the start of the file"),
+                    a.integer("length", d.inputLength(), "input length L"),
+                    a.integer("train-windows", d.trainWindows(), "training windows each trial fits on (a seeded sample)"),
+                    a.integer("validation-windows", d.validationWindows(), "validation windows each trial is scored on"),
+                    a.integer("budget", d.budget(), "trials per tuner"),
+                    a.integer("seeds", d.seeds(), "seeds, one BO and one random run each"),
+                    Arrays.asList(a.string("tuned", String.join(",", d.tuned()),
+                            "hyperparameters tuned (the rest fixed at width 64, depth 1)").split(",")),
+                    d.fixed()));
+        }
+    }
+
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = EttBenchmark.options(args, Set.of("input", "weeks", "length", "train-windows",
-                "validation-windows", "budget", "seeds", "tuned"));
-        Path input = options.containsKey("input") ? Path.of(options.get("input")) : BundledData.ettm1();
-        DayAheadTuning.Config d = DayAheadTuning.Config.defaults();
-        DayAheadTuning.Config config = new DayAheadTuning.Config(
-                integer(options, "weeks", d.weeks()), integer(options, "length", d.inputLength()),
-                integer(options, "train-windows", d.trainWindows()),
-                integer(options, "validation-windows", d.validationWindows()),
-                integer(options, "budget", d.budget()), integer(options, "seeds", d.seeds()),
-                options.containsKey("tuned") ? Arrays.asList(options.get("tuned").split(",")) : d.tuned(), d.fixed());
-        System.out.printf(Locale.ROOT, "Day-ahead tuning on %s: %s%n", input, config);
-        DayAheadTuning.Result result = DayAheadTuning.run(EttData.read(input), config, seed -> System.out.printf(
+        Arguments.run(args, COMMAND, "Bayesian optimization's share of random search's budget to reach random"
+                + " search's final best validation loss, on the day-ahead task, over seeds.", Options::from,
+                DayAheadTuningBenchmark::print);
+    }
+
+    private static void print(Options options) throws Exception {
+        DayAheadTuning.Config config = options.config();
+        System.out.printf(Locale.ROOT, "Day-ahead tuning on %s: %s%n", options.input(), config);
+        DayAheadTuning.Result result = DayAheadTuning.run(EttData.read(options.input()), config, seed -> System.out.printf(
                 Locale.ROOT, "seed %d: random best %.4f, BO best %.4f, BO reached random's best after %s of %d trials"
                         + " (random %.0f s, BO %.0f s)%n  random curve %s%n  BO curve     %s%n",
                 seed.seed(), seed.randomBest(), seed.bayesBest(),
@@ -57,9 +70,5 @@ public final class DayAheadTuningBenchmark {
     private static String curve(double[] values) {
         return Arrays.stream(values).mapToObj(v -> String.format(Locale.ROOT, "%.4f", v))
                 .collect(Collectors.joining(" "));
-    }
-
-    private static int integer(Map<String, String> options, String name, int fallback) {
-        return options.containsKey(name) ? Integer.parseInt(options.get(name)) : fallback;
     }
 }

@@ -1,4 +1,4 @@
-package io.imlma.ml.benchmark;
+package io.imlma.bench.ett;
 
 import io.imlma.ml.horizon.HorizonSpec;
 import io.imlma.ml.horizon.Series;

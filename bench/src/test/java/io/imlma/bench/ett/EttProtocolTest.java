@@ -1,9 +1,10 @@
-package io.imlma.ml.benchmark;
+package io.imlma.bench.ett;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.imlma.common.ett.EttFiles;
 import io.imlma.ml.horizon.HorizonSpec;
 import io.imlma.ml.horizon.Windows;
 import java.io.ByteArrayInputStream;
@@ -92,12 +93,12 @@ class EttProtocolTest {
             out.write(csv.getBytes(StandardCharsets.UTF_8));
         }
         for (byte[] bytes : List.of(csv.getBytes(StandardCharsets.UTF_8), gz.toByteArray())) {
-            EttData data = EttData.read(new ByteArrayInputStream(bytes));
+            EttData data = EttData.read(EttFiles.reader(new ByteArrayInputStream(bytes)));
             assertThat(data.channels()).containsExactly("HUFL", "OT");
             assertThat(data.times()).containsExactly(START, START + INTERVAL);
             assertThat(data.channel("OT")).containsExactly(30.5, 30.25);
         }
-        assertThatThrownBy(() -> EttData.read(new ByteArrayInputStream("date,OT\nx,1\n".getBytes())))
+        assertThatThrownBy(() -> EttData.read(EttFiles.reader(new ByteArrayInputStream("date,OT\nx,1\n".getBytes()))))
                 .hasMessageContaining("line 2");
     }
 

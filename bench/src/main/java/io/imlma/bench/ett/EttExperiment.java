@@ -1,4 +1,4 @@
-package io.imlma.ml.benchmark;
+package io.imlma.bench.ett;
 
 import io.imlma.ml.eval.Metrics;
 import io.imlma.ml.horizon.HorizonEstimatorFactory;
