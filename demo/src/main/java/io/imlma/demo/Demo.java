@@ -1,13 +1,15 @@
 package io.imlma.demo;
 
+import io.imlma.api.ApiConfig;
 import io.imlma.api.ApiServer;
 import io.imlma.common.config.Settings;
-import io.imlma.common.json.Json;
 import io.imlma.common.types.RetrainCommand;
 import io.imlma.jobs.MeterPipelineJob;
 import io.imlma.jobs.connect.EttFileSource;
 import io.imlma.jobs.connect.InProcessQueueSource;
 import io.imlma.jobs.connect.JsonLinesFiles;
+import io.imlma.jobs.launch.JdbcLaunchLedger;
+import io.imlma.jobs.launch.LaunchOutcome;
 import io.imlma.jobs.launch.LauncherConfig;
 import io.imlma.jobs.loop.ModelLoop;
 import io.imlma.jobs.pipeline.JobEnvironment;
@@ -16,38 +18,129 @@ import io.imlma.jobs.pipeline.PipelineConfig;
 import io.imlma.jobs.pipeline.PipelineOutputs;
 import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.jobs.snapshot.SnapshotStage;
+import io.imlma.registry.jdbc.JdbcModelRegistry;
 import io.imlma.registry.jdbc.RegistryDataSource;
-import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The embedded default: the meter pipeline and the closed model loop ({@link ModelLoop}: snapshots, trigger, local
- * retraining, registry, champion scoring, monitors) on a local Flink cluster (web UI, Prometheus reporter), replaying
- * an ETT-format CSV (the bundled ETTm1 by default) with RocksDB state and checkpoints, file:// snapshots and models,
- * an H2 registry and file outputs under a local work directory, and the HTTP API and web page beside it (auth off;
- * POST /train reaches the running job's trigger). No Kafka or other server.
+ * retraining, registry, champion scoring, monitors) on a local Flink cluster (dashboard, Prometheus reporter),
+ * replaying an ETT-format CSV (the bundled ETTm1 by default) with RocksDB state and checkpoints, file:// snapshots and
+ * models, an H2 registry and file outputs under a local work directory, and the HTTP API and web page beside it (auth
+ * off, so every server binds to 127.0.0.1 only; POST /train reaches the running job's trigger). No Kafka or other
+ * server. The console shows a status line and one line per retraining outcome and alarm ({@link DemoConsole});
+ * SIGTERM or Ctrl-C stops it within seconds, also during a retraining, which is recorded as abandoned.
  *
- * <p>Settings (besides those of {@link PipelineConfig} and {@link ModelLoop}, with demo defaults under the work
- * directory): {@code --input} (default {@code data/ETTm1.csv.gz}),
- * {@code --speed-up} (event time per wall time, default 100000: two years in about ten minutes; 0 = as fast as
- * possible), {@code --work-dir} (default {@code demo-work}), {@code --web-port} (8081), {@code --prometheus-port}
- * (9249), {@code --parallelism} (2).
+ * <p>Settings (besides those of {@link PipelineConfig}, {@link ModelLoop} and the API, with demo defaults under the
+ * work directory): {@code --input} (default {@code data/ETTm1.csv.gz}, plain or gzip CSV), {@code --speed-up} (event
+ * time per wall time, default 100000: two years in about ten minutes; 0 = as fast as possible), {@code --work-dir}
+ * (default {@code demo-work}), {@code --web-port} (8081), {@code --prometheus-port} (9249), {@code --api.port}
+ * (7070), {@code --parallelism} (2).
  */
 public final class Demo {
+    private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
+    static final String INPUT = "input";
+    static final String SPEED_UP = "speed-up";
+    static final String WORK_DIR = "work-dir";
+    static final String WEB_PORT = "web-port";
+    static final String PROMETHEUS_PORT = "prometheus-port";
+    static final String PARALLELISM = "parallelism";
+    /** Exit status of a start that could not complete. */
+    static final int START_FAILED = 2;
+    private static final String LOOPBACK = "127.0.0.1";
+    private static final Duration STOP_DEADLINE = Duration.ofSeconds(14);
+
     private Demo() {}
 
-    public static void main(String[] args) throws Exception {
-        Settings settings = Settings.fromArgs(args);
-        Path workDir = Path.of(settings.string("work-dir", "demo-work")).toAbsolutePath().normalize();
-        settings = settings.withDefaults(Map.ofEntries(
+    public static void main(String[] args) {
+        Running demo;
+        try {
+            demo = start(Settings.fromArgs(args));
+        } catch (Exception e) {
+            System.err.println("imlma demo: " + StartChecks.describe(e));
+            LOG.error("The demo could not start", e);
+            System.exit(START_FAILED);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(demo::stop, "demo-stop"));
+        System.exit(demo.awaitEnd());
+    }
+
+    /** Checks what the start needs, then starts the job, the API and the console; nothing is left running on failure. */
+    static Running start(Settings given) throws Exception {
+        Path workDir = Path.of(given.string(WORK_DIR, "demo-work")).toAbsolutePath().normalize();
+        Settings settings = given.withDefaults(defaults(workDir));
+        PipelineConfig config = PipelineConfig.from(settings);
+        Path input = Path.of(settings.string(INPUT, "data/ETTm1.csv.gz"));
+        StartChecks.requireReadableFile(input, INPUT);
+        double speedUp = settings.decimal(SPEED_UP, 100_000);
+        Settings.require(speedUp >= 0, SPEED_UP, "must be 0 (as fast as possible) or positive");
+        int webPort = settings.integer(WEB_PORT, 8081);
+        int prometheusPort = settings.integer(PROMETHEUS_PORT, 9249);
+        int parallelism = settings.integer(PARALLELISM, 2);
+        Settings.require(parallelism >= 1, PARALLELISM, "must be at least 1");
+        StartChecks.requireFreePort(LOOPBACK, webPort, WEB_PORT);
+        StartChecks.requireFreePort(LOOPBACK, prometheusPort, PROMETHEUS_PORT);
+        StartChecks.requireFreePort(LOOPBACK, ApiConfig.from(settings).port(), ApiConfig.PORT);
+        ReplaySpan span = ReplaySpan.of(input);
+        // H2's AUTO_SERVER lets the API, the loop and later runs share the registry file; on this machine only
+        System.setProperty("h2.bindAddress", LOOPBACK);
+
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            JdbcModelRegistry registry = StartChecks.opening(RegistryDataSource.JDBC_URL,
+                    () -> JdbcModelRegistry.open(settings, (path, sha256) -> { }));
+            opened.add(registry);
+            JdbcLaunchLedger ledger = JdbcLaunchLedger.open(settings);
+            opened.add(ledger);
+
+            StreamExecutionEnvironment env = JobEnvironment.configure(
+                    StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(
+                            flinkConfiguration(webPort, prometheusPort, workDir)), config);
+            env.setParallelism(parallelism);
+            String manualQueue = "demo-manual-retrain-" + workDir;
+            Outputs outputs = buildJob(env, settings, config, input, speedUp, manualQueue, workDir);
+
+            ApiServer api = ApiServer.open(settings, command -> InProcessQueueSource.offer(manualQueue, command))
+                    .start();
+            opened.add(api::stop);
+            JobClient job = env.executeAsync("imlma-demo-meter-pipeline");
+            opened.add(() -> job.cancel().get(5, TimeUnit.SECONDS));
+
+            printWhereToLook(settings, input, speedUp, job, webPort, prometheusPort, api.port(), outputs, config);
+            DemoConsole console = new DemoConsole(System.out, System.console() != null, span,
+                    new FlinkJobWatermark(URI.create("http://" + LOOPBACK + ":" + webPort), job.getJobID().toString(),
+                            "preprocess")::current,
+                    registry, ledger);
+            console.start();
+            return new Running(job, api, registry, ledger, console, outputs.features());
+        } catch (Exception | Error e) {
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    private static Map<String, String> defaults(Path workDir) {
+        return Map.ofEntries(
                 Map.entry(PipelineConfig.CHECKPOINT_DIR, workDir.resolve("checkpoints").toUri().toString()),
                 Map.entry(PipelineConfig.CHECKPOINT_INTERVAL, "10s"),
                 // the replay is in file order: a little disorder tolerance is enough, and the last minutes of a
@@ -69,61 +162,64 @@ public final class Demo {
                 Map.entry(RetrainConfig.TUNING_ROUND_SIZE, "4"),
                 // event time of a replay of 2016 data is years behind the wall clock
                 Map.entry("monitor.latency.event-budget", "0"),
-                Map.entry("api.auth", "off")));
-        PipelineConfig config = PipelineConfig.from(settings);
-        Path input = Path.of(settings.string("input", "data/ETTm1.csv.gz"));
-        Settings.require(Files.isRegularFile(input), "input", "no such file: " + input.toAbsolutePath());
-        double speedUp = settings.decimal("speed-up", 100_000);
-        Settings.require(speedUp >= 0, "speed-up", "must be 0 (as fast as possible) or positive");
-        int webPort = settings.integer("web-port", 8081);
-        int prometheusPort = settings.integer("prometheus-port", 9249);
-        int parallelism = settings.integer("parallelism", 2);
-        Settings.require(parallelism >= 1, "parallelism", "must be at least 1");
+                Map.entry("api.auth", "off"));
+    }
 
+    /**
+     * A local cluster reachable from this machine only: REST API and dashboard, RPC, blob server, data exchange and
+     * the Prometheus reporter on the loopback interface, and no jar upload through the web UI.
+     */
+    static Configuration flinkConfiguration(int webPort, int prometheusPort, Path workDir) {
         Configuration flink = new Configuration();
         flink.set(RestOptions.PORT, webPort);
-        flink.setString("metrics.reporter.prom.factory.class",
-                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        flink.set(RestOptions.ADDRESS, LOOPBACK);
+        flink.set(RestOptions.BIND_ADDRESS, LOOPBACK);
+        flink.set(WebOptions.SUBMIT_ENABLE, false);
+        flink.set(WebOptions.CANCEL_ENABLE, true);
+        flink.set(JobManagerOptions.ADDRESS, LOOPBACK);
+        flink.set(JobManagerOptions.BIND_HOST, LOOPBACK);
+        flink.set(TaskManagerOptions.HOST, LOOPBACK);
+        flink.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
+        flink.setString("metrics.reporter.prom.factory.class", LoopbackPrometheusReporter.Factory.class.getName());
         flink.setString("metrics.reporter.prom.port", Integer.toString(prometheusPort));
         flink.setString("state.backend.rocksdb.localdir", workDir.resolve("rocksdb").toString());
-        StreamExecutionEnvironment env = JobEnvironment.configure(
-                StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink), config);
-        env.setParallelism(parallelism);
+        return flink;
+    }
 
+    /** Where the job's file outputs go. */
+    record Outputs(Path features, Path deadLetters, Path predictions, Path alarms) {}
+
+    private static Outputs buildJob(StreamExecutionEnvironment env, Settings settings, PipelineConfig config,
+            Path input, double speedUp, String manualQueue, Path workDir) {
         String dataset = EttFileSource.dataset(input);
         PipelineOutputs pipeline = MeterPipeline.fromEttLines(config, EttFileSource.lines(env, input), dataset, speedUp);
-        String manualQueue = "demo-manual-retrain-" + workDir;
         DataStream<RetrainCommand> commands = env
                 .addSource(InProcessQueueSource.<RetrainCommand>reading(manualQueue),
                         TypeInformation.of(RetrainCommand.class))
                 .name("api retrain requests").uid("api-retrain-requests").setParallelism(1)
                 .assignTimestampsAndWatermarks(ModelLoop.commandWatermarks())
                 .name("api retrain request time").uid("api-retrain-request-time").setParallelism(1);
-
-        Path featuresDir = workDir.resolve("features");
-        Path deadLettersDir = workDir.resolve("dead-letters");
-        Path predictionsDir = workDir.resolve("predictions");
-        Path alarmsDir = workDir.resolve("alarms");
+        Outputs outputs = new Outputs(workDir.resolve("features"), workDir.resolve("dead-letters"),
+                workDir.resolve("predictions"), workDir.resolve("alarms"));
         MeterPipelineJob.build(env, new MeterPipelineJob.Inputs(pipeline, commands, null),
                 new MeterPipelineJob.Outputs(
-                        new MeterPipelineJob.Output<>("features-files", JsonLinesFiles.sink(featuresDir)),
-                        new MeterPipelineJob.Output<>("dead-letters-files", JsonLinesFiles.sink(deadLettersDir)),
-                        new MeterPipelineJob.Output<>("predictions-files", JsonLinesFiles.sink(predictionsDir)),
-                        new MeterPipelineJob.Output<>("alarms-files", JsonLinesFiles.sink(alarmsDir)),
+                        new MeterPipelineJob.Output<>("features-files", JsonLinesFiles.sink(outputs.features())),
+                        new MeterPipelineJob.Output<>("dead-letters-files", JsonLinesFiles.sink(outputs.deadLetters())),
+                        new MeterPipelineJob.Output<>("predictions-files", JsonLinesFiles.sink(outputs.predictions())),
+                        new MeterPipelineJob.Output<>("alarms-files", JsonLinesFiles.sink(outputs.alarms())),
                         null, null, null),
                 settings);
+        return outputs;
+    }
 
-        ApiServer api = ApiServer.open(settings, command -> InProcessQueueSource.offer(manualQueue, command))
-                .start();
-        Runtime.getRuntime().addShutdownHook(new Thread(api::stop, "api-stop"));
-
-        JobClient job = env.executeAsync("imlma-demo-meter-pipeline");
+    private static void printWhereToLook(Settings settings, Path input, double speedUp, JobClient job, int webPort,
+            int prometheusPort, int apiPort, Outputs outputs, PipelineConfig config) {
         System.out.printf("""
 
                 IMLMA demo: replaying %s at %s× real time (job %s)
-                  Flink web UI      http://localhost:%d
-                  Prometheus        http://localhost:%d/metrics   (e.g. grep imlma)
+                  Flink dashboard   http://localhost:%d   (the job, its operators, checkpoints, metrics)
                   models and API    http://localhost:%d/   (web page; /models, POST /train, /predict, /evaluate)
+                  Prometheus        http://localhost:%d/metrics   (e.g. grep imlma)
                   feature rows      %s   (JSON lines; files complete at each checkpoint)
                   predictions       %s
                   alarms            %s   (also in the registry: /alarms)
@@ -132,14 +228,111 @@ public final class Demo {
                   model files       %s
                   registry          %s
                   checkpoints       %s
-                The first retraining starts after four weeks of data; see the log for retrain outcomes.
-                Stop with Ctrl-C.
-                %n""", input, speedUp == 0 ? "max" : speedUp, job.getJobID(), webPort, prometheusPort, api.port(),
-                featuresDir, predictionsDir, alarmsDir, deadLettersDir, settings.string(SnapshotStage.SNAPSHOT_PATH),
-                settings.string(RetrainConfig.MODEL_STORE_PATH), settings.string(RegistryDataSource.JDBC_URL),
-                config.checkpointDir());
-        job.getJobExecutionResult().get();
-        System.out.println("Replay finished; feature rows are in " + featuresDir);
-        api.stop();
+                  log               %s
+                All of it listens on 127.0.0.1 only. The first retraining starts after four weeks of data; each
+                retraining's outcome and each alarm gets a line below. Stop with Ctrl-C.
+                %n""", input, speedUp == 0 ? "max" : speedUp, job.getJobID(), webPort, apiPort, prometheusPort,
+                outputs.features(), outputs.predictions(), outputs.alarms(), outputs.deadLetters(),
+                settings.string(SnapshotStage.SNAPSHOT_PATH), settings.string(RetrainConfig.MODEL_STORE_PATH),
+                settings.string(RegistryDataSource.JDBC_URL), config.checkpointDir(),
+                System.getProperty("imlma.log.file", "(log4j2 default)"));
+    }
+
+    private static void closeAll(List<AutoCloseable> opened) {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            try {
+                opened.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("Closing after a failed start", e);
+            }
+        }
+    }
+
+    /** A started demo: waits for the end of the replay, or stops on a signal. */
+    static final class Running {
+        private final JobClient job;
+        private final ApiServer api;
+        private final JdbcModelRegistry registry;
+        private final JdbcLaunchLedger ledger;
+        private final DemoConsole console;
+        private final Path features;
+        private final AtomicBoolean stopped = new AtomicBoolean();
+
+        Running(JobClient job, ApiServer api, JdbcModelRegistry registry, JdbcLaunchLedger ledger,
+                DemoConsole console, Path features) {
+            this.job = job;
+            this.api = api;
+            this.registry = registry;
+            this.ledger = ledger;
+            this.console = console;
+            this.features = features;
+        }
+
+        /** @return the process's exit status: 0 when the replay ran to its end */
+        int awaitEnd() {
+            try {
+                job.getJobExecutionResult().get();
+                console.poll();
+                console.say("Replay finished; feature rows are in " + features);
+                stop();
+                return 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
+            } catch (ExecutionException e) {
+                if (stopped.get()) {
+                    return 0; // cancelled by stop()
+                }
+                LOG.error("The demo job failed", e);
+                System.err.println("imlma demo: the job failed: " + e.getCause() + " (details in the log)");
+                stop();
+                return 1;
+            }
+        }
+
+        /**
+         * Cancels the job (which interrupts a retraining in flight), records launches left running as abandoned,
+         * stops the API and closes the registry; halts the JVM if that takes longer than {@link #STOP_DEADLINE}.
+         */
+        void stop() {
+            if (!stopped.compareAndSet(false, true)) {
+                return;
+            }
+            Thread watchdog = new Thread(() -> {
+                try {
+                    Thread.sleep(STOP_DEADLINE.toMillis());
+                    System.err.println("imlma demo: did not stop within " + STOP_DEADLINE.toSeconds() + " s; halting");
+                    Runtime.getRuntime().halt(1);
+                } catch (InterruptedException e) {
+                    // stopped in time
+                }
+            }, "demo-stop-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
+            console.say("stopping: cancelling the job ...");
+            console.close();
+            try {
+                job.cancel().get(STOP_DEADLINE.toMillis() / 2, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                LOG.info("Cancelling the demo job: {}", e.toString());
+            }
+            abandonRunningLaunches();
+            api.stop();
+            ledger.close();
+            registry.close();
+            watchdog.interrupt();
+        }
+
+        private void abandonRunningLaunches() {
+            long now = System.currentTimeMillis();
+            for (LaunchOutcome launch : ledger.launches()) {
+                if (launch.status() == LaunchOutcome.Status.RUNNING) {
+                    ledger.record(new LaunchOutcome(launch.requestId(), launch.mode(), launch.jobId(),
+                            LaunchOutcome.Status.CANCELED, launch.startedAt(), now, "abandoned: the demo was stopped",
+                            launch.results()));
+                    System.out.println("retraining abandoned (request " + launch.requestId() + ")");
+                }
+            }
+        }
     }
 }

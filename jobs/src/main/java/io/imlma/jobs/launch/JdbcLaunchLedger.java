@@ -8,7 +8,9 @@ import io.imlma.registry.jdbc.Sql;
 import io.imlma.registry.jdbc.Transactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,6 +26,9 @@ public final class JdbcLaunchLedger implements LaunchLedger {
             + " started_at_ms, finished_at_ms, message, results) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String UPDATE = "UPDATE retrain_launches SET mode = ?, job_id = ?, status = ?,"
             + " started_at_ms = ?, finished_at_ms = ?, message = ?, results = ? WHERE request_id = ?";
+
+    private static final String SELECT = "SELECT request_id, mode, job_id, status, started_at_ms, finished_at_ms,"
+            + " message, results FROM retrain_launches";
 
     private final Transactions transactions;
 
@@ -67,6 +72,12 @@ public final class JdbcLaunchLedger implements LaunchLedger {
         return transactions.withConnection("read the launch of " + requestId, c -> find(c, requestId));
     }
 
+    /** Every recorded launch, oldest first: what an operator's console lists and what a clean stop closes. */
+    public List<LaunchOutcome> launches() {
+        return transactions.withConnection("read the launches", c -> Sql.query(c, SELECT + " ORDER BY started_at_ms",
+                Sql.values(), JdbcLaunchLedger::outcome));
+    }
+
     @Override
     public void close() {
         transactions.close();
@@ -85,11 +96,13 @@ public final class JdbcLaunchLedger implements LaunchLedger {
     }
 
     private static Optional<LaunchOutcome> find(Connection c, String requestId) throws SQLException {
-        return Sql.queryFirst(c, "SELECT request_id, mode, job_id, status, started_at_ms, finished_at_ms, message,"
-                + " results FROM retrain_launches WHERE request_id = ?", Sql.values(requestId),
-                row -> new LaunchOutcome(row.getString(1), row.getString(2), row.getString(3),
-                        Status.valueOf(row.getString(4)), row.getLong(5), row.getLong(6), row.getString(7),
-                        Sql.fromJson(row.getString(8), RESULTS)));
+        return Sql.queryFirst(c, SELECT + " WHERE request_id = ?", Sql.values(requestId), JdbcLaunchLedger::outcome);
+    }
+
+    private static LaunchOutcome outcome(ResultSet row) throws SQLException {
+        return new LaunchOutcome(row.getString(1), row.getString(2), row.getString(3),
+                Status.valueOf(row.getString(4)), row.getLong(5), row.getLong(6), row.getString(7),
+                Sql.fromJson(row.getString(8), RESULTS));
     }
 
     /** Binds the columns of {@link #UPDATE}, the request id last. */

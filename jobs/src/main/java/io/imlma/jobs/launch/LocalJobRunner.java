@@ -3,13 +3,16 @@ package io.imlma.jobs.launch;
 import io.imlma.common.config.ConfigException;
 import io.imlma.common.config.Settings;
 import io.imlma.jobs.launch.LaunchOutcome.Status;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URL;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -39,12 +42,17 @@ public final class LocalJobRunner implements JobRunner {
     }
 
     /**
-     * {@link StreamExecutionEnvironment#getExecutionEnvironment()} given the jar this class came from when Flink's own
+     * {@link StreamExecutionEnvironment#getExecutionEnvironment()} on loopback, given the jar this class came from when Flink's own
      * class loader cannot see it: inside a TaskManager the project's classes come from the streaming job's jar, and
      * the mini cluster started here needs that jar to load the batch job's classes.
      */
     static StreamExecutionEnvironment inProcessEnvironment() {
         Configuration configuration = new Configuration();
+        // the per-launch mini cluster serves only this process: its RPC, blob and data ports stay on loopback
+        String loopback = InetAddress.getLoopbackAddress().getHostAddress();
+        configuration.set(JobManagerOptions.BIND_HOST, loopback);
+        configuration.set(TaskManagerOptions.BIND_HOST, loopback);
+        configuration.set(TaskManagerOptions.HOST, loopback);
         if (!visibleToFlink(LocalJobRunner.class)) {
             URL jar = LocalJobRunner.class.getProtectionDomain().getCodeSource().getLocation();
             configuration.set(PipelineOptions.JARS, List.of(jar.toString()));

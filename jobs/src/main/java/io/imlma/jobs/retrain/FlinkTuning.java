@@ -44,6 +44,10 @@ public final class FlinkTuning {
         TrialResult best = null;
         int round = 0;
         while (trials.size() < budget.maxTrials() && !stall.stalled()) {
+            // a cancelled launcher (a stopping demo, a cancelled streaming job) must not start another round's cluster
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException(jobName + " interrupted after " + trials.size() + " trials");
+            }
             List<TrialPoint> points = tuner.propose(Math.min(budget.roundSize(), budget.maxTrials() - trials.size()));
             if (points.isEmpty()) {
                 break;

@@ -1,6 +1,7 @@
 package io.imlma.jobs.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.imlma.common.config.Settings;
 import io.imlma.common.types.RetrainReason;
@@ -60,6 +61,10 @@ class JdbcLaunchLedgerTest {
             assertThat(ledger.find("req-0")).contains(taken);
             // the launcher that took req-3 over is killed in turn before recording anything
             ledger.claim(new LaunchOutcome("req-3", "local", null, Status.RUNNING, 3_000, 0, "launching", Map.of()));
+            assertThat(ledger.launches()).extracting(LaunchOutcome::requestId, LaunchOutcome::status)
+                    .as("every launch, oldest first")
+                    .containsExactly(tuple("req-1", Status.SUCCEEDED), tuple("req-3", Status.RUNNING),
+                            tuple("req-0", Status.RUNNING));
         }
         // a restarted launcher sees the finished launch and starts nothing
         List<RetrainJobSpec> started = new CopyOnWriteArrayList<>();
