@@ -102,8 +102,6 @@ public final class Demo {
         StartChecks.requireFreePort(LOOPBACK, prometheusPort, PROMETHEUS_PORT);
         StartChecks.requireFreePort(LOOPBACK, ApiConfig.from(settings).port(), ApiConfig.PORT);
         ReplaySpan span = ReplaySpan.of(input);
-        // H2's AUTO_SERVER lets the API, the loop and later runs share the registry file; on this machine only
-        System.setProperty("h2.bindAddress", LOOPBACK);
 
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -150,7 +148,10 @@ public final class Demo {
                 Map.entry(SnapshotStage.BACKUP_PATH, workDir.resolve("snapshots-backup").toUri().toString()),
                 Map.entry(RetrainConfig.MODEL_STORE_PATH, workDir.resolve("models").toUri().toString()),
                 Map.entry(RetrainConfig.MODEL_STORE_BACKUP_PATH, workDir.resolve("models-backup").toUri().toString()),
-                Map.entry(RegistryDataSource.JDBC_URL, RegistryDataSource.h2SharedFile(workDir.resolve("registry"))),
+                // one process: the job, the API and the console share the embedded database; it is closed by the
+                // demo's own stop, after the job's last writes (H2's exit hook would race them)
+                Map.entry(RegistryDataSource.JDBC_URL,
+                        RegistryDataSource.h2File(workDir.resolve("registry")) + ";DB_CLOSE_ON_EXIT=FALSE"),
                 Map.entry(LauncherConfig.MODE, "local"),
                 // first training after four weeks of the seven channels, then whenever the data grew by 10 %,
                 // at most once per week of event time (a week replays in seconds; a retraining takes longer)

@@ -4,6 +4,8 @@ import io.imlma.jobs.launch.LaunchOutcome;
 import io.imlma.registry.AlarmEpisode;
 import io.imlma.registry.ModelVersion;
 import io.imlma.registry.VersionStatus;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -89,9 +91,15 @@ record LoopView(List<LaunchOutcome> launches, List<ModelVersion> versions, List<
             case ARCHIVED -> "registered, since archived";
             case CANDIDATE -> "registered as candidate";
         };
-        String reasons = v.decisionReasons() == null || v.decisionReasons().isEmpty() ? ""
-                : ": " + String.join("; ", v.decisionReasons());
-        return String.format(Locale.ROOT, "%s v%d %s (test MAE %.4f, trained on %s .. %s)%s", v.modelName(),
-                v.version(), outcome, v.metrics().mae(), v.dataFrom(), v.dataTo(), reasons);
+        // the last reason is the decision's summary of the criteria listed before it
+        List<String> reasons = v.decisionReasons() == null ? List.of() : v.decisionReasons();
+        String why = reasons.isEmpty() ? ""
+                : ": " + reasons.get(reasons.size() - 1).replaceFirst("^(rejected|promoted): ", "");
+        return String.format(Locale.ROOT, "%s v%d %s (test MAE %.4f, data %s .. %s)%s", v.modelName(), v.version(),
+                outcome, v.metrics().mae(), day(v.dataFrom()), day(v.dataTo()), why);
+    }
+
+    private static String day(Instant time) {
+        return time == null ? "?" : time.atOffset(ZoneOffset.UTC).toLocalDate().toString();
     }
 }

@@ -118,6 +118,24 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits for the process to end by itself.
+     *
+     * @return its exit code
+     * @throws IllegalStateException if it still runs after {@code timeout} (with the end of its log)
+     */
+    public int awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException(name + " still runs after " + timeout + "; " + logTail());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + name, e);
+        }
+        return process.exitValue();
+    }
+
     /** Kills the process with SIGKILL ({@code kill -9}) and returns once it has exited. */
     public synchronized void kill() {
         process.destroyForcibly();
