@@ -1,6 +1,7 @@
 package io.imlma.bench;
 
 import io.imlma.common.config.Settings;
+import io.imlma.common.ett.EttFiles;
 import io.imlma.common.types.Prediction;
 import io.imlma.common.types.RetrainRequest;
 import io.imlma.jobs.connect.InProcessQueueSource;
@@ -21,8 +22,6 @@ import io.imlma.registry.jdbc.RegistryDataSource;
 import io.imlma.udf.ingest.ParseEttLine;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -35,7 +34,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.function.ToLongFunction;
-import java.util.zip.GZIPInputStream;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -465,10 +463,9 @@ final class UpdateLatencyExperiment {
     }
 
     /** The header and the first {@code rows} lines of an ETT-format gzip CSV. */
-    private static List<String> ettLines(Path gz, int rows) throws IOException {
+    private static List<String> ettLines(Path file, int rows) throws IOException {
         List<String> lines = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(gz)), StandardCharsets.UTF_8))) {
+        try (BufferedReader in = EttFiles.reader(file)) {
             for (String line = in.readLine(); line != null && lines.size() <= rows; line = in.readLine()) {
                 lines.add(line);
             }
