@@ -7,6 +7,7 @@ import io.imlma.common.config.Settings;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
 import io.imlma.common.types.Severity;
+import io.imlma.ml.data.FeatureBuilder;
 import io.imlma.registry.jdbc.RegistryDataSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The web page in a real headless Chromium (Debian's chromium package) against a server with registry data: the
- * versions table lists every version, the charts are drawn, the alarms are listed as active or resolved. A
+ * versions table lists every version with ΔM against its champion on the same rows (or says it was not measured so)
+ * and the paper's ΔM against the previous version labelled as such, the charts are drawn, the comparison scores two
+ * versions on the same rows, the alarms are listed as active or resolved. A
  * screenshot is saved as {@code target/web-page.png}.
  */
 class WebPageBrowserTest {
@@ -42,15 +45,19 @@ class WebPageBrowserTest {
 
     @BeforeEach
     void start() {
+        // with evaluation over the fixture's snapshot, and (as in the demo) without a token: a headless browser
+        // has none to enter, and the page's comparison scores both versions by POST /evaluate
         api = new ApiFixture(new Settings(Map.of(RegistryDataSource.JDBC_URL,
-                RegistryDataSource.h2InMemory("web-" + UUID.randomUUID()))), dir, false);
+                RegistryDataSource.h2InMemory("web-" + UUID.randomUUID()), ApiConfig.AUTH, "off")), dir, true);
+        // each registered with the champion of its time scored on its test rows, as a retraining registers it
         api.registerTrained("run-1", Map.of("learningRate", 0.001, "epochs", 1.0), 1);
-        api.registerTrained("run-2", Map.of("learningRate", 0.05, "epochs", 40.0), 2);
-        api.registerTrained("run-3", Map.of("learningRate", 0.01, "epochs", 10.0), 3);
-        api.registerTrained("run-4", Map.of("learningRate", 0.02, "epochs", 30.0), 4);
         api.registry.promote(MODEL, 1, "test", "first");
+        api.registerTrained("run-2", Map.of("learningRate", 0.05, "epochs", 40.0), 2);
         api.registry.promote(MODEL, 2, "test", "better");
+        api.registerTrained("run-3", Map.of("learningRate", 0.001, "epochs", 2.0), 3);
         api.registry.reject(MODEL, 3, "worse than the champion");
+        // as registered before the champion's metrics on the candidate's rows were kept
+        api.registerUncompared("run-4", Map.of("learningRate", 0.02, "epochs", 30.0), 4);
         api.recordTrials("run-1", 6);
         api.recordTrials("run-2", 12);
         for (int i = 0; i < 8; i++) {
@@ -78,6 +85,7 @@ class WebPageBrowserTest {
         String url = api.uri("/").toString();
 
         String dom = chromium("--dump-dom", url);
+        int testRows = new FeatureBuilder(ApiFixture.SPEC).build(api.rows).split().test().size();
 
         assertThat(dom).contains("data-state=\"ready\"");
         for (int version = 1; version <= 4; version++) {
@@ -96,6 +104,16 @@ class WebPageBrowserTest {
         assertThat(alarmRow(dom, "alarm-4")).contains("2024-01-02 04:30:00", "title=\"resolved: ");
         assertThat(dom).contains("6 active, 2 resolved");
         assertThat(tableRows(dom, "compare-table")).as("comparison of the last two versions").isEqualTo(3);
+        assertThat(dom).as("v4 against v3 scored on the same rows by POST /evaluate")
+                .contains("Both on the same rows: " + testRows + " rows, targets ", "scored by POST /evaluate");
+
+        // v1 had no champion; v2 beat v1 and v3 lost to v2 on their own rows; v4 was never measured so
+        assertThat(versionRow(dom, 1)).contains(">no champion<");
+        assertThat(versionRow(dom, 2)).contains("class=\"num better\"").doesNotContain("not measured");
+        assertThat(versionRow(dom, 3)).contains("class=\"num worse\"", ">" + testRows + " rows<")
+                .doesNotContain("num better");
+        assertThat(versionRow(dom, 4)).contains(">not measured on the same rows<", ">–<");
+        assertThat(dom).contains("ΔM vs champion · same rows", "ΔM vs previous version · different test windows");
 
         Path screenshot = Path.of("target", "web-page.png").toAbsolutePath();
         Files.deleteIfExists(screenshot);
@@ -131,6 +149,12 @@ class WebPageBrowserTest {
         assertThat(start).as("container " + id).isNotNegative();
         int end = dom.indexOf("</section>", start);
         return dom.substring(start, end);
+    }
+
+    private static String versionRow(String dom, int version) {
+        int start = dom.indexOf("<tr data-version=\"" + version + "\">");
+        assertThat(start).as("row of v" + version).isNotNegative();
+        return dom.substring(start, dom.indexOf("</tr>", start));
     }
 
     private static String alarmRow(String dom, String alarmId) {
