@@ -22,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,10 +42,11 @@ class WebPageBrowserTest {
 
     private ApiFixture api;
 
-    @BeforeEach
-    void start() {
-        // with evaluation over the fixture's snapshot, and (as in the demo) without a token: a headless browser
-        // has none to enter, and the page's comparison scores both versions by POST /evaluate
+    /**
+     * A server with evaluation over the fixture's snapshot and, as in the demo, without a token (a headless browser
+     * has none to enter), so the page's comparison scores both versions by POST /evaluate.
+     */
+    private void start() {
         api = new ApiFixture(new Settings(Map.of(RegistryDataSource.JDBC_URL,
                 RegistryDataSource.h2InMemory("web-" + UUID.randomUUID()), ApiConfig.AUTH, "off")), dir, true);
         // each registered with the champion of its time scored on its test rows, as a retraining registers it
@@ -74,7 +74,9 @@ class WebPageBrowserTest {
 
     @AfterEach
     void stop() {
-        api.close();
+        if (api != null) {
+            api.close();
+        }
     }
 
     @Test
@@ -82,6 +84,7 @@ class WebPageBrowserTest {
         assertThat(CHROMIUM).as("headless Chromium is needed for this test: install Debian's 'chromium' package"
                 + " (apt-get install chromium; .ci/run installs it) or point -Dimlma.chromium at a Chromium binary")
                 .isExecutable();
+        start();
         String url = api.uri("/").toString();
 
         String dom = chromium("--dump-dom", url);
@@ -113,13 +116,34 @@ class WebPageBrowserTest {
         assertThat(versionRow(dom, 3)).contains("class=\"num worse\"", ">" + testRows + " rows<")
                 .doesNotContain("num better");
         assertThat(versionRow(dom, 4)).contains(">not measured on the same rows<", ">–<");
-        assertThat(dom).contains("ΔM vs champion · same rows", "ΔM vs previous version · different test windows");
+        assertThat(dom).contains("vs champion · same rows", "paper's ΔM vs previous · other test window");
 
         Path screenshot = Path.of("target", "web-page.png").toAbsolutePath();
         Files.deleteIfExists(screenshot);
         chromium("--screenshot=" + screenshot, "--window-size=1400,1700", url);
         assertThat(screenshot).isRegularFile();
         assertThat(Files.size(screenshot)).isGreaterThan(20_000);
+    }
+
+    @Test
+    void withoutTheTokenTheComparisonSaysItsNumbersAreNotOnTheSameRows() throws Exception {
+        assertThat(CHROMIUM).as("headless Chromium is needed for this test").isExecutable();
+        // a token is required and the page has none; and no snapshots to score on
+        api = new ApiFixture(new Settings(Map.of(RegistryDataSource.JDBC_URL,
+                RegistryDataSource.h2InMemory("web-" + UUID.randomUUID()))), dir, false);
+        api.registerUncompared("run-1", Map.of("learningRate", 0.001, "epochs", 1.0), 1);
+        api.registerUncompared("run-2", Map.of("learningRate", 0.05, "epochs", 40.0), 2);
+
+        String dom = chromium("--dump-dom", api.uri("/").toString());
+
+        assertThat(dom).contains("data-state=\"ready\"");
+        assertThat(dom).contains("Not measured on the same rows: each version on its own test rows (v1: rows not"
+                + " recorded; v2: rows not recorded). Scoring both on the same rows failed: this call needs an"
+                + " 'Authorization: Bearer &lt;token&gt;' header");
+        int start = dom.indexOf("id=\"compare-table\"");
+        String table = dom.substring(start, dom.indexOf("</table>", start));
+        assertThat(tableRows(dom, "compare-table")).isEqualTo(3);
+        assertThat(table).as("deltas across different rows are not coloured").doesNotContain("better", "worse");
     }
 
     private String chromium(String... args) throws IOException, InterruptedException {

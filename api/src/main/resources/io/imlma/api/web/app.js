@@ -100,7 +100,7 @@ function renderVersions(versions) {
       : [spanCell(v.championAtRegistration ? 'not measured on the same rows' : 'no champion', on.deltaVsChampion)];
     const d = v.deltaVsPrevious || {};
     const trend = { neutral: true, title: on.deltaVsPrevious };
-    tr.append(cell('v' + v.version), statusCell, cell(time(v.createdAt)), cell(v.trainer),
+    tr.append(cell('v' + v.version), statusCell, cell(time(v.createdAt).substring(0, 16)), cell(v.trainer),
       cell(day(v.dataFrom) + ' … ' + day(v.dataTo)), testRows,
       cell(fmt(v.metrics.mse), 'num'), cell(fmt(v.metrics.mae), 'num'), cell(fmt(v.metrics.r2), 'num'),
       ...vsChampion, deltaCell(d.mse, true, trend), deltaCell(d.mae, true, trend), deltaCell(d.r2, false, trend));
