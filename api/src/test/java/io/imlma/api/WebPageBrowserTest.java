@@ -8,6 +8,7 @@ import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
 import io.imlma.common.types.Severity;
 import io.imlma.ml.data.FeatureBuilder;
+import io.imlma.registry.ModelVersion;
 import io.imlma.registry.jdbc.RegistryDataSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +59,10 @@ class WebPageBrowserTest {
         api.registry.reject(MODEL, 3, "worse than the champion");
         // as registered before the champion's metrics on the candidate's rows were kept
         api.registerUncompared("run-4", Map.of("learningRate", 0.02, "epochs", 30.0), 4);
+        // better than the champion on its rows, but rejected (as by a policy whose bar it did not clear)
+        ModelVersion v5 = api.registerTrained("run-5", Map.of("learningRate", 0.05, "epochs", 80.0), 5);
+        assertThat(v5.deltaVsChampion().mae()).as("v5's MAE gain over v2 on the same rows").isNegative();
+        api.registry.reject(MODEL, 5, "MAE gain below the policy's margin");
         api.recordTrials("run-1", 6);
         api.recordTrials("run-2", 12);
         for (int i = 0; i < 8; i++) {
@@ -91,7 +96,7 @@ class WebPageBrowserTest {
         int testRows = new FeatureBuilder(ApiFixture.SPEC).build(api.rows).split().test().size();
 
         assertThat(dom).contains("data-state=\"ready\"");
-        for (int version = 1; version <= 4; version++) {
+        for (int version = 1; version <= 5; version++) {
             assertThat(dom).contains("<tr data-version=\"" + version + "\">");
         }
         assertThat(dom).contains("status-CHAMPION\">champion</span>", "status-REJECTED\">rejected</span>",
@@ -107,7 +112,7 @@ class WebPageBrowserTest {
         assertThat(alarmRow(dom, "alarm-4")).contains("2024-01-02 04:30:00", "title=\"resolved: ");
         assertThat(dom).contains("6 active, 2 resolved");
         assertThat(tableRows(dom, "compare-table")).as("comparison of the last two versions").isEqualTo(3);
-        assertThat(dom).as("v4 against v3 scored on the same rows by POST /evaluate")
+        assertThat(dom).as("v5 against v4 scored on the same rows by POST /evaluate")
                 .contains("Both on the same rows: " + testRows + " rows, targets ", "scored by POST /evaluate");
 
         // v1 had no champion; v2 beat v1 and v3 lost to v2 on their own rows; v4 was never measured so
@@ -116,6 +121,9 @@ class WebPageBrowserTest {
         assertThat(versionRow(dom, 3)).contains("class=\"num worse\"", ">" + testRows + " rows<")
                 .doesNotContain("num better");
         assertThat(versionRow(dom, 4)).contains(">not measured on the same rows<", ">–<");
+        assertThat(versionRow(dom, 5)).as("a rejected version's gain is not shown as better")
+                .contains("class=\"num insufficient\"", "better by less than the replacement policy asks")
+                .doesNotContain("num better");
         assertThat(dom).contains("vs champion · same rows", "paper's ΔM vs previous · other test window");
 
         Path screenshot = Path.of("target", "web-page.png").toAbsolutePath();
