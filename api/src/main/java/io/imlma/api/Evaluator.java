@@ -3,6 +3,7 @@ package io.imlma.api;
 import io.imlma.ml.eval.Metrics;
 import io.imlma.ml.eval.ReplacementDecision;
 import io.imlma.registry.ModelVersion;
+import io.imlma.registry.TestRows;
 import java.time.Instant;
 
 /**
@@ -13,18 +14,23 @@ import java.time.Instant;
  */
 @FunctionalInterface
 public interface Evaluator {
-    Result evaluate(ModelVersion version, Instant from, Instant to) throws Exception;
+    /** @param against another version to score on the same rows, or null */
+    Result evaluate(ModelVersion version, ModelVersion against, Instant from, Instant to) throws Exception;
 
     /**
-     * Scores on the same rows.
+     * Scores on the same rows: the evaluated version's test rows of the range.
      *
+     * @param testRows        which rows every metric here was computed on
      * @param metrics         the evaluated version's
      * @param championVersion the champion compared with, or null when the model has none
      * @param champion        the champion's, or null
+     * @param againstVersion  the other version asked for, or null
+     * @param against         its metrics, or null
      * @param lastValue       forecast = the previous interval's value
      * @param seasonalValue   forecast = the value one season (a day) earlier
      * @param decision        whether the replacement policy would let the version replace the champion
      */
-    record Result(Metrics metrics, Integer championVersion, Metrics champion, Metrics lastValue, Metrics seasonalValue,
+    record Result(TestRows testRows, Metrics metrics, Integer championVersion, Metrics champion,
+            Integer againstVersion, Metrics against, Metrics lastValue, Metrics seasonalValue,
             ReplacementDecision decision) {}
 }

@@ -6,6 +6,7 @@ import io.imlma.common.types.RetrainCommand;
 import io.imlma.ml.eval.Metrics;
 import io.imlma.registry.ModelRegistry;
 import io.imlma.registry.ModelVersion;
+import io.imlma.registry.TestRows;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -30,10 +31,13 @@ final class JobRoutes {
     /** Answer to an accepted /train request. */
     record TrainAccepted(String requestId, String model, String status, Instant requestedAt) {}
 
-    /** Answer to /evaluate: the version's metrics next to the champion's and the baselines' on the same rows. */
-    record EvaluationResult(String model, int version, Instant from, Instant to, Metrics metrics,
-            Integer championVersion, Metrics champion, Metrics lastValue, Metrics seasonalValue,
-            boolean wouldReplaceChampion, List<String> reasons) {}
+    /**
+     * Answer to /evaluate: the version's metrics next to the champion's, the other version's ({@code against}, when
+     * asked for) and the baselines', all on the same rows ({@code testRows}).
+     */
+    record EvaluationResult(String model, int version, Instant from, Instant to, TestRows testRows, Metrics metrics,
+            Integer championVersion, Metrics champion, Integer againstVersion, Metrics against, Metrics lastValue,
+            Metrics seasonalValue, boolean wouldReplaceChampion, List<String> reasons) {}
 
     private final ModelRegistry registry;
     private final RetrainRequester retrainRequester;
@@ -91,14 +95,16 @@ final class JobRoutes {
         if (!from.isBefore(to)) {
             throw new ApiException(400, "'from' (" + from + ") must be before 'to' (" + to + ")");
         }
+        Integer againstVersion = Requests.optionalInt(body, "against");
         ModelVersion target = registry.version(model, version);
+        ModelVersion against = againstVersion == null ? null : registry.version(model, againstVersion);
         if (evaluator == null) {
             throw new ApiException(503, "evaluation is not available: this API server has no snapshots to evaluate"
                     + " on (set " + SnapshotLocation.PATH + " and " + SnapshotLocation.BACKUP_PATH + ")");
         }
         Evaluator.Result result;
         try {
-            result = evaluator.evaluate(target, from, to);
+            result = evaluator.evaluate(target, against, from, to);
         } catch (IllegalArgumentException e) {
             throw new ApiException(422, "cannot evaluate " + model + " v" + version + " on " + from + " .. " + to + ": "
                     + e.getMessage(), e);
@@ -106,8 +112,8 @@ final class JobRoutes {
             LOG.error("Evaluating {} v{} on {} .. {} failed", model, version, from, to, e);
             throw new ApiException(500, "evaluating " + model + " v" + version + " failed: " + e.getMessage(), e);
         }
-        ctx.json(new EvaluationResult(model, version, from, to, result.metrics(), result.championVersion(),
-                result.champion(), result.lastValue(), result.seasonalValue(), result.decision().replace(),
-                result.decision().reasons()));
+        ctx.json(new EvaluationResult(model, version, from, to, result.testRows(), result.metrics(),
+                result.championVersion(), result.champion(), result.againstVersion(), result.against(),
+                result.lastValue(), result.seasonalValue(), result.decision().replace(), result.decision().reasons()));
     }
 }

@@ -1,12 +1,16 @@
 package io.imlma.api;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imlma.registry.AlarmStatus;
+import io.imlma.registry.MetricDeltas;
 import io.imlma.registry.ModelRegistry;
 import io.imlma.registry.ModelVersion;
 import io.imlma.registry.NoSuchVersionException;
 import io.imlma.registry.Promotion;
+import io.imlma.registry.TestRows;
 import io.imlma.registry.TuningTrial;
+import io.imlma.registry.VersionComparison;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -16,8 +20,9 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * The registry over HTTP: models, versions, comparison, trials, alarms, and the champion changes (promote, roll
- * back, archive), which need the bearer token. A change of champion made here is served by /predict at once.
+ * The registry over HTTP: models, versions (with which rows each number was computed on), comparison, trials,
+ * alarms, and the champion changes (promote, roll back, archive), which need the bearer token. A change of champion
+ * made here is served by /predict at once.
  */
 final class RegistryRoutes {
     static final int DEFAULT_ALARM_LIMIT = 1_000;
@@ -25,6 +30,56 @@ final class RegistryRoutes {
 
     /** A model and where it stands. */
     record ModelSummary(String name, Integer champion, int latestVersion, int versions) {}
+
+    /**
+     * A version as the API shows it: the stored version, and which rows its metrics and each ΔM were computed on.
+     * {@code deltaVsChampion} is like for like (both on this version's test rows, as the replacement decision
+     * compared them) or absent; {@code deltaVsPrevious} is the paper's version-to-version ΔM_v across different
+     * test windows.
+     */
+    record VersionView(@JsonUnwrapped ModelVersion version, ComputedOn computedOn) {
+        static VersionView of(ModelVersion v) {
+            return new VersionView(v, ComputedOn.of(v));
+        }
+    }
+
+    /** Which rows each number of a version was computed on, in words. */
+    record ComputedOn(String metrics, String deltaVsChampion, String deltaVsPrevious) {
+        static final String NOT_SAME_ROWS = "not measured on the same rows";
+
+        static ComputedOn of(ModelVersion v) {
+            String own = "v" + v.version() + "'s test rows";
+            TestRows rows = v.testRows();
+            String metrics = rows == null ? own + " (which rows was not recorded)"
+                    : own + ": " + rows.count() + " rows, targets " + rows.firstTarget() + " .. " + rows.lastTarget();
+            String vsChampion;
+            if (v.deltaVsChampion() != null) {
+                vsChampion = "v" + v.version() + " and champion v" + v.championAtRegistration() + " both on " + own
+                        + ", as the replacement decision compared them";
+            } else if (v.championAtRegistration() != null) {
+                vsChampion = NOT_SAME_ROWS + ": champion v" + v.championAtRegistration() + " was not scored on " + own
+                        + " (registered before that was recorded, or its model file was refused)";
+            } else {
+                vsChampion = "no champion to compare with";
+            }
+            String vsPrevious = v.deltaVsPrevious() == null ? "first version"
+                    : "the paper's ΔM_v: v" + v.version() + " on its own test rows against v"
+                            + v.deltaVsPrevious().baseVersion() + " on its own; different test windows, not like for"
+                            + " like";
+            return new ComputedOn(metrics, vsChampion, vsPrevious);
+        }
+    }
+
+    /** GET /compare: each version's stored metrics and ΔM from a to b, saying whether they share their test rows. */
+    record ComparisonView(VersionView a, VersionView b, MetricDeltas delta, boolean sameTestRows, String computedOn) {
+        static ComparisonView of(VersionComparison c) {
+            boolean same = c.a().testRows() != null && c.a().testRows().equals(c.b().testRows());
+            return new ComparisonView(VersionView.of(c.a()), VersionView.of(c.b()), c.delta(), same, same
+                    ? "both on the same test rows"
+                    : "each on its own test rows (different windows, " + ComputedOn.NOT_SAME_ROWS + "); POST /evaluate"
+                            + " with 'against' scores both on the same rows");
+        }
+    }
 
     private final ModelRegistry registry;
     private final ServedChampions champions;
@@ -37,10 +92,10 @@ final class RegistryRoutes {
     void register(Javalin app, UnaryOperator<Handler> authorized) {
         app.get("/models", this::models);
         app.get("/models/{name}/versions", this::versions);
-        app.get("/models/{name}/versions/{version}", ctx -> ctx.json(
-                registry.version(ctx.pathParam("name"), Requests.pathInt(ctx, "version"))));
-        app.get("/models/{name}/compare", ctx -> ctx.json(registry.compare(ctx.pathParam("name"),
-                Requests.requiredQueryInt(ctx, "a"), Requests.requiredQueryInt(ctx, "b"))));
+        app.get("/models/{name}/versions/{version}", ctx -> ctx.json(VersionView.of(
+                registry.version(ctx.pathParam("name"), Requests.pathInt(ctx, "version")))));
+        app.get("/models/{name}/compare", ctx -> ctx.json(ComparisonView.of(registry.compare(ctx.pathParam("name"),
+                Requests.requiredQueryInt(ctx, "a"), Requests.requiredQueryInt(ctx, "b")))));
         app.get("/models/{name}/trials", this::trials);
         app.get("/models/{name}/promotions", ctx -> ctx.json(promotions(ctx.pathParam("name"))));
         app.get("/alarms", this::alarms);
@@ -65,7 +120,7 @@ final class RegistryRoutes {
         if (versions.isEmpty()) {
             throw unknownModel(name);
         }
-        ctx.json(versions);
+        ctx.json(versions.stream().map(VersionView::of).toList());
     }
 
     private void trials(Context ctx) {
@@ -144,8 +199,8 @@ final class RegistryRoutes {
 
     private void archive(Context ctx) {
         JsonNode body = Requests.optionalObject(ctx);
-        ctx.json(registry.archive(ctx.pathParam("name"), Requests.pathInt(ctx, "version"), by(body),
-                Requests.optionalText(body, "reason", "archived through the API")));
+        ctx.json(VersionView.of(registry.archive(ctx.pathParam("name"), Requests.pathInt(ctx, "version"), by(body),
+                Requests.optionalText(body, "reason", "archived through the API"))));
     }
 
     private static String by(JsonNode body) {

@@ -11,11 +11,13 @@ import io.imlma.common.types.Alarm;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.ml.data.TrainingData;
 import io.imlma.ml.eval.Evaluation;
+import io.imlma.ml.eval.Metrics;
 import io.imlma.ml.eval.ReplacementPolicy;
 import io.imlma.ml.model.ModelArtifact;
 import io.imlma.registry.ModelRegistry;
 import io.imlma.registry.ModelStore;
 import io.imlma.registry.ModelVersion;
+import io.imlma.registry.TestRows;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,7 +28,7 @@ import java.util.function.Consumer;
 /**
  * Evaluates a version on the committed snapshots of a range the way a retraining over that range tests its
  * candidate ({@link TrainingData#evaluate}): on every meter's newest 15 %, next to the champion and the naive
- * baselines, so the numbers compare with the registry's. The snapshot range is verified first (bad files restored
+ * baselines (and, when asked, another version), so the numbers compare with the registry's. The snapshot range is verified first (bad files restored
  * from the backup, a range that cannot be restored refused) and model files are loaded only after their SHA-256
  * check. Settings: {@code snapshot.*} ({@link SnapshotLocation}), {@code training.min-targets-per-meter},
  * {@code replacement.*}.
@@ -61,7 +63,8 @@ final class SnapshotEvaluator implements Evaluator {
     }
 
     @Override
-    public Result evaluate(ModelVersion version, Instant from, Instant to) throws IntegrityException, IOException {
+    public Result evaluate(ModelVersion version, ModelVersion against, Instant from, Instant to)
+            throws IntegrityException, IOException {
         TimeRange range = new TimeRange(from.toEpochMilli(), to.toEpochMilli());
         List<FeatureRow> rows = new SnapshotReader(snapshots.store()).read(verified(range).manifests(), range);
         ModelArtifact evaluated = modelStore.load(version.artifactPath(), version.artifactSha256());
@@ -71,8 +74,13 @@ final class SnapshotEvaluator implements Evaluator {
                 : modelStore.load(champion.get().artifactPath(), champion.get().artifactSha256());
         TrainingData data = TrainingData.build(rows, evaluated.features(), minTargets);
         Evaluation evaluation = data.evaluate(evaluated.model(), evaluated.features(), championArtifact, rows, policy);
-        return new Result(evaluation.candidate(), champion.map(ModelVersion::version).orElse(null),
-                evaluation.champion(), evaluation.lastValue(), evaluation.seasonalValue(), evaluation.decision());
+        // the other version scored in the champion's place: with its own features, on the same target intervals
+        Metrics againstMetrics = against == null ? null : data.evaluate(evaluated.model(), evaluated.features(),
+                modelStore.load(against.artifactPath(), against.artifactSha256()), rows, policy).champion();
+        return new Result(TestRows.of(data.pooled().test()), evaluation.candidate(),
+                champion.map(ModelVersion::version).orElse(null), evaluation.champion(),
+                against == null ? null : against.version(), againstMetrics, evaluation.lastValue(),
+                evaluation.seasonalValue(), evaluation.decision());
     }
 
     /** The range's manifests; a range with partitions not committed or not restorable cannot be evaluated. */

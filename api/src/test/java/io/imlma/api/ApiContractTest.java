@@ -113,6 +113,54 @@ abstract class ApiContractTest {
     }
 
     @Test
+    void deltaVsChampionIsLikeForLikeAndEveryNumberSaysWhichRowsItIsOn() {
+        // v1 is the champion: v4 is registered with v1 scored on v4's test rows, v5 as before that was kept
+        api.registerTrained("run-4", STRONG, 4);
+        api.registerUncompared("run-5", STRONG, 5);
+        Dataset test = new FeatureBuilder(ApiFixture.SPEC).build(api.rows).split().test();
+        io.imlma.ml.eval.Metrics champion = io.imlma.ml.eval.Metrics.of(api.artifacts.get(1).model(), test);
+        io.imlma.ml.eval.Metrics own = api.artifacts.get(4).testMetrics();
+
+        JsonNode versions = api.get("/models/" + MODEL + "/versions").json();
+        JsonNode four = versions.get(3);
+        assertThat(four.path("version").asInt()).isEqualTo(4);
+        assertThat(four.path("championAtRegistration").asInt()).isEqualTo(1);
+        assertMetrics(four.path("championMetrics"), champion, false);
+        assertThat(four.path("deltaVsChampion").path("baseVersion").asInt()).isEqualTo(1);
+        assertThat(four.path("deltaVsChampion").path("mae").asDouble())
+                .isCloseTo((own.mae() - champion.mae()) / champion.mae(), within(1e-12));
+        assertThat(four.path("deltaVsChampion").path("mse").asDouble())
+                .isCloseTo((own.mse() - champion.mse()) / champion.mse(), within(1e-12));
+        assertThat(four.path("testRows").path("count").asInt()).isEqualTo(test.size());
+        assertThat(Instant.parse(four.path("testRows").path("firstTarget").asText()))
+                .isEqualTo(Instant.ofEpochMilli(test.targetTimes()[0]));
+        assertThat(Instant.parse(four.path("testRows").path("lastTarget").asText()))
+                .isEqualTo(Instant.ofEpochMilli(test.targetTimes()[test.size() - 1]));
+        assertThat(four.path("computedOn").path("metrics").asText()).contains(test.size() + " rows");
+        assertThat(four.path("computedOn").path("deltaVsChampion").asText())
+                .isEqualTo("v4 and champion v1 both on v4's test rows, as the replacement decision compared them");
+        assertThat(four.path("computedOn").path("deltaVsPrevious").asText()).contains("different test windows");
+        assertThat(four.path("deltaVsPrevious").path("baseVersion").asInt()).isEqualTo(3);
+
+        JsonNode five = versions.get(4);
+        assertThat(five.hasNonNull("deltaVsChampion")).as("no ΔM from metrics on other rows").isFalse();
+        assertThat(five.hasNonNull("testRows")).isFalse();
+        assertThat(five.path("championAtRegistration").asInt()).isEqualTo(1);
+        assertThat(five.path("computedOn").path("deltaVsChampion").asText())
+                .startsWith("not measured on the same rows: champion v1");
+        assertThat(versions.get(1).path("computedOn").path("deltaVsChampion").asText())
+                .isEqualTo("no champion to compare with");
+        assertThat(api.get("/models/" + MODEL + "/versions/4").json()).isEqualTo(four);
+
+        JsonNode sameRows = api.get("/models/" + MODEL + "/compare?a=1&b=4").json();
+        assertThat(sameRows.path("sameTestRows").asBoolean()).isTrue();
+        assertThat(sameRows.path("b").path("computedOn").path("deltaVsChampion").asText()).startsWith("v4 and");
+        JsonNode otherRows = api.get("/models/" + MODEL + "/compare?a=1&b=5").json();
+        assertThat(otherRows.path("sameTestRows").asBoolean()).isFalse();
+        assertThat(otherRows.path("computedOn").asText()).contains("not measured on the same rows");
+    }
+
+    @Test
     void unknownModelsAndVersionsAre404AndBadNumbers400() {
         assertError(api.get("/models/" + MODEL + "/versions/99"), 404, "has no version 99");
         assertError(api.get("/models/nope/versions"), 404, "no model named 'nope'");
@@ -341,6 +389,21 @@ abstract class ApiContractTest {
         assertThat(strong.mae()).as("the weakly trained champion is worse").isLessThan(weakChampion.mae());
         assertThat(v2.path("wouldReplaceChampion").asBoolean()).isTrue();
 
+        assertThat(v2.path("testRows").path("count").asInt()).isEqualTo(test.size());
+        assertThat(Instant.parse(v2.path("testRows").path("firstTarget").asText()))
+                .isEqualTo(Instant.ofEpochMilli(test.targetTimes()[0]));
+        assertThat(v2.hasNonNull("against")).isFalse();
+
+        // another version in the champion's place, on the same rows: what the page's comparison shows
+        JsonNode v2AgainstV3 = evaluate(2, ", \"against\": 3" + WHOLE_SNAPSHOT);
+        assertMetrics(v2AgainstV3.path("metrics"), strong);
+        assertThat(v2AgainstV3.path("againstVersion").asInt()).isEqualTo(3);
+        assertMetrics(v2AgainstV3.path("against"), api.artifacts.get(3).testMetrics());
+        assertMetrics(v2AgainstV3.path("champion"), weakChampion);
+        assertThat(v2AgainstV3.path("testRows")).isEqualTo(v2.path("testRows"));
+        assertError(api.post("/evaluate", "{\"model\": \"" + MODEL + "\", \"version\": 2, \"against\": 9"
+                + WHOLE_SNAPSHOT), 404, "has no version 9");
+
         JsonNode v1 = evaluate(1, WHOLE_SNAPSHOT);
         assertMetrics(v1.path("metrics"), weakChampion);
         assertMetrics(v1.path("champion"), weakChampion);
@@ -380,7 +443,14 @@ abstract class ApiContractTest {
     }
 
     private static void assertMetrics(JsonNode actual, io.imlma.ml.eval.Metrics expected) {
-        assertThat(actual.path("count").asInt()).isEqualTo(expected.count());
+        assertMetrics(actual, expected, true);
+    }
+
+    /** @param withCount whether {@code actual} has the row count (the registry's stored metrics have not) */
+    private static void assertMetrics(JsonNode actual, io.imlma.ml.eval.Metrics expected, boolean withCount) {
+        if (withCount) {
+            assertThat(actual.path("count").asInt()).isEqualTo(expected.count());
+        }
         assertThat(actual.path("mse").asDouble()).isCloseTo(expected.mse(), within(1e-12));
         assertThat(actual.path("mae").asDouble()).isCloseTo(expected.mae(), within(1e-12));
         assertThat(actual.path("r2").asDouble()).isCloseTo(expected.r2(), within(1e-12));

@@ -20,6 +20,7 @@ import io.imlma.ml.model.ModelArtifact;
 import io.imlma.registry.VersionMetrics;
 import io.imlma.registry.ModelVersion;
 import io.imlma.registry.NewVersion;
+import io.imlma.registry.TestRows;
 import io.imlma.registry.TuningTrial;
 import io.imlma.registry.jdbc.JdbcModelRegistry;
 import java.io.IOException;
@@ -37,6 +38,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.hipparchus.random.Well19937c;
@@ -104,8 +106,20 @@ final class ApiFixture implements AutoCloseable {
                 TrainingData.MIN_TARGETS, "100");
     }
 
-    /** Trains a linear model with the given hyperparameters, writes its file and registers it as a candidate. */
+    /**
+     * Trains a linear model with the given hyperparameters, writes its file and registers it as a candidate, with
+     * the current champion (if any) scored on its test rows, as a retraining registers it.
+     */
     ModelVersion registerTrained(String run, Map<String, Double> hyperparameters, long seed) {
+        return register(run, hyperparameters, seed, true);
+    }
+
+    /** As {@link #registerTrained}, but without the champion's metrics: a version registered before they were kept. */
+    ModelVersion registerUncompared(String run, Map<String, Double> hyperparameters, long seed) {
+        return register(run, hyperparameters, seed, false);
+    }
+
+    private ModelVersion register(String run, Map<String, Double> hyperparameters, long seed, boolean compared) {
         Dataset.Split split = new FeatureBuilder(SPEC).build(rows).split();
         LinearRegression trainer = new LinearRegression();
         Model model = trainer.create(Hyperparameters.of(hyperparameters), seed).fit(split.train(), split.validation());
@@ -120,10 +134,14 @@ final class ApiFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        Optional<ModelVersion> champion = compared ? registry.champion(MODEL) : Optional.empty();
+        VersionMetrics championMetrics = champion.map(c -> VersionMetrics.of(io.imlma.ml.eval.Metrics.of(
+                artifacts.get(c.version()).model(), split.test()))).orElse(null);
         ModelVersion version = registry.register(new NewVersion(MODEL, run, Instant.ofEpochMilli(START),
                 Instant.ofEpochMilli(START + ROWS * INTERVAL), "snapshot-" + run, trainer.name(),
                 new HashMap<>(hyperparameters), VersionMetrics.of(test), path, sha256,
-                List.of("trained by the test fixture")));
+                List.of("trained by the test fixture"), compared ? TestRows.of(split.test()) : null,
+                champion.map(ModelVersion::version).orElse(null), championMetrics));
         artifacts.put(version.version(), artifact);
         return version;
     }

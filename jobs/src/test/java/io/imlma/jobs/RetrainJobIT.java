@@ -16,12 +16,16 @@ import io.imlma.jobs.retrain.RetrainRefusedException;
 import io.imlma.jobs.retrain.RetrainResult;
 import io.imlma.jobs.retrain.Retraining;
 import io.imlma.jobs.snapshot.EttSnapshot;
+import io.imlma.ml.eval.Metrics;
+import io.imlma.ml.eval.ReplacementPolicy;
 import io.imlma.ml.model.ModelArtifact;
+import io.imlma.registry.MetricDeltas;
 import io.imlma.registry.AlarmEpisode;
 import io.imlma.registry.ModelRegistry;
 import io.imlma.registry.ModelStore;
 import io.imlma.registry.ModelVersion;
 import io.imlma.registry.NewVersion;
+import io.imlma.registry.VersionMetrics;
 import io.imlma.registry.VersionStatus;
 import io.imlma.registry.jdbc.JdbcModelRegistry;
 import io.imlma.registry.jdbc.RegistryDataSource;
@@ -179,6 +183,12 @@ class RetrainJobIT {
             assertThat(registry.champion(MODEL).orElseThrow().version()).isEqualTo(1);
             ModelVersion v2 = registry.version(MODEL, 2);
             assertThat(v2.status()).isEqualTo(VersionStatus.REJECTED);
+            // stored like for like: the champion's metrics on v2's own test rows, as the decision compared them
+            assertThat(v2.championAtRegistration()).isEqualTo(1);
+            assertThat(v2.championMetrics()).isEqualTo(VersionMetrics.of(second.champion()));
+            assertThat(v2.testRows().count()).isEqualTo(second.candidate().count());
+            assertThat(v2.testRows().firstTarget()).isAfter(FROM);
+            assertThat(v2.testRows().lastTarget()).isBefore(TO);
             assertThat(v2.deltaVsChampion().baseVersion()).isEqualTo(1);
             assertThat(v2.deltaVsChampion().mae()).isEqualTo(0.0);
             assertThat(v2.decisionReasons()).anySatisfy(r -> assertThat(r).contains("MAE improves by"));
@@ -198,6 +208,10 @@ class RetrainJobIT {
         assertThat(rejectedAgain.version()).isEqualTo(2);
         assertThat(rejectedAgain.promoted()).isFalse();
         assertThat(RetrainResult.modelUpdateIn(rejectedAgain.summary())).isEmpty();
+        // the comparison it reports is the stored one, on the same rows
+        assertThat(rejectedAgain.championVersion()).isEqualTo(1);
+        assertThat(rejectedAgain.champion().mae()).isEqualTo(rejectedAgain.candidate().mae());
+        assertThat(rejectedAgain.candidate().count()).isEqualTo(promotedAgain.candidate().count()).isPositive();
         try (ModelRegistry registry = registry()) {
             assertThat(registry.versions(MODEL)).hasSize(2);
             assertThat(registry.promotions(MODEL)).hasSize(1);
@@ -288,6 +302,35 @@ class RetrainJobIT {
                     .anySatisfy(id -> assertThat(id).startsWith("integrity:" + file));
             assertThat(registry.versions(MODEL)).hasSize(5);
         }
+    }
+
+    @Test
+    @Order(8)
+    void noRejectedVersionShowsAnImprovementOverTheChampionItWasJudgedAgainst() {
+        ReplacementPolicy policy = ReplacementPolicy.from(new Settings(base));
+        try (ModelRegistry registry = registry()) {
+            List<ModelVersion> judged = registry.versions(MODEL).stream()
+                    .filter(v -> v.championMetrics() != null).toList();
+            assertThat(judged).extracting(ModelVersion::version).contains(2, 5);
+            assertThat(judged).allSatisfy(v -> {
+                // what the registry shows is ΔM from the metrics the decision compared ...
+                assertThat(v.deltaVsChampion()).isEqualTo(MetricDeltas.between(v.championAtRegistration(),
+                        v.championMetrics(), v.metrics()));
+                // ... so deciding again from them gives the stored decision: rejected ones did not beat the champion
+                boolean replace = policy.decide(metrics(v, v.metrics()), metrics(v, v.championMetrics())).replace();
+                assertThat(replace).as("v%d (%s) against v%d", v.version(), v.status(), v.championAtRegistration())
+                        .isEqualTo(v.status() != VersionStatus.REJECTED);
+            });
+            assertThat(judged).filteredOn(v -> v.status() == VersionStatus.REJECTED)
+                    .allSatisfy(v -> assertThat(v.deltaVsChampion().mae()).isGreaterThan(-policy.maeMargin()));
+            // registered without a comparison (as an interrupted run left it): shows none
+            assertThat(registry.version(MODEL, 3).deltaVsChampion()).isNull();
+            assertThat(registry.version(MODEL, 3).championAtRegistration()).isEqualTo(1);
+        }
+    }
+
+    private static Metrics metrics(ModelVersion v, VersionMetrics stored) {
+        return new Metrics(v.testRows().count(), stored.mse(), stored.mae(), stored.r2());
     }
 
     private static RetrainResult retrain(String requestId, Map<String, String> extra) throws Exception {

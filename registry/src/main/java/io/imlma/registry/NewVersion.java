@@ -15,6 +15,10 @@ import java.util.Objects;
  * @param hyperparameters chosen hyperparameters (JSON-serializable values)
  * @param artifactSha256  lower-case hex SHA-256 of the artifact file
  * @param decisionReasons why the replacement policy decided as it did, in order
+ * @param testRows        the rows {@code metrics} were computed on, or {@code null} if unknown
+ * @param championVersion the champion the replacement decision compared it with, or {@code null} if none
+ * @param championMetrics that champion's metrics on the same {@code testRows}, or {@code null} if it was not
+ *                        measured on them (no champion, or its model file was refused)
  */
 public record NewVersion(
         String modelName,
@@ -27,7 +31,10 @@ public record NewVersion(
         VersionMetrics metrics,
         String artifactPath,
         String artifactSha256,
-        List<String> decisionReasons) {
+        List<String> decisionReasons,
+        TestRows testRows,
+        Integer championVersion,
+        VersionMetrics championMetrics) {
 
     public NewVersion {
         requireText(modelName, "modelName");
@@ -40,8 +47,20 @@ public record NewVersion(
         if (dataFrom != null && dataTo != null && dataTo.isBefore(dataFrom)) {
             throw new IllegalArgumentException("dataTo " + dataTo + " is before dataFrom " + dataFrom);
         }
+        if (championMetrics != null && (championVersion == null || testRows == null)) {
+            throw new IllegalArgumentException("championMetrics need the champion's version and the test rows they"
+                    + " were computed on");
+        }
         hyperparameters = hyperparameters == null ? Map.of() : hyperparameters;
         decisionReasons = decisionReasons == null ? List.of() : List.copyOf(decisionReasons);
+    }
+
+    /** A version whose test rows are not known and that was not measured against a champion on them. */
+    public NewVersion(String modelName, String trainingRun, Instant dataFrom, Instant dataTo, String snapshotId,
+            String trainer, Map<String, Object> hyperparameters, VersionMetrics metrics, String artifactPath,
+            String artifactSha256, List<String> decisionReasons) {
+        this(modelName, trainingRun, dataFrom, dataTo, snapshotId, trainer, hyperparameters, metrics, artifactPath,
+                artifactSha256, decisionReasons, null, null, null);
     }
 
     static void requireText(String value, String name) {

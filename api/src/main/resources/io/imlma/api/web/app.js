@@ -1,5 +1,6 @@
 'use strict';
 // The registry page: versions, metric and ΔM charts, tuning trials, comparison, alarms. Talks only to this API.
+// Every number says which rows it was computed on; only numbers on the same rows are compared (coloured).
 
 const $ = (id) => document.getElementById(id);
 const charts = {};
@@ -43,14 +44,31 @@ const pct = (x) => (x === null || x === undefined) ? '–' : (x >= 0 ? '+' : '')
 const day = (iso) => iso ? iso.substring(0, 10) : '–';
 const time = (iso) => iso ? iso.replace('T', ' ').substring(0, 19) : '–';
 
-// For errors lower is better, for R² higher is better.
-function deltaCell(delta, lowerIsBetter) {
+// Which rows a number was computed on, in words.
+const rowsText = (rows) => rows
+  ? `${rows.count} rows, targets ${time(rows.firstTarget)} … ${time(rows.lastTarget)} UTC` : 'rows not recorded';
+// ΔM = (M − M_base) / |M_base|, as the registry computes it
+const relative = (base, value) => base === 0 ? null : (value - base) / Math.abs(base);
+
+// For errors lower is better, for R² higher is better. Only a like-for-like delta is coloured (options.neutral: the
+// two numbers come from different rows), and a rejected version's gain is shown as not enough, never as better.
+function deltaCell(delta, lowerIsBetter, options = {}) {
   const td = document.createElement('td');
   td.className = 'num';
   td.textContent = pct(delta);
-  if (delta !== null && delta !== undefined && delta !== 0) {
-    td.classList.add((delta < 0) === lowerIsBetter ? 'better' : 'worse');
+  if (options.title) td.title = options.title;
+  if (delta !== null && delta !== undefined && delta !== 0 && !options.neutral) {
+    const better = (delta < 0) === lowerIsBetter;
+    td.classList.add(better ? (options.rejected ? 'insufficient' : 'better') : 'worse');
+    if (better && options.rejected) td.title = 'better by less than the replacement policy asks; ' + (options.title || '');
   }
+  return td;
+}
+
+function spanCell(text, title) {
+  const td = cell(text, 'unmeasured');
+  td.colSpan = 3;
+  td.title = title || '';
   return td;
 }
 
@@ -72,11 +90,20 @@ function renderVersions(versions) {
     status.textContent = v.status.toLowerCase();
     const statusCell = document.createElement('td');
     statusCell.append(status);
+    const on = v.computedOn || {};
+    const testRows = cell(v.testRows ? v.testRows.count + ' rows' : '–', 'num');
+    testRows.title = on.metrics || '';
+    const c = v.deltaVsChampion;
+    const judged = { rejected: v.status === 'REJECTED', title: on.deltaVsChampion };
+    const vsChampion = c
+      ? [deltaCell(c.mse, true, judged), deltaCell(c.mae, true, judged), deltaCell(c.r2, false, judged)]
+      : [spanCell(v.championAtRegistration ? 'not measured on the same rows' : 'no champion', on.deltaVsChampion)];
     const d = v.deltaVsPrevious || {};
-    tr.append(cell('v' + v.version), statusCell, cell(time(v.createdAt)), cell(v.trainer),
-      cell(day(v.dataFrom) + ' … ' + day(v.dataTo)),
+    const trend = { neutral: true, title: on.deltaVsPrevious };
+    tr.append(cell('v' + v.version), statusCell, cell(time(v.createdAt).substring(0, 16)), cell(v.trainer),
+      cell(day(v.dataFrom) + ' … ' + day(v.dataTo)), testRows,
       cell(fmt(v.metrics.mse), 'num'), cell(fmt(v.metrics.mae), 'num'), cell(fmt(v.metrics.r2), 'num'),
-      deltaCell(d.mse, true), deltaCell(d.mae, true), deltaCell(d.r2, false));
+      ...vsChampion, deltaCell(d.mse, true, trend), deltaCell(d.mae, true, trend), deltaCell(d.r2, false, trend));
     const actions = document.createElement('td');
     actions.className = 'actions';
     if (v.status !== 'CHAMPION') {
@@ -105,27 +132,46 @@ function renderVersions(versions) {
 
 function renderMetricCharts(versions) {
   const labels = versions.map((v) => 'v' + v.version);
+  const champion = (v, key) => v.championMetrics ? v.championMetrics[key] : null;
+  // every point of a version is on that version's test rows: the tooltip says which
+  const onRows = (points) => {
+    const v = versions[points[0].dataIndex];
+    return `v${v.version} · on v${v.version}'s test rows: ${rowsText(v.testRows)}<br>`
+      + points.map((p) => `${p.marker}${p.seriesName}: ${p.value === null || p.value === undefined ? '–' : p.value}`)
+        .join('<br>');
+  };
   chart('chart-metrics').setOption({
     animation: false,
-    tooltip: { trigger: 'axis' },
-    legend: { data: ['MAE', 'MSE', 'R²'] },
+    tooltip: { trigger: 'axis', formatter: onRows },
+    legend: { data: ['MAE', 'champion MAE (same rows)', 'R²', 'champion R² (same rows)'] },
     grid: { left: 50, right: 50, bottom: 30, top: 40 },
     xAxis: { type: 'category', data: labels },
-    yAxis: [{ type: 'value', name: 'error', scale: true }, { type: 'value', name: 'R²', scale: true }],
+    yAxis: [{ type: 'value', name: 'MAE', scale: true }, { type: 'value', name: 'R²', scale: true }],
     series: [
       { name: 'MAE', type: 'line', data: versions.map((v) => v.metrics.mae) },
-      { name: 'MSE', type: 'line', data: versions.map((v) => v.metrics.mse) },
+      { name: 'champion MAE (same rows)', type: 'line', connectNulls: false, lineStyle: { type: 'dashed' },
+        data: versions.map((v) => champion(v, 'mae')) },
       { name: 'R²', type: 'line', yAxisIndex: 1, data: versions.map((v) => v.metrics.r2) },
+      { name: 'champion R² (same rows)', type: 'line', yAxisIndex: 1, lineStyle: { type: 'dashed' },
+        data: versions.map((v) => champion(v, 'r2')) },
     ],
   }, true);
-  const delta = (v, key) => (v.deltaVsPrevious && v.deltaVsPrevious[key] !== null)
-    ? +(100 * v.deltaVsPrevious[key]).toFixed(3) : null;
+  const delta = (v, key) => (v.deltaVsChampion && v.deltaVsChampion[key] !== null)
+    ? +(100 * v.deltaVsChampion[key]).toFixed(3) : null;
   chart('chart-deltas').setOption({
     animation: false,
-    tooltip: { trigger: 'axis', valueFormatter: (x) => x === null ? '–' : x + ' %' },
+    tooltip: { trigger: 'axis', formatter: (points) => {
+      const v = versions[points[0].dataIndex];
+      const head = v.deltaVsChampion
+        ? `v${v.version} vs champion v${v.championAtRegistration}, both on v${v.version}'s test rows: ${rowsText(v.testRows)}`
+        : `v${v.version}: ${v.championAtRegistration ? 'not measured on the same rows' : 'no champion'}`;
+      return head + '<br>' + points.map((p) => `${p.marker}${p.seriesName}: ${p.value === null ? '–' : p.value + ' %'}`)
+        .join('<br>');
+    } },
     legend: { data: ['ΔMSE', 'ΔMAE', 'ΔR²'] },
     grid: { left: 50, right: 20, bottom: 30, top: 40 },
-    xAxis: { type: 'category', data: labels },
+    xAxis: { type: 'category', data: versions.map((v) => v.deltaVsChampion
+      ? `v${v.version} vs v${v.championAtRegistration}` : `v${v.version}`) },
     yAxis: { type: 'value', name: '%' },
     series: [
       { name: 'ΔMSE', type: 'bar', data: versions.map((v) => delta(v, 'mse')) },
@@ -208,16 +254,38 @@ function fillCompareSelectors(versions) {
   }
 }
 
+// Scores B and A on the same rows (POST /evaluate: B's test rows of the range, B's data range unless one is given).
+// When that is not possible (no token, no snapshots), shows the stored metrics and says on which rows each is.
 async function compare() {
-  const a = $('compare-a').value;
-  const b = $('compare-b').value;
-  const result = await api(`/models/${enc(currentModel)}/compare?a=${a}&b=${b}`);
+  const a = Number($('compare-a').value);
+  const b = Number($('compare-b').value);
+  const vb = currentVersions.find((v) => v.version === b);
+  const from = $('compare-from').value.trim() || vb.dataFrom;
+  const to = $('compare-to').value.trim() || vb.dataTo;
+  let metricsA;
+  let metricsB;
+  let sameRows;
+  let note;
+  try {
+    const r = await change('/evaluate', { model: currentModel, version: b, against: a, from, to });
+    [metricsA, metricsB, sameRows] = [r.against, r.metrics, true];
+    note = `Both on the same rows: ${rowsText(r.testRows)} (v${b}'s test rows of ${time(from)} … ${time(to)}, `
+      + 'scored by POST /evaluate).';
+  } catch (e) {
+    const r = await api(`/models/${enc(currentModel)}/compare?a=${a}&b=${b}`);
+    [metricsA, metricsB, sameRows] = [r.a.metrics, r.b.metrics, r.sameTestRows];
+    note = sameRows ? `Both on the same rows: ${rowsText(r.b.testRows)} (stored metrics).`
+      : `Not measured on the same rows: each version on its own test rows (v${a}: ${rowsText(r.a.testRows)}; `
+        + `v${b}: ${rowsText(r.b.testRows)}). Scoring both on the same rows failed: ${e.message}`;
+  }
+  $('compare-rows').textContent = note;
+  $('compare-rows').className = 'note' + (sameRows ? '' : ' unlike');
   const tbody = $('compare-table').querySelector('tbody');
   tbody.replaceChildren();
   for (const [key, label, lowerIsBetter] of [['mse', 'MSE', true], ['mae', 'MAE', true], ['r2', 'R²', false]]) {
     const tr = document.createElement('tr');
-    tr.append(cell(label), cell(fmt(result.a.metrics[key]), 'num'), cell(fmt(result.b.metrics[key]), 'num'),
-      deltaCell(result.delta[key], lowerIsBetter));
+    tr.append(cell(label), cell(fmt(metricsA[key]), 'num'), cell(fmt(metricsB[key]), 'num'),
+      deltaCell(relative(metricsA[key], metricsB[key]), lowerIsBetter, { neutral: !sameRows, title: note }));
     tbody.append(tr);
   }
 }

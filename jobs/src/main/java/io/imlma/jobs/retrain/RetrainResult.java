@@ -11,7 +11,9 @@ import java.util.Map;
 /**
  * What one retraining run did. Metrics are on the same pooled test rows for the candidate, the champion and the
  * naive baselines. A rerun of a request whose earlier attempt had decided already reports that decision from the
- * registry: then the candidate's row count is 0, the champion and baselines are null and the lists are empty.
+ * registry: then the candidate's and the champion's metrics are the stored ones (with the stored test row count, 0
+ * when not recorded; the champion null when it was not measured on those rows), the baselines are null and the lists
+ * are empty.
  *
  * @param version          the registered version of the candidate
  * @param promoted         the candidate replaced the champion (or became the first one); otherwise it was rejected

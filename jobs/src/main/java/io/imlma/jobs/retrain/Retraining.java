@@ -27,6 +27,7 @@ import io.imlma.registry.ModelVersion;
 import io.imlma.registry.NewVersion;
 import io.imlma.registry.Promotion;
 import io.imlma.registry.PromotionKind;
+import io.imlma.registry.TestRows;
 import io.imlma.registry.TuningTrial;
 import io.imlma.registry.VersionMetrics;
 import io.imlma.registry.VersionStatus;
@@ -137,8 +138,9 @@ public final class Retraining {
         ModelVersion registered = registry.register(new NewVersion(model, run,
                 Instant.ofEpochMilli(config.range().from()), Instant.ofEpochMilli(config.range().to()),
                 snapshotId(snapshot.manifests()), config.trainer(), new LinkedHashMap<>(hyperparameters.values()),
-                VersionMetrics.of(evaluation.candidate()),
-                artifactPath, sha256, reasons));
+                VersionMetrics.of(evaluation.candidate()), artifactPath, sha256, reasons,
+                TestRows.of(pooled.test()), champion.map(ModelVersion::version).orElse(null),
+                evaluation.champion() == null ? null : VersionMetrics.of(evaluation.champion())));
         if (registered.version() != expectedVersion) {
             LOG.warn("{} v{} was registered concurrently; this run's model is v{} with its file at {}", model,
                     expectedVersion, registered.version(), artifactPath);
@@ -201,11 +203,18 @@ public final class Retraining {
                 hyperparameters.put(name, number.doubleValue());
             }
         });
-        Metrics candidate = new Metrics(0, v.metrics().mse(), v.metrics().mae(), v.metrics().r2());
+        int testRows = v.testRows() == null ? 0 : v.testRows().count();
+        Metrics candidate = metrics(testRows, v.metrics());
+        Metrics championMetrics = v.championMetrics() == null ? null : metrics(testRows, v.championMetrics());
         return Optional.of(new RetrainResult(run, model, v.version(), promotion.isPresent(),
-                config.policy().rule(), v.decisionReasons(), null, candidate, null, null, null, v.trainer(),
+                config.policy().rule(), v.decisionReasons(), championMetrics == null ? null
+                        : v.championAtRegistration(), candidate, championMetrics, null, null, v.trainer(),
                 hyperparameters, List.of(), false, List.of(), List.of(), v.artifactPath(), v.artifactSha256(), update,
                 List.of(), (System.nanoTime() - started) / 1_000_000));
+    }
+
+    private static Metrics metrics(int count, VersionMetrics stored) {
+        return new Metrics(count, stored.mse(), stored.mae(), stored.r2());
     }
 
     /** The range's manifests after verification; a refused range records a critical alarm and fails the run. */

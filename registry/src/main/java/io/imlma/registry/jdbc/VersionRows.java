@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.imlma.registry.MetricDeltas;
 import io.imlma.registry.VersionMetrics;
 import io.imlma.registry.ModelVersion;
+import io.imlma.registry.TestRows;
 import io.imlma.registry.VersionStatus;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 
 /** Rows of {@code model_versions}: a {@link ModelVersion} bound to an insert and read back. */
@@ -15,9 +17,10 @@ final class VersionRows {
     static final String COLUMNS = "model_name, version, created_at_ms, training_run, data_from_ms,"
             + " data_to_ms, snapshot_id, trainer, hyperparameters, mse, mae, r2, previous_version, delta_prev_mse,"
             + " delta_prev_mae, delta_prev_r2, champion_at_registration, delta_champion_mse, delta_champion_mae,"
-            + " delta_champion_r2, artifact_path, artifact_sha256, status, status_changed_at_ms, decision_reasons";
+            + " delta_champion_r2, artifact_path, artifact_sha256, status, status_changed_at_ms, decision_reasons,"
+            + " test_first_target_ms, test_last_target_ms, test_rows, champion_mse, champion_mae, champion_r2";
     static final String INSERT = "INSERT INTO model_versions (" + COLUMNS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private static final TypeReference<List<String>> JSON_STRINGS = new TypeReference<>() {};
 
@@ -43,7 +46,7 @@ final class VersionRows {
         Sql.setDouble(s, 14, prev == null ? null : prev.mse());
         Sql.setDouble(s, 15, prev == null ? null : prev.mae());
         Sql.setDouble(s, 16, prev == null ? null : prev.r2());
-        Sql.setInteger(s, 17, champ == null ? null : champ.baseVersion());
+        Sql.setInteger(s, 17, v.championAtRegistration());
         Sql.setDouble(s, 18, champ == null ? null : champ.mse());
         Sql.setDouble(s, 19, champ == null ? null : champ.mae());
         Sql.setDouble(s, 20, champ == null ? null : champ.r2());
@@ -52,19 +55,35 @@ final class VersionRows {
         s.setString(23, v.status().name());
         Sql.setInstant(s, 24, v.statusChangedAt());
         s.setString(25, Sql.toJson(v.decisionReasons()));
+        TestRows rows = v.testRows();
+        Sql.setInstant(s, 26, rows == null ? null : rows.firstTarget());
+        Sql.setInstant(s, 27, rows == null ? null : rows.lastTarget());
+        Sql.setInteger(s, 28, rows == null ? null : rows.count());
+        VersionMetrics championMetrics = v.championMetrics();
+        Sql.setDouble(s, 29, championMetrics == null ? null : championMetrics.mse());
+        Sql.setDouble(s, 30, championMetrics == null ? null : championMetrics.mae());
+        Sql.setDouble(s, 31, championMetrics == null ? null : championMetrics.r2());
     }
 
     static ModelVersion read(ResultSet rs) throws SQLException {
         VersionMetrics metrics = new VersionMetrics(rs.getDouble("mse"), rs.getDouble("mae"), rs.getDouble("r2"));
+        Long firstTarget = rs.getObject("test_first_target_ms", Long.class);
+        TestRows testRows = firstTarget == null ? null : new TestRows(Instant.ofEpochMilli(firstTarget),
+                Sql.instant(rs, "test_last_target_ms"), rs.getInt("test_rows"));
+        Double championMse = rs.getObject("champion_mse", Double.class);
+        VersionMetrics championMetrics = championMse == null ? null
+                : new VersionMetrics(championMse, rs.getDouble("champion_mae"), rs.getDouble("champion_r2"));
         return new ModelVersion(rs.getString("model_name"), rs.getInt("version"),
                 Sql.instant(rs, "created_at_ms"), rs.getString("training_run"), Sql.instant(rs, "data_from_ms"),
                 Sql.instant(rs, "data_to_ms"), rs.getString("snapshot_id"), rs.getString("trainer"),
                 Sql.fromJson(rs.getString("hyperparameters"), Sql.JSON_OBJECT), metrics,
                 deltas(rs, "previous_version", "delta_prev_"),
-                deltas(rs, "champion_at_registration", "delta_champion_"), rs.getString("artifact_path"),
-                rs.getString("artifact_sha256"), VersionStatus.valueOf(rs.getString("status")),
-                Sql.instant(rs, "status_changed_at_ms"),
-                Sql.fromJson(rs.getString("decision_reasons"), JSON_STRINGS));
+                // ΔM against the champion exists only where both were measured on this version's test rows
+                championMetrics == null ? null : deltas(rs, "champion_at_registration", "delta_champion_"),
+                rs.getString("artifact_path"), rs.getString("artifact_sha256"),
+                VersionStatus.valueOf(rs.getString("status")), Sql.instant(rs, "status_changed_at_ms"),
+                Sql.fromJson(rs.getString("decision_reasons"), JSON_STRINGS), testRows,
+                rs.getObject("champion_at_registration", Integer.class), championMetrics);
     }
 
     private static MetricDeltas deltas(ResultSet rs, String baseColumn, String prefix) throws SQLException {

@@ -9,6 +9,7 @@ import io.imlma.registry.NoSuchVersionException;
 import io.imlma.registry.Promotion;
 import io.imlma.registry.PromotionKind;
 import io.imlma.registry.RegistryConflictException;
+import io.imlma.registry.TestRows;
 import io.imlma.registry.VersionComparison;
 import io.imlma.registry.VersionStatus;
 import java.sql.Connection;
@@ -59,14 +60,16 @@ final class VersionStore {
             MetricDeltas vsPrevious = number == 1 ? null
                     : MetricDeltas.between(number - 1, find(c, v.modelName(), number - 1).orElseThrow().metrics(),
                             v.metrics());
-            MetricDeltas vsChampion = currentChampion(c, v.modelName())
-                    .map(champion -> MetricDeltas.between(champion.version(), champion.metrics(), v.metrics()))
-                    .orElse(null);
+            // against the champion only like for like: both on this version's test rows, as the decision saw them
+            MetricDeltas vsChampion = v.championMetrics() == null ? null
+                    : MetricDeltas.between(v.championVersion(), v.championMetrics(), v.metrics());
+            Integer champion = v.championVersion() != null ? v.championVersion()
+                    : currentChampion(c, v.modelName()).map(ModelVersion::version).orElse(null);
             Instant now = now();
             ModelVersion stored = new ModelVersion(v.modelName(), number, now, v.trainingRun(),
                     Sql.millis(v.dataFrom()), Sql.millis(v.dataTo()), v.snapshotId(), v.trainer(), v.hyperparameters(),
                     v.metrics(), vsPrevious, vsChampion, v.artifactPath(), v.artifactSha256(), VersionStatus.CANDIDATE,
-                    now, v.decisionReasons());
+                    now, v.decisionReasons(), testRows(v.testRows()), champion, v.championMetrics());
             Sql.update(c, VersionRows.INSERT, s -> VersionRows.bind(s, stored));
             return stored;
         });
@@ -278,6 +281,11 @@ final class VersionStore {
     private static List<Promotion> promotions(Connection c, String modelName) throws SQLException {
         return Sql.query(c, "SELECT " + PromotionRows.COLUMNS + " FROM promotions WHERE model_name = ? ORDER BY id",
                 Sql.values(modelName), PromotionRows::read);
+    }
+
+    private static TestRows testRows(TestRows rows) {
+        return rows == null ? null
+                : new TestRows(Sql.millis(rows.firstTarget()), Sql.millis(rows.lastTarget()), rows.count());
     }
 
     private Instant now() {

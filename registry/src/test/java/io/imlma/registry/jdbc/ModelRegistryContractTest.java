@@ -21,6 +21,7 @@ import io.imlma.registry.NoSuchVersionException;
 import io.imlma.registry.Promotion;
 import io.imlma.registry.PromotionKind;
 import io.imlma.registry.RegistryConflictException;
+import io.imlma.registry.TestRows;
 import io.imlma.registry.TuningTrial;
 import io.imlma.registry.VersionComparison;
 import io.imlma.registry.VersionStatus;
@@ -107,13 +108,17 @@ abstract class ModelRegistryContractTest {
         assertThat(v1.deltaVsPrevious()).isNull();
         assertThat(v1.deltaVsChampion()).isNull();
 
-        // v2 against v1, which is both its predecessor and the champion: (0.03-0.04)/0.04, (0.15-0.16)/0.16, ...
+        // v2 against its predecessor v1: (0.03-0.04)/0.04, (0.15-0.16)/0.16, ...
         assertDeltas(v2.deltaVsPrevious(), 1, -0.25, -0.0625, 0.0625);
-        assertDeltas(v2.deltaVsChampion(), 1, -0.25, -0.0625, 0.0625);
         // v3 against its predecessor v2: (0.06-0.03)/0.03, (0.12-0.15)/0.15, (0.68-0.85)/0.85
         assertDeltas(v3.deltaVsPrevious(), 2, 1.0, -0.2, -0.2);
-        // ... and against the champion v1: (0.06-0.04)/0.04, (0.12-0.16)/0.16, (0.68-0.80)/0.80
-        assertDeltas(v3.deltaVsChampion(), 1, 0.5, -0.25, -0.15);
+        // the champion v1 was not measured on their test rows: no ΔM against it from metrics on other rows
+        assertThat(List.of(v2, v3)).allSatisfy(v -> {
+            assertThat(v.championAtRegistration()).isEqualTo(1);
+            assertThat(v.championMetrics()).isNull();
+            assertThat(v.deltaVsChampion()).isNull();
+        });
+        assertThat(v1.championAtRegistration()).isNull();
 
         assertThat(registry.version(MODEL, 3)).isEqualTo(v3);
         assertThat(registry.versions(MODEL)).extracting(ModelVersion::version).containsExactly(1, 2, 3);
@@ -141,6 +146,41 @@ abstract class ModelRegistryContractTest {
                 .containsExactly(submitted.trainingRun(), submitted.dataFrom(), submitted.dataTo(),
                         submitted.snapshotId(), submitted.trainer(), submitted.hyperparameters(), submitted.metrics(),
                         submitted.artifactPath(), submitted.artifactSha256(), submitted.decisionReasons());
+    }
+
+    @Test
+    void championMeasuredOnTheCandidatesTestRowsIsStoredWithItsDelta() {
+        registry.register(version(MODEL, 0.04, 0.16, 0.80));
+        registry.promote(MODEL, 1, "alice", "first model");
+        TestRows rows = new TestRows(Instant.parse("2016-12-05T00:00:00Z"), Instant.parse("2016-12-31T23:45:00Z"),
+                2_592);
+        // on the candidate's rows the champion does better than its own stored metrics say, and better than the
+        // candidate: the candidate's own 0.15 MAE beats the champion's 0.16 only across different windows
+        VersionMetrics championOnRows = new VersionMetrics(0.02, 0.10, 0.90);
+        ModelVersion v2 = registry.register(withComparison(version(MODEL, 0.03, 0.15, 0.85), rows, 1,
+                championOnRows));
+
+        assertThat(registry.version(MODEL, 2)).isEqualTo(v2);
+        assertThat(v2.testRows()).isEqualTo(rows);
+        assertThat(v2.championAtRegistration()).isEqualTo(1);
+        assertThat(v2.championMetrics()).isEqualTo(championOnRows);
+        // (0.03-0.02)/0.02, (0.15-0.10)/0.10, (0.85-0.90)/0.90: worse, like for like
+        assertDeltas(registry.version(MODEL, 2).deltaVsChampion(), 1, 0.5, 0.5, -0.05 / 0.90);
+        assertDeltas(v2.deltaVsPrevious(), 1, -0.25, -0.0625, 0.0625);
+    }
+
+    @Test
+    void candidateWithoutAChampionKeepsItsTestRows() {
+        TestRows rows = new TestRows(Instant.parse("2016-12-05T00:00:00Z"), Instant.parse("2016-12-05T00:00:00Z"), 1);
+        ModelVersion v1 = registry.register(withComparison(version(MODEL, 0.04, 0.16, 0.80), rows, null, null));
+
+        assertThat(registry.version(MODEL, 1)).isEqualTo(v1);
+        assertThat(v1.testRows()).isEqualTo(rows);
+        assertThat(v1.championAtRegistration()).isNull();
+        assertThat(v1.deltaVsChampion()).isNull();
+        assertThatThrownBy(() -> withComparison(version(MODEL, 0.04, 0.16, 0.80), null, 1,
+                new VersionMetrics(0.1, 0.1, 0.1))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("test rows");
     }
 
     @Test
@@ -569,6 +609,13 @@ abstract class ModelRegistryContractTest {
         return new NewVersion(model, null, Instant.parse("2016-07-01T00:00:00Z"), Instant.parse("2017-01-01T00:00:00Z"),
                 "snapshot-1", "ridge-sgd", Map.of("learningRate", 0.01), new VersionMetrics(mse, mae, r2),
                 "file:///models/" + id + ".bin", sha('c'), List.of("trained"));
+    }
+
+    private static NewVersion withComparison(NewVersion v, TestRows rows, Integer champion,
+            VersionMetrics championMetrics) {
+        return new NewVersion(v.modelName(), v.trainingRun(), v.dataFrom(), v.dataTo(), v.snapshotId(), v.trainer(),
+                v.hyperparameters(), v.metrics(), v.artifactPath(), v.artifactSha256(), v.decisionReasons(), rows,
+                champion, championMetrics);
     }
 
     private static TuningTrial trial(String run, int no, double mae, Map<String, Object> parameters) {
