@@ -42,7 +42,7 @@ record LoopView(List<LaunchOutcome> launches, List<ModelVersion> versions, List<
         for (LaunchOutcome launch : launches) {
             LaunchOutcome.Status was = launched.get(launch.requestId());
             if (was == null && launch.status() == LaunchOutcome.Status.RUNNING) {
-                events.add("retraining started (request " + launch.requestId() + ")");
+                events.add("retraining launched (request " + launch.requestId() + ")");
             } else if (was != launch.status() && isFailure(launch.status())) {
                 events.add("retraining " + launch.status().name().toLowerCase(Locale.ROOT).replace('_', ' ')
                         + " (request " + launch.requestId() + "): " + launch.message());

@@ -69,7 +69,7 @@ class DemoIT {
                 }
             }
             demo.awaitReady("a retraining to start", START,
-                    () -> Files.readString(demo.output()).contains("retraining started"));
+                    () -> Files.readString(demo.output()).contains("retraining launched"));
         } catch (RuntimeException | AssertionError e) {
             demo.close();
             throw e;

@@ -269,7 +269,7 @@ async function compare() {
   try {
     const r = await change('/evaluate', { model: currentModel, version: b, against: a, from, to });
     [metricsA, metricsB, sameRows] = [r.against, r.metrics, true];
-    note = `Both on the same rows: ${rowsText(r.testRows)} (v${b}'s test rows of ${time(from)} … ${time(to)}, `
+    note = `Both on the same rows: ${rowsText(r.testRows)} (the test rows of the data ${time(from)} … ${time(to)}, `
       + 'scored by POST /evaluate).';
   } catch (e) {
     const r = await api(`/models/${enc(currentModel)}/compare?a=${a}&b=${b}`);
