@@ -1,8 +1,10 @@
 package io.imlma.ml.horizon;
 
 import io.imlma.ml.eval.Metrics;
+import io.imlma.ml.model.Adam;
 import io.imlma.ml.model.EarlyStopping;
 import io.imlma.ml.model.Hyperparameters;
+import io.imlma.ml.model.MiniBatches;
 import io.imlma.ml.tune.Dimension;
 import io.imlma.ml.tune.SearchSpace;
 import java.util.ArrayList;
@@ -37,9 +39,6 @@ public final class MlpForecaster implements HorizonEstimatorFactory {
     public static final String VALIDATION_WINDOWS = "validationWindows";
     public static final String SKIP_L2 = "skipL2";
 
-    private static final double BETA1 = 0.9;
-    private static final double BETA2 = 0.999;
-    private static final double EPSILON = 1e-8;
     private static final Hyperparameters DEFAULTS = Hyperparameters.of(Map.of(
             LEARNING_RATE, 1e-3, L2, 1e-5, BATCH_SIZE, 64.0, WIDTH, 256.0, DEPTH, 1.0,
             EPOCHS, 30.0, PATIENCE, 4.0, SAMPLES_PER_EPOCH, 0.0, VALIDATION_WINDOWS, 0.0, SKIP_L2, 0.0));
@@ -157,8 +156,7 @@ public final class MlpForecaster implements HorizonEstimatorFactory {
             int batchSize = Math.max(1, hp.getInt(BATCH_SIZE));
             int perEpoch = hp.getInt(SAMPLES_PER_EPOCH) > 0 ? Math.min(train.size(), hp.getInt(SAMPLES_PER_EPOCH))
                     : train.size();
-            double[] m = new double[theta.length];
-            double[] v = new double[theta.length];
+            Adam adam = new Adam(learningRate, l2, weightMask());
             double[] gradient = new double[theta.length];
             double[][] activations = new double[sizes.length][];
             double[][] deltas = new double[sizes.length][];
@@ -168,29 +166,18 @@ public final class MlpForecaster implements HorizonEstimatorFactory {
             }
             double[] targets = new double[batchSize * spec.horizon()];
             double[] transposed = new double[Arrays.stream(sizes).max().orElseThrow() * Arrays.stream(sizes).max().orElseThrow()];
-            boolean[] weight = weightMask();
-            long step = 0;
             MlpHorizonModel best = snapshot();
             EarlyStopping stopping = new EarlyStopping(hp.getInt(PATIENCE));
             stopping.improved(HorizonEvaluation.of(best, validation).mse());
             for (int epoch = 0; epoch < hp.getInt(EPOCHS) && !stopping.shouldStop(); epoch++) {
-                int[] order = shuffled(train.size());
+                int[] order = MiniBatches.shuffledIndices(train.size(), random);
                 for (int start = 0; start < perEpoch; start += batchSize) {
                     int rows = Math.min(perEpoch, start + batchSize) - start;
                     load(order, start, rows, activations[0], targets);
                     forward(activations, rows);
                     Arrays.fill(gradient, 0.0);
                     backward(activations, deltas, targets, rows, gradient, transposed);
-                    step++;
-                    double correction1 = 1 - Math.pow(BETA1, step);
-                    double correction2 = 1 - Math.pow(BETA2, step);
-                    double stepSize = learningRate / correction1;
-                    for (int i = 0; i < theta.length; i++) {
-                        double g = gradient[i] + (weight[i] ? 2 * l2 * theta[i] : 0.0);
-                        m[i] = BETA1 * m[i] + (1 - BETA1) * g;
-                        v[i] = BETA2 * v[i] + (1 - BETA2) * g * g;
-                        theta[i] -= stepSize * m[i] / (Math.sqrt(v[i] / correction2) + EPSILON);
-                    }
+                    adam.step(theta, gradient, 1.0);
                 }
                 MlpHorizonModel current = snapshot();
                 Metrics validationMetrics = HorizonEvaluation.of(current, validation);
@@ -343,18 +330,6 @@ public final class MlpForecaster implements HorizonEstimatorFactory {
                 Arrays.fill(mask, weightOffset[l], biasOffset[l], true);
             }
             return mask;
-        }
-
-        private int[] shuffled(int n) {
-            int[] order = new int[n];
-            Arrays.setAll(order, i -> i);
-            for (int i = n - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                int swap = order[i];
-                order[i] = order[j];
-                order[j] = swap;
-            }
-            return order;
         }
 
         private MlpHorizonModel snapshot() {

@@ -3,10 +3,10 @@ package io.imlma.ml.model;
 import org.hipparchus.random.RandomGenerator;
 
 /** Shuffled mini-batch index ranges for one epoch; the order comes from the trainer's seeded generator. */
-final class MiniBatches {
+public final class MiniBatches {
     private MiniBatches() {}
 
-    static int[] shuffledIndices(int n, RandomGenerator random) {
+    public static int[] shuffledIndices(int n, RandomGenerator random) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;

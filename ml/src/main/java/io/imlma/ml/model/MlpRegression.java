@@ -19,9 +19,6 @@ public final class MlpRegression implements EstimatorFactory {
     public static final String EPOCHS = "epochs";
     public static final String PATIENCE = "patience";
 
-    private static final double BETA1 = 0.9;
-    private static final double BETA2 = 0.999;
-    private static final double EPSILON = 1e-8;
     private static final Hyperparameters DEFAULTS = Hyperparameters.of(Map.of(
             LEARNING_RATE, 1e-3, L2, 1e-4, BATCH_SIZE, 32.0, HIDDEN_UNITS, 16.0, EPOCHS, 60.0, PATIENCE, 5.0));
 
@@ -96,11 +93,9 @@ public final class MlpRegression implements EstimatorFactory {
             double learningRate = hp.get(LEARNING_RATE);
             double l2 = hp.get(L2);
             int batchSize = Math.max(1, hp.getInt(BATCH_SIZE));
-            double[] m = new double[theta.length];
-            double[] v = new double[theta.length];
+            Adam adam = new Adam(learningRate, l2, weightMask());
             double[] gradient = new double[theta.length];
             double[] activations = new double[hidden];
-            long step = 0;
             MlpModel best = snapshot();
             EarlyStopping stopping = new EarlyStopping(hp.getInt(PATIENCE));
             stopping.improved(MiniBatches.meanSquaredError(best, validation));
@@ -112,16 +107,7 @@ public final class MlpRegression implements EstimatorFactory {
                     for (int k = start; k < end; k++) {
                         accumulateGradient(train.x()[order[k]], train.y()[order[k]], activations, gradient);
                     }
-                    step++;
-                    double scale = 2.0 / (end - start);
-                    double correction1 = 1 - Math.pow(BETA1, step);
-                    double correction2 = 1 - Math.pow(BETA2, step);
-                    for (int i = 0; i < theta.length; i++) {
-                        double g = scale * gradient[i] + (isWeight(i) ? 2 * l2 * theta[i] : 0.0);
-                        m[i] = BETA1 * m[i] + (1 - BETA1) * g;
-                        v[i] = BETA2 * v[i] + (1 - BETA2) * g * g;
-                        theta[i] -= learningRate * (m[i] / correction1) / (Math.sqrt(v[i] / correction2) + EPSILON);
-                    }
+                    adam.step(theta, gradient, 2.0 / (end - start));
                 }
                 MlpModel current = snapshot();
                 if (stopping.improved(MiniBatches.meanSquaredError(current, validation))) {
@@ -131,8 +117,13 @@ public final class MlpRegression implements EstimatorFactory {
             return new ScaledModel(scaler, best);
         }
 
-        private boolean isWeight(int i) {
-            return i < hidden * inputs || (i >= outputWeight(0) && i < outputBias());
+        /** Hidden and output weights get the L2 penalty, biases do not. */
+        private boolean[] weightMask() {
+            boolean[] mask = new boolean[theta.length];
+            for (int i = 0; i < theta.length; i++) {
+                mask[i] = i < hidden * inputs || (i >= outputWeight(0) && i < outputBias());
+            }
+            return mask;
         }
 
         /** Adds d(error²/2)/dθ of one row to {@code gradient} (the 2/batch factor is applied by the caller). */
