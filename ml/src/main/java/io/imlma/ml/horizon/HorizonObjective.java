@@ -1,7 +1,6 @@
 package io.imlma.ml.horizon;
 
 import io.imlma.ml.eval.Metric;
-import io.imlma.ml.eval.Metrics;
 import io.imlma.ml.model.Hyperparameters;
 import io.imlma.ml.tune.Objective;
 import io.imlma.ml.tune.TrialOutcome;
@@ -11,15 +10,12 @@ public record HorizonObjective(HorizonEstimatorFactory factory, Windows train, W
         implements Objective {
 
     public HorizonObjective {
-        if (lossMetric.higherIsBetter()) {
-            throw new IllegalArgumentException("the loss must be an error metric (MSE or MAE), not " + lossMetric);
-        }
+        TrialOutcome.requireLoss(lossMetric);
     }
 
     @Override
     public TrialOutcome evaluate(Hyperparameters parameters, long seed) {
         HorizonModel model = factory.create(parameters, seed).fit(train, validation);
-        Metrics metrics = HorizonEvaluation.of(model, validation);
-        return new TrialOutcome(metrics.get(lossMetric), metrics.mse(), metrics.mae());
+        return TrialOutcome.of(HorizonEvaluation.of(model, validation), lossMetric);
     }
 }

@@ -12,15 +12,12 @@ public record ForecastObjective(EstimatorFactory factory, Dataset train, Dataset
         implements Objective {
 
     public ForecastObjective {
-        if (lossMetric.higherIsBetter()) {
-            throw new IllegalArgumentException("the loss must be an error metric (MSE or MAE), not " + lossMetric);
-        }
+        TrialOutcome.requireLoss(lossMetric);
     }
 
     @Override
     public TrialOutcome evaluate(Hyperparameters parameters, long seed) {
         Model model = factory.create(parameters, seed).fit(train, validation);
-        Metrics metrics = Metrics.of(model, validation);
-        return new TrialOutcome(metrics.get(lossMetric), metrics.mse(), metrics.mae());
+        return TrialOutcome.of(Metrics.of(model, validation), lossMetric);
     }
 }
