@@ -10,7 +10,7 @@ import java.util.Locale;
 
 /**
  * What the experiments run on and how much of it: {@code --mode quick} (CI, a few minutes on 2 cores) or
- * {@code --mode full} (the write-up), {@code --input} an ETT-format CSV (gzip; default the bundled ETTm1),
+ * {@code --mode full} (the write-up), {@code --input} an ETT-format CSV (plain or gzip, told apart by content; default the bundled ETTm1),
  * {@code --channel} the load column (HUFL), {@code --out} the directory receiving {@code results.md} and
  * {@code figures/}. Every size below can be overridden by its name, e.g. {@code --tuning.seeds 10};
  * {@code --help} lists them with the defaults of the mode given.
@@ -51,7 +51,7 @@ public record ExperimentConfig(
                 + "below are those of the mode given").toLowerCase(Locale.ROOT);
         Settings.require(mode.equals(QUICK) || mode.equals(FULL), "mode", "must be quick or full, got " + mode);
         boolean full = mode.equals(FULL);
-        Path input = a.path("input", BundledData.ETTM1, BundledData::ettm1, "ETT-format CSV, gzip");
+        Path input = a.path("input", BundledData.ETTM1, BundledData::ettm1, "ETT-format CSV, plain or gzip");
         ExperimentConfig c = new ExperimentConfig(mode, input, a.string("channel", "HUFL", "the ETT column forecast"),
                 Path.of(a.string("out", "docs", "directory receiving results.md and figures/")),
                 a.integer("data.weeks", full ? 1000 : 20, "weeks read from the input, at most"),

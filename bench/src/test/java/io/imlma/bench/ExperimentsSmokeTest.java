@@ -3,6 +3,8 @@ package io.imlma.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imlma.bench.cli.Arguments;
+import io.imlma.common.ett.EttFiles;
+import io.imlma.ml.data.BundledData;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,13 +16,21 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs the quick mode into a temporary directory and checks the page's form, not its values. */
+/**
+ * Runs the quick mode into a temporary directory and checks the page's form, not its values. The input is a plain
+ * (uncompressed) copy of the bundled data: the experiments read plain and gzip CSV alike.
+ */
 class ExperimentsSmokeTest {
     private static final Pattern FIGURE = Pattern.compile("!\\[[^]]*]\\((figures/[^)]+\\.png)\\)");
 
     @Test
     void quickModeWritesEveryExperimentWithWellFormedTablesAndFigures(@TempDir Path out) throws Exception {
-        ExperimentConfig config = ExperimentConfig.from(Arguments.of("--mode", "quick", "--out", out.toString()));
+        Path plain = out.resolve("ETTm1.csv");
+        try (var in = EttFiles.reader(BundledData.ettm1())) {
+            Files.write(plain, in.lines().toList());
+        }
+        ExperimentConfig config = ExperimentConfig.from(Arguments.of("--mode", "quick", "--out", out.toString(),
+                "--input", plain.toString()));
         Path page = Experiments.run(config, "--mode quick");
 
         String markdown = Files.readString(page);
