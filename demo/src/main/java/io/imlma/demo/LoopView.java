@@ -52,7 +52,10 @@ record LoopView(List<LaunchOutcome> launches, List<ModelVersion> versions, List<
         before.versions.forEach(v -> known.put(v.modelName() + "/" + v.version(), v.status()));
         for (ModelVersion version : versions) {
             VersionStatus was = known.get(version.modelName() + "/" + version.version());
-            if (was == null) {
+            if (version.status() == VersionStatus.CANDIDATE) {
+                continue; // registered, its decision follows
+            }
+            if (was == null || was == VersionStatus.CANDIDATE) {
                 events.add(decision(version));
             } else if (was != version.status()) {
                 events.add(version.modelName() + " v" + version.version() + " is now "
@@ -89,12 +92,14 @@ record LoopView(List<LaunchOutcome> launches, List<ModelVersion> versions, List<
             case CHAMPION -> "promoted to champion";
             case REJECTED -> "rejected";
             case ARCHIVED -> "registered, since archived";
-            case CANDIDATE -> "registered as candidate";
+            case CANDIDATE -> "registered as candidate"; // not printed: the decision follows
         };
-        // the last reason is the decision's summary of the criteria listed before it
+        // a rejection ends the list with its summary of the criteria before it
         List<String> reasons = v.decisionReasons() == null ? List.of() : v.decisionReasons();
+        String last = reasons.isEmpty() ? "" : reasons.get(reasons.size() - 1);
         String why = reasons.isEmpty() ? ""
-                : ": " + reasons.get(reasons.size() - 1).replaceFirst("^(rejected|promoted): ", "");
+                : ": " + (last.startsWith("rejected: ") ? last.substring("rejected: ".length())
+                        : String.join("; ", reasons));
         return String.format(Locale.ROOT, "%s v%d %s (test MAE %.4f, data %s .. %s)%s", v.modelName(), v.version(),
                 outcome, v.metrics().mae(), day(v.dataFrom()), day(v.dataTo()), why);
     }
