@@ -77,7 +77,7 @@ class EttFalseAlarmRateTest {
                 if (i > 0) {
                     long t = r.time();
                     stability.processElement(new Prediction("HUFL", t, readings.get(i - 1).value(), "naive", version,
-                            t, t, t), i);
+                            t, t, t, t), i);
                     deltaEvaluations++;
                 }
                 running.addValue(r.value());
