@@ -10,6 +10,7 @@ import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.Severity;
+import io.imlma.udf.monitor.MonitorMetrics;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -74,6 +75,8 @@ public final class SnapshotManifestWriter extends AbstractStreamOperator<Partiti
     private transient Counter lateRows;
     private transient Counter partitionsSealed;
     private transient Counter sealFailures;
+    /** LOOP_STALL alarms raised, as the monitors count theirs (the alert rules relay them by type). */
+    private transient Counter stallsRaised;
     /** Wall-clock time of the first failed attempt to seal each waiting partition, by partition start. */
     private transient Map<Long, Long> waitingSince;
     /** Waiting partitions a LOOP_STALL alarm was raised for. */
@@ -118,6 +121,8 @@ public final class SnapshotManifestWriter extends AbstractStreamOperator<Partiti
         partitionsSealed = getMetricGroup().counter("snapshotPartitionsSealed");
         sealFailures = getMetricGroup().counter("snapshotSealFailures");
         getMetricGroup().gauge("snapshotPendingPartitions", () -> rowsByPartitionStart.size());
+        stallsRaised = getMetricGroup().addGroup(MonitorMetrics.ALARM_TYPE_GROUP, AlarmType.LOOP_STALL.name())
+                .counter(MonitorMetrics.ALARMS_RAISED);
         waitingSince = new HashMap<>();
         overdue = new HashSet<>();
     }
@@ -194,6 +199,7 @@ public final class SnapshotManifestWriter extends AbstractStreamOperator<Partiti
                 Severity.CRITICAL, null, 0, Math.max(committed, 0), expected, range.to() - 1, message),
                 range.to() - 1));
         overdue.add(start);
+        stallsRaised.inc();
     }
 
     private static String unsealedId(String partitionId) {
