@@ -79,11 +79,12 @@ public final class ModelLoop {
      * @param promotions           the new champions of this loop's launches
      * @param modelUpdates         every update offered to the scorer (initial champion, promotions, external)
      * @param driftRetrainRequests the drift monitor's requests (not launched, see the class comment)
+     * @param driftReferences      the serving champions' training data, as the drift monitor receives it
      */
     public record Outputs(DataStream<Prediction> predictions, DataStream<Alarm> alarms,
             DataStream<RetrainRequest> retrainRequests, DataStream<LaunchOutcome> launches,
             DataStream<ModelUpdate> promotions, DataStream<ModelUpdate> modelUpdates,
-            DataStream<RetrainRequest> driftRetrainRequests) {}
+            DataStream<RetrainRequest> driftRetrainRequests, DataStream<DriftReference> driftReferences) {}
 
     private ModelLoop() {}
 
@@ -158,7 +159,7 @@ public final class ModelLoop {
                 .setParallelism(1);
 
         return new Outputs(predictions, alarms, snapshot.retrainRequests(), launches, promotions, updates,
-                monitors.driftRetrainRequests());
+                monitors.driftRetrainRequests(), references);
     }
 
     /**
