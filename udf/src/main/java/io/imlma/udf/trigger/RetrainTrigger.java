@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * partitions [first partition start, last committed end); its id is derived from that range, so no data is
  * requested twice, also not after a restore from a checkpoint.
  *
- * <p>It explains itself: why it has not fired is logged (debug, per committed partition) and exported as gauges —
+ * <p>It explains itself: why it has not fired is logged (per committed partition) and exported as gauges —
  * {@value #ROWS_SINCE} (ΔD), {@value #ROWS_NEEDED} (the ΔD that makes the volume due), {@value #NEXT_SCHEDULE}
  * (epoch ms, 0 without a schedule) and {@value #DATA_SINCE_REQUEST} (data time since the last request, or since the
  * first data before one). When data keeps being committed but no request fires for longer than
@@ -110,7 +110,7 @@ public class RetrainTrigger extends KeyedCoProcessFunction<String, PartitionComm
         long requestsBefore = s.lastTriggerTime;
         decide(s, now, ctx, out);
         if (s.lastTriggerTime == requestsBefore) {
-            LOG.debug("Partition {} committed, no retraining of {} requested: {}", partition.partitionId(),
+            LOG.info("Partition {} committed, no retraining of {} requested: {}", partition.partitionId(),
                     ctx.getCurrentKey(), whyNot(s));
             checkStall(s, partition.rangeEnd(), ctx);
             state.update(s);
