@@ -206,9 +206,9 @@ public class DriftMonitor extends KeyedCoProcessFunction<String, FeatureRow, Dri
         DriftState s = states.get(feature.key());
         if (s == null) {
             s = DriftState.start(config.window());
-        } else if (s.reference != null && reference.createdAt() < s.referenceCreatedAt || (reference.modelVersion() == s.referenceVersion
-                && reference.modelName().equals(s.referenceModel))) {
-            // a replay (the registry's champion after a restart) or an older champion's reference
+        } else if (s.reference != null && (reference.createdAt() < s.referenceCreatedAt
+                || (reference.modelVersion() == s.referenceVersion && reference.modelName().equals(s.referenceModel)))) {
+            // an older champion's reference, or the current one again (the registry's champion after a restart)
             return;
         }
         s.reference = sorted(reference.sortedSample());
