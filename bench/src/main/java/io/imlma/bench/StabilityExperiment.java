@@ -56,7 +56,7 @@ final class StabilityExperiment {
             forecasts[i] = champion.model().predict(served.features()[i]);
             versions[i] = champion.version();
             harness.processElement(new StreamRecord<>(new Prediction(METER, t, forecasts[i], "load-forecast",
-                    champion.version(), t, t, t), t));
+                    champion.version(), t, t, t, t), t));
         }
         long varianceAlarms = harness.extractOutputValues().stream()
                 .map(Alarm.class::cast).filter(a -> a.type() == AlarmType.VARIANCE).count();

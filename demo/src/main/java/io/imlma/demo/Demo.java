@@ -158,6 +158,8 @@ public final class Demo {
                 Map.entry(SnapshotStage.MIN_INITIAL_ROWS, Integer.toString(7 * 96 * 28)),
                 Map.entry(SnapshotStage.THETA, "0.10"),
                 Map.entry(SnapshotStage.MIN_INTERVAL, "7d"),
+                // the first training is planned after four weeks: a LOOP_STALL alarm after two such cycles
+                Map.entry(SnapshotStage.EXPECTED_CYCLE, "28d"),
                 Map.entry(SnapshotStage.PARTITION, "DAILY"),
                 Map.entry(RetrainConfig.TUNING_TRIALS, "8"),
                 Map.entry(RetrainConfig.TUNING_ROUND_SIZE, "4"),

@@ -26,15 +26,20 @@ public final class SealedSnapshot {
 
     /**
      * Writes the rows (any order of meters and times; each file keeps the order given) into {@code store}'s primary
-     * base and seals every partition.
+     * base and seals every (daily) partition.
      *
      * @return the manifests, in partition order
      */
     public static List<SnapshotManifest> write(IntegrityStore store, List<FeatureRow> rows) throws IOException {
-        PartitionGranularity daily = PartitionGranularity.DAILY;
+        return write(store, rows, PartitionGranularity.DAILY);
+    }
+
+    /** As {@link #write(IntegrityStore, List)}, in partitions of {@code granularity}. */
+    public static List<SnapshotManifest> write(IntegrityStore store, List<FeatureRow> rows,
+                                               PartitionGranularity granularity) throws IOException {
         Map<String, List<FeatureRow>> partitions = new TreeMap<>();
         for (FeatureRow row : rows) {
-            partitions.computeIfAbsent(daily.partitionId(row.windowStart()), id -> new ArrayList<>()).add(row);
+            partitions.computeIfAbsent(granularity.partitionId(row.windowStart()), id -> new ArrayList<>()).add(row);
         }
         SnapshotPartitionCommitter committer = new SnapshotPartitionCommitter(store, Clock.systemUTC());
         List<SnapshotManifest> manifests = new ArrayList<>();
@@ -45,7 +50,7 @@ public final class SealedSnapshot {
             Files.createDirectories(file.getParent());
             Files.writeString(file, lines, StandardCharsets.UTF_8);
             long start = partition.getValue().get(0).windowStart();
-            manifests.add(committer.tryCommit(partition.getKey(), daily.rangeOf(start), partition.getValue().size())
+            manifests.add(committer.tryCommit(partition.getKey(), granularity.rangeOf(start), partition.getValue().size())
                     .orElseThrow(() -> new IllegalStateException("partition " + partition.getKey() + " not sealed")));
         }
         return manifests;

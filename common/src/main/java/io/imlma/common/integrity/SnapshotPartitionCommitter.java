@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
@@ -62,6 +63,13 @@ public final class SnapshotPartitionCommitter {
         LOG.info("Sealed snapshot partition {}: {} files, {} rows", partitionId, manifest.files().size(),
                 manifest.rows());
         return Optional.of(manifest);
+    }
+
+    /** Rows in the partition's committed files; empty while the sink is renaming one (ask again later). */
+    public OptionalLong committedRows(String partitionId) throws IOException {
+        Optional<List<SnapshotManifest.ManifestFile>> files = committedFiles(partitionId);
+        return files.isEmpty() ? OptionalLong.empty()
+                : OptionalLong.of(files.get().stream().mapToLong(SnapshotManifest.ManifestFile::rows).sum());
     }
 
     /**

@@ -6,5 +6,7 @@ public enum AlarmType {
     VARIANCE,
     DRIFT,
     DATA_QUALITY,
-    INTEGRITY
+    INTEGRITY,
+    /** The loop does not train although data arrives, or a snapshot partition is not sealed in time. */
+    LOOP_STALL
 }

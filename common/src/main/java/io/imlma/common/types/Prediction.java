@@ -8,6 +8,8 @@ package io.imlma.common.types;
  * @param scoredAt          wall-clock time of scoring, epoch ms
  * @param eventTime         window end of the newest input row, epoch ms
  * @param ingestTime        ingestion time of the newest reading behind it, epoch ms
+ * @param receivedAt        wall-clock time its feature row reached the scorer, epoch ms ({@code scoredAt −
+ *                          receivedAt} is the scoring delay)
  */
 public record Prediction(
         String meterId,
@@ -17,4 +19,5 @@ public record Prediction(
         int modelVersion,
         long scoredAt,
         long eventTime,
-        long ingestTime) {}
+        long ingestTime,
+        long receivedAt) {}

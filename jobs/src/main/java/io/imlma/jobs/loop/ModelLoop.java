@@ -3,6 +3,7 @@ package io.imlma.jobs.loop;
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.types.Alarm;
+import io.imlma.common.types.DriftReference;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.ModelUpdate;
 import io.imlma.common.types.Prediction;
@@ -20,6 +21,8 @@ import io.imlma.registry.ArtifactVerificationException;
 import io.imlma.registry.ModelStore;
 import io.imlma.registry.ModelVersion;
 import io.imlma.registry.jdbc.JdbcModelRegistry;
+import io.imlma.udf.monitor.ChampionDriftReferences;
+import io.imlma.udf.monitor.DriftMonitor;
 import io.imlma.udf.monitor.Monitors;
 import io.imlma.udf.serve.ScoreWithChampion;
 import java.time.Clock;
@@ -48,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * <p>Model updates come from three places, all into the same broadcast: the registry's champion when the job is
  * built (so a restarted job serves at once), the launcher's promoted runs, and an optional external stream (the
  * model-updates Kafka topic, for runs launched elsewhere). The scorer ignores updates it already serves or that are
- * older than its champion, so the overlap is harmless.
+ * older than its champion, so the overlap is harmless. The same updates make the drift monitor's references: each
+ * champion's training range, read back from the snapshot store ({@link ChampionDriftReferences}).
  *
  * <p>Drift retrain requests of the monitors are returned, not fed to the trigger here: they are computed from the
  * predictions, which depend on the launcher's output, and a dataflow graph cannot feed them back without a cycle.
@@ -75,11 +79,12 @@ public final class ModelLoop {
      * @param promotions           the new champions of this loop's launches
      * @param modelUpdates         every update offered to the scorer (initial champion, promotions, external)
      * @param driftRetrainRequests the drift monitor's requests (not launched, see the class comment)
+     * @param driftReferences      the serving champions' training data, as the drift monitor receives it
      */
     public record Outputs(DataStream<Prediction> predictions, DataStream<Alarm> alarms,
             DataStream<RetrainRequest> retrainRequests, DataStream<LaunchOutcome> launches,
             DataStream<ModelUpdate> promotions, DataStream<ModelUpdate> modelUpdates,
-            DataStream<RetrainRequest> driftRetrainRequests) {}
+            DataStream<RetrainRequest> driftRetrainRequests, DataStream<DriftReference> driftReferences) {}
 
     private ModelLoop() {}
 
@@ -135,10 +140,20 @@ public final class ModelLoop {
                         TypeInformation.of(Prediction.class))
                 .name("score with champion").uid("score-with-champion");
 
+        SingleOutputStreamOperator<DriftReference> references = updates
+                .keyBy(ModelUpdate::modelName)
+                .process(new ChampionDriftReferences(DriftMonitor.Config.fromSettings(settings),
+                        new ModelStoreLoader(models), snapshots.store(), snapshots.granularity()),
+                        TypeInformation.of(DriftReference.class))
+                .name("champion drift references").uid("champion-drift-references").setParallelism(1);
         Monitors.Streams monitors = Monitors.attach(predictions, pipeline.features(), pipeline.deadLetters(),
-                pipeline.late(), null, settings);
+                pipeline.late(), references, settings);
+        DataStream<Alarm> failedRetrains = launches.keyBy(outcome -> model)
+                .process(new FailedRetrainAlarms(), TypeInformation.of(Alarm.class))
+                .name("failed retrain alarms").uid("failed-retrain-alarms").setParallelism(1);
         DataStream<Alarm> alarms = monitors.alarms().union(snapshot.alarms(),
-                predictions.getSideOutput(ScoreWithChampion.ALARMS));
+                predictions.getSideOutput(ScoreWithChampion.ALARMS),
+                references.getSideOutput(ChampionDriftReferences.ALARMS), failedRetrains);
         if (!startAlarms.isEmpty()) {
             alarms = alarms.union(env.fromData(TypeInformation.of(Alarm.class), startAlarms.toArray(Alarm[]::new))
                     .name("registry champion alarms").uid("registry-champion-alarms").setParallelism(1));
@@ -147,7 +162,7 @@ public final class ModelLoop {
                 .setParallelism(1);
 
         return new Outputs(predictions, alarms, snapshot.retrainRequests(), launches, promotions, updates,
-                monitors.driftRetrainRequests());
+                monitors.driftRetrainRequests(), references);
     }
 
     /**

@@ -40,6 +40,8 @@ public final class SnapshotStage {
     public static final String SNAPSHOT_PATH = SnapshotLocation.PATH;
     public static final String BACKUP_PATH = SnapshotLocation.BACKUP_PATH;
     public static final String PARTITION = SnapshotLocation.PARTITION;
+    /** How long (wall clock) a complete partition may wait for the sink's committed files before LOOP_STALL. */
+    public static final String SEAL_DEADLINE = "snapshot.seal-deadline";
     public static final String MODEL_NAME = "trigger.model-name";
     public static final String THETA = "trigger.theta";
     public static final String MIN_INITIAL_ROWS = "trigger.min-initial-rows";
@@ -48,10 +50,14 @@ public final class SnapshotStage {
     public static final String SCHEDULE_DAY = "trigger.schedule.day";
     public static final String SCHEDULE_TIME = "trigger.schedule.time";
     public static final String SCHEDULE_ZONE = "trigger.schedule.zone";
+    /** The retraining cycle the loop is expected to keep (data time): the schedule's week by default. */
+    public static final String EXPECTED_CYCLE = "trigger.stall.expected-cycle";
+    /** LOOP_STALL after this many expected cycles of committed data without a request; 0 switches it off. */
+    public static final String STALL_CYCLES = "trigger.stall.cycles";
 
     /** Validated configuration of the stage. */
     public record Config(URI snapshotPath, URI backupPath, PartitionGranularity granularity, String modelName,
-            TriggerConfig trigger) implements Serializable {
+            TriggerConfig trigger, Duration sealDeadline) implements Serializable {
 
         public static Config from(Settings settings) {
             SnapshotLocation location = SnapshotLocation.from(settings);
@@ -62,9 +68,19 @@ public final class SnapshotStage {
             Duration minInterval = settings.duration(MIN_INTERVAL, Duration.ofHours(1));
             Settings.require(!minInterval.isNegative(), MIN_INTERVAL, "must not be negative, got " + minInterval);
             TriggerSchedule schedule = settings.bool(SCHEDULE_ENABLED, true) ? schedule(settings) : null;
+            // checkpoints commit the sink's files; a few intervals late is a stall, not a slow checkpoint
+            Duration sealDeadline = settings.duration(SEAL_DEADLINE, Duration.ofMinutes(10));
+            Settings.require(!sealDeadline.isNegative() && !sealDeadline.isZero(), SEAL_DEADLINE,
+                    "must be positive, got " + sealDeadline);
+            Duration cycle = settings.duration(EXPECTED_CYCLE, Duration.ofDays(7));
+            Settings.require(!cycle.isNegative() && !cycle.isZero(), EXPECTED_CYCLE, "must be positive, got " + cycle);
+            double cycles = settings.decimal(STALL_CYCLES, 2);
+            Settings.require(cycles >= 0 && Double.isFinite(cycles), STALL_CYCLES,
+                    "must be 0 (off) or positive, got " + cycles);
             return new Config(location.snapshotPath(), location.backupPath(), location.granularity(),
                     settings.string(MODEL_NAME, "load-forecast"),
-                    new TriggerConfig(theta, minInitialRows, minInterval, schedule));
+                    new TriggerConfig(theta, minInitialRows, minInterval, schedule,
+                            Duration.ofMillis((long) (cycles * cycle.toMillis()))), sealDeadline);
         }
 
         public IntegrityStore store() {
@@ -114,7 +130,7 @@ public final class SnapshotStage {
 
         SingleOutputStreamOperator<PartitionCommitted> committed = rows
                 .transform("snapshot manifests", TypeInformation.of(PartitionCommitted.class),
-                        new SnapshotManifestWriter(config.store(), config.granularity()))
+                        new SnapshotManifestWriter(config.store(), config.granularity(), config.sealDeadline()))
                 .uid("snapshot-manifest-writer")
                 .setParallelism(1)
                 .setMaxParallelism(1);
@@ -126,12 +142,13 @@ public final class SnapshotStage {
                         .returns(RetrainCommand.class)
                         .name("no manual retrain requests").uid("manual-retrain-none").setParallelism(1);
         String model = config.modelName();
-        DataStream<RetrainRequest> requests = committed
+        SingleOutputStreamOperator<RetrainRequest> requests = committed
                 .connect(manual)
                 .keyBy(partition -> model, RetrainCommand::modelName)
                 .process(new RetrainTrigger(config.trigger()), TypeInformation.of(RetrainRequest.class))
                 .name("retrain trigger").uid("retrain-trigger");
 
-        return new Outputs(committed, requests, committed.getSideOutput(SnapshotManifestWriter.ALARMS));
+        return new Outputs(committed, requests, committed.getSideOutput(SnapshotManifestWriter.ALARMS)
+                .union(requests.getSideOutput(RetrainTrigger.ALARMS)));
     }
 }

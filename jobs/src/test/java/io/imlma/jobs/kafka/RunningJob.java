@@ -3,6 +3,7 @@ package io.imlma.jobs.kafka;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -57,7 +58,10 @@ public final class RunningJob implements AutoCloseable {
      * on the output then show).
      */
     public void awaitFurtherCheckpoints(int more, Duration timeout) throws Exception {
-        long target = completedCheckpoints() + more;
+        // while the JobManager initializes, the REST call fails (UnavailableDispatcherOperationException): ask again
+        long target = await("checkpoint statistics of job " + id()).atMost(timeout).pollInterval(POLL_INTERVAL)
+                .ignoreExceptionsInstanceOf(ExecutionException.class)
+                .until(this::completedCheckpoints, completed -> true) + more;
         await(target + " completed checkpoints of job " + id()).atMost(timeout).pollInterval(POLL_INTERVAL)
                 .until(() -> {
                     long completed = completedCheckpoints();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.imlma.common.config.Settings;
 import io.imlma.common.types.Alarm;
+import io.imlma.common.types.DriftReference;
 import io.imlma.common.types.Prediction;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
@@ -104,6 +105,8 @@ class ModelLoopIT {
         loop.launches().sinkTo(CollectingSink.named(queue + "-launches")).name("launches").uid("launches");
         loop.retrainRequests().sinkTo(CollectingSink.named(queue + "-requests")).name("requests").uid("requests");
         loop.alarms().sinkTo(CollectingSink.named(queue + "-alarms")).name("alarms").uid("alarms");
+        loop.driftReferences().sinkTo(CollectingSink.named(queue + "-references")).name("references")
+                .uid("references");
 
         List<String> ett = EttFixture.lines(ALL_DAYS * INTERVALS_PER_DAY);
         JobClient job = env.executeAsync("model-loop-it");
@@ -127,6 +130,16 @@ class ModelLoopIT {
             ModelVersion v1 = registry.champion(MODEL).orElseThrow();
             assertThat(v1.version()).isEqualTo(1);
             assertThat(v1.trainingRun()).isEqualTo(requests.get(0).requestId());
+
+            // the promotion published v1's training data as the drift reference of every channel
+            await(deadline, "drift references of v1").until(() -> CollectingSink
+                    .<DriftReference>collected(queue + "-references").size() == 7);
+            assertThat(CollectingSink.<DriftReference>collected(queue + "-references")).allSatisfy(r -> {
+                assertThat(r.modelName()).isEqualTo(MODEL);
+                assertThat(r.modelVersion()).isEqualTo(1);
+                assertThat(r.feature()).isEqualTo("standardized");
+                assertThat(r.sortedSample()).hasSizeGreaterThan(96).isSorted();
+            }).extracting(DriftReference::meterId).doesNotHaveDuplicates().contains("ETTm1/HUFL", "ETTm1/OT");
 
             // the rest of the data reaches a scorer that has swapped to v1 in the running job
             ett.subList(1 + FIRST_DAYS * INTERVALS_PER_DAY, ett.size()).forEach(line -> InProcessQueueSource.offer(queue, line));

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.imlma.common.config.Settings;
+import io.imlma.common.integrity.IntegrityStore;
+import io.imlma.common.integrity.PartitionGranularity;
+import io.imlma.common.integrity.SealedSnapshot;
 import io.imlma.common.integrity.SnapshotManifest;
 import io.imlma.common.json.Json;
 import io.imlma.common.kafka.KafkaJsonProducer;
+import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.RetrainCommand;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
@@ -19,6 +23,15 @@ import io.imlma.jobs.launch.LauncherConfig;
 import io.imlma.jobs.pipeline.JobEnvironment;
 import io.imlma.jobs.pipeline.PipelineConfig;
 import io.imlma.jobs.retrain.RetrainConfig;
+import io.imlma.ml.data.FeatureSpec;
+import io.imlma.ml.eval.Metrics;
+import io.imlma.ml.model.LinearModel;
+import io.imlma.ml.model.ModelArtifact;
+import io.imlma.registry.ModelStore;
+import io.imlma.registry.ModelVersion;
+import io.imlma.registry.NewVersion;
+import io.imlma.registry.VersionMetrics;
+import io.imlma.registry.jdbc.JdbcModelRegistry;
 import io.imlma.registry.jdbc.RegistryDataSource;
 import io.imlma.testkit.KafkaBroker;
 import io.imlma.testkit.KafkaBrokerExtension;
@@ -26,6 +39,7 @@ import io.imlma.testkit.KafkaRecords;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,8 +60,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The production graph ({@link MeterPipelineJob#wireKafka}) on a MiniCluster against a real broker closes both
- * request paths through the retrain-commands topic: a meter whose level jumps makes the drift monitor request a
- * retraining, which the job writes to the topic as a DRIFT command and its trigger reads back and turns into a DRIFT
+ * request paths through the retrain-commands topic: a meter whose level jumps away from the registry champion's
+ * training data (the drift reference the job builds from its snapshot range at start) makes the drift monitor
+ * request a retraining, which the job writes to the topic as a DRIFT command and its trigger reads back and turns into a DRIFT
  * retrain request; later, an operator's command published as the API publishes it (the same record and producer) (during the trigger's minimum
  * interval, which only an operator's request bypasses) becomes a MANUAL request. A malformed command is skipped.
  * The launcher writes Kubernetes Job files, so no training runs.
@@ -57,7 +72,7 @@ class RetrainCommandsIT {
     private static final String MODEL = "load-forecast";
     private static final String METER = "M";
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
-    /** Intervals at level 10/11 before the jump; the first ones warm up and are the drift reference. */
+    /** Intervals at level 10/11 before the jump, as in the champion's training data (the drift reference). */
     private static final int STEADY = 50;
     /** Two drift windows (8): one of them lies wholly after the jump, whatever the windows' alignment. */
     private static final int SHIFTED = 16;
@@ -98,6 +113,7 @@ class RetrainCommandsIT {
         s.put(LauncherConfig.K8S_OUTPUT_DIR, dir.resolve("k8s-jobs").toString());
         Settings settings = new Settings(s);
         PipelineConfig config = PipelineConfig.from(settings);
+        championTrainedOnTheSteadyLevel(settings);
 
         StreamExecutionEnvironment env = JobEnvironment.configure(
                 StreamExecutionEnvironment.getExecutionEnvironment(), config);
@@ -139,6 +155,32 @@ class RetrainCommandsIT {
             assertThat(manual.deltaD()).isPositive();
             assertThat(manual.requestedAt()).as("within the 30 days after the drift request")
                     .isLessThan(drift.requestedAt() + Duration.ofDays(30).toMillis());
+        }
+    }
+
+    /**
+     * Champion v1, trained on two hours before the readings whose z-scores alternate as the steady level's do: the
+     * drift monitor's reference, read back from the snapshot as for any champion.
+     */
+    private void championTrainedOnTheSteadyLevel(Settings settings) throws IOException {
+        long from = TestTopics.T0 - Duration.ofHours(2).toMillis();
+        List<FeatureRow> rows = new ArrayList<>();
+        for (long t = from; t < TestTopics.T0; t += TestTopics.INTERVAL) {
+            double z = (t / TestTopics.INTERVAL) % 2 == 0 ? -1 : 1;
+            rows.add(new FeatureRow(METER, t, t + TestTopics.INTERVAL, 10.5 + z / 2, 10, 11, 1, z, false, false, t));
+        }
+        SealedSnapshot.write(new IntegrityStore(dir.resolve("snapshots").toUri(),
+                dir.resolve("snapshots-backup").toUri()), rows, PartitionGranularity.HOURLY);
+        ModelStore store = new ModelStore(new IntegrityStore(dir.resolve("models").toUri(),
+                dir.resolve("models-backup").toUri()), Clock.systemUTC(), alarm -> { });
+        String path = ModelStore.relativePath(MODEL, 1);
+        String sha = store.write(path, new ModelArtifact(ModelArtifact.FORMAT_VERSION, MODEL, "linear",
+                FeatureSpec.defaults(), Map.of(), new Metrics(8, 0.1, 0.2, 0.9), 0.1, from, TestTopics.T0, 0L,
+                new LinearModel(new double[FeatureSpec.defaults().featureNames().size()], 10.5)));
+        try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, store)) {
+            ModelVersion v1 = registry.register(new NewVersion(MODEL, "run-1", null, null, null, "linear", Map.of(),
+                    new VersionMetrics(0.1, 0.2, 0.9), path, sha, List.of()));
+            registry.promote(MODEL, v1.version(), "test", "the steady level");
         }
     }
 

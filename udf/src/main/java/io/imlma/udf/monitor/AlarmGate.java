@@ -69,4 +69,20 @@ public final class AlarmGate implements Serializable {
         }
         return step;
     }
+
+    /**
+     * Ends an open episode because what it was measured against changed (e.g. a new champion's reference), with an
+     * INFO alarm of the episode's id; nothing is sent when none is open.
+     *
+     * @return the state to keep: no episode, no breaches counted
+     */
+    public HysteresisState resolve(HysteresisState state, String scope, String meterId, int modelVersion, long time,
+                                   String describe, Consumer<Alarm> out) {
+        if (state != null && state.active()) {
+            out.accept(new Alarm(Hysteresis.alarmId(type.name(), scope, state.episodeStart()), type, Severity.INFO,
+                    meterId, modelVersion, 0, 0, time, "resolved: " + describe));
+            cleared.inc();
+        }
+        return HysteresisState.INITIAL;
+    }
 }

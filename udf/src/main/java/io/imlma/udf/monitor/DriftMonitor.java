@@ -34,9 +34,13 @@ import java.util.Map;
  * Kolmogorov–Smirnov (hipparchus) for windows up to {@code ksMaxWindow}, population stability index for larger
  * ones — and a DRIFT alarm is raised through {@link Hysteresis} when the per-feature threshold is crossed.
  *
- * <p>References arrive on the second input ({@link DriftReference}, published by the retraining job with each
- * champion). <b>Until one is known for a meter and feature, the first {@code referenceSize} accepted values of the
- * stream serve as the reference</b> (alarm model version 0); a published reference replaces it.
+ * <p>References arrive on the second input ({@link DriftReference}): the serving champion's training data, published
+ * with each promotion ({@link ChampionDriftReferences}). <b>Until one is known for a meter and feature, nothing is
+ * tested and no alarm is raised</b>: there is no model whose training data the stream could have drifted from. A
+ * newer champion's reference replaces the old one; an open DRIFT alarm is then tested at once against the new
+ * reference and resolved (an INFO alarm with its id) when the recent values fit it, otherwise it goes on, its
+ * notifications naming the new champion. A reference older than the current one, or the current one offered again
+ * (a restart), is ignored.
  *
  * <p>When configured, a raised DRIFT alarm also emits a {@link RetrainRequest} with reason DRIFT on
  * {@link #RETRAIN_REQUESTS}, so it goes through the retrain trigger.
@@ -56,7 +60,7 @@ public class DriftMonitor extends KeyedCoProcessFunction<String, FeatureRow, Dri
      * @param thresholds     the features watched and their thresholds
      * @param window         values per test
      * @param stride         values between tests
-     * @param referenceSize  first values of the stream used as reference when none is published
+     * @param referenceSize  values in a published reference (evenly spaced over the champion's training range)
      * @param ksMaxWindow    windows up to this size are tested with KS, larger ones with PSI
      * @param psiBins        PSI bins (at the reference's quantiles)
      * @param modelName      model named in retrain requests when the reference does not name one
@@ -131,60 +135,55 @@ public class DriftMonitor extends KeyedCoProcessFunction<String, FeatureRow, Dri
             }
             DriftState s = states.get(feature.key());
             if (s == null) {
-                s = DriftState.start(config.window(), config.referenceSize());
+                s = DriftState.start(config.window());
             }
-            double value = feature.of(row);
-            if (s.reference == null) {
-                s.collecting[s.collected++] = value;
-                if (s.collected == config.referenceSize()) {
-                    s.reference = sorted(s.collecting);
-                    s.collecting = null;
-                }
-            } else {
-                s.remember(value, row.windowStart());
-                if (s.recentCount == config.window() && ++s.sinceTest >= config.stride()) {
-                    s.sinceTest = 0;
-                    test(row, feature, e.getValue(), s, ctx, out);
-                }
+            // the window fills before the first reference, so the first test follows it by one stride
+            s.remember(feature.of(row), row.windowStart(), row.windowEnd());
+            if (s.reference != null && s.recentCount == config.window() && ++s.sinceTest >= config.stride()) {
+                s.sinceTest = 0;
+                test(row.meterId(), feature, e.getValue(), s, ctx, out);
             }
             states.put(feature.key(), s);
         }
     }
 
-    private void test(FeatureRow row, DriftFeature feature, Thresholds thresholds, DriftState s, Context ctx,
-                      Collector<Alarm> out) {
-        boolean useKs = config.window() <= config.ksMaxWindow();
-        double statistic;
-        double threshold;
-        String describe;
-        String reference = s.referenceVersion == 0
-                ? "its first " + s.reference.length + " values"
-                : "the training data of " + s.referenceModel + " v" + s.referenceVersion;
-        if (useKs) {
+    /** One test's outcome: the statistic (larger is worse), its threshold and the situation in words. */
+    private record Measurement(double statistic, double threshold, String describe) {}
+
+    private Measurement measure(String meterId, DriftFeature feature, Thresholds thresholds, DriftState s) {
+        String reference = "the training data of " + s.referenceModel + " v" + s.referenceVersion;
+        if (config.window() <= config.ksMaxWindow()) {
             double pValue = ks.kolmogorovSmirnovTest(s.reference, s.recent);
             // as 1 − p so that, like every monitored value, larger means worse
-            statistic = 1 - pValue;
-            threshold = 1 - thresholds.ksAlpha();
-            describe = String.format("%s of meter %s: last %d values differ from %s (Kolmogorov–Smirnov p = %.3g, α = %.3g)",
-                    feature.key(), row.meterId(), s.recent.length, reference, pValue, thresholds.ksAlpha());
-        } else {
-            statistic = PopulationStabilityIndex.of(s.reference, s.recent, config.psiBins());
-            threshold = thresholds.psi();
-            describe = String.format("%s of meter %s: last %d values differ from %s (PSI = %.3f, limit %.3f)",
-                    feature.key(), row.meterId(), s.recent.length, reference, statistic, threshold);
+            return new Measurement(1 - pValue, 1 - thresholds.ksAlpha(), String.format(
+                    "%s of meter %s: last %d values differ from %s (Kolmogorov–Smirnov p = %.3g, α = %.3g)",
+                    feature.key(), meterId, s.recent.length, reference, pValue, thresholds.ksAlpha()));
         }
+        double psi = PopulationStabilityIndex.of(s.reference, s.recent, config.psiBins());
+        return new Measurement(psi, thresholds.psi(), String.format(
+                "%s of meter %s: last %d values differ from %s (PSI = %.3f, limit %.3f)",
+                feature.key(), meterId, s.recent.length, reference, psi, thresholds.psi()));
+    }
+
+    /** Tests the recent window, which ends at {@code s.latestEnd}, through the hysteresis. */
+    private void test(String meterId, DriftFeature feature, Thresholds thresholds, DriftState s, Context ctx,
+                      Collector<Alarm> out) {
+        Measurement m = measure(meterId, feature, thresholds, s);
+        double statistic = m.statistic();
+        double threshold = m.threshold();
+        String describe = m.describe();
         tests.inc();
         lastStatistic = statistic;
-        String scope = row.meterId() + '|' + feature.key();
-        Hysteresis.Step step = gate.evaluate(s.condition, scope, row.meterId(), s.referenceVersion, statistic,
-                threshold, row.windowEnd(), describe, out::collect);
+        String scope = meterId + '|' + feature.key();
+        Hysteresis.Step step = gate.evaluate(s.condition, scope, meterId, s.referenceVersion, statistic,
+                threshold, s.latestEnd, describe, out::collect);
         s.condition = step.state();
         if (config.requestRetrain() && step.transition() == Hysteresis.Transition.RAISE) {
             String model = s.referenceModel != null ? s.referenceModel : config.modelName();
             // D0 and ΔD are the trigger's bookkeeping, unknown here
             ctx.output(RETRAIN_REQUESTS, new RetrainRequest(
                     Hysteresis.alarmId("DRIFT_RETRAIN", scope, step.state().episodeStart()), model, RetrainReason.DRIFT,
-                    s.oldestStart(), row.windowEnd(), 0, 0, row.windowEnd()));
+                    s.oldestStart(), s.latestEnd, 0, 0, s.latestEnd));
             retrainRequests.inc();
         }
     }
@@ -206,13 +205,33 @@ public class DriftMonitor extends KeyedCoProcessFunction<String, FeatureRow, Dri
         }
         DriftState s = states.get(feature.key());
         if (s == null) {
-            s = DriftState.start(config.window(), config.referenceSize());
+            s = DriftState.start(config.window());
+        } else if (s.reference != null && (reference.createdAt() < s.referenceCreatedAt
+                || (reference.modelVersion() == s.referenceVersion && reference.modelName().equals(s.referenceModel)))) {
+            // an older champion's reference, or the current one again (the registry's champion after a restart)
+            return;
         }
         s.reference = sorted(reference.sortedSample());
         s.referenceVersion = reference.modelVersion();
         s.referenceModel = reference.modelName();
-        s.collecting = null;
-        s.collected = 0;
+        s.referenceCreatedAt = reference.createdAt();
+        s.sinceTest = 0;
+        Thresholds thresholds = config.thresholds().get(feature);
+        if (s.recentCount == config.window() && s.condition.active()) {
+            // the open episode was measured against data the served model no longer stands for: the same values
+            // are tested against the new champion's data at once; it ends if they fit, otherwise it goes on
+            Measurement m = measure(reference.meterId(), feature, thresholds, s);
+            if (m.statistic() <= m.threshold()) {
+                s.condition = gate.resolve(s.condition, reference.meterId() + '|' + feature.key(),
+                        reference.meterId(), reference.modelVersion(), s.latestEnd, String.format(
+                                "%s of meter %s: %s v%d is served and the last %d values fit its training data",
+                                feature.key(), reference.meterId(), reference.modelName(), reference.modelVersion(),
+                                s.recent.length), out::collect);
+            }
+        } else if (s.recentCount == config.window()) {
+            // a full window is tested at once, not a stride later
+            test(reference.meterId(), feature, thresholds, s, ctx, out);
+        }
         states.put(feature.key(), s);
     }
 

@@ -2,32 +2,32 @@ package io.imlma.udf.monitor;
 
 /** State of {@link DriftMonitor} for one meter and feature; a mutable POJO so Flink serializes it field by field. */
 public class DriftState {
-    /** Sorted reference sample; null while the first values of the stream are still being collected. */
+    /** Sorted sample of the serving champion's training data; null until its reference arrives (no tests). */
     public double[] reference;
-    /** Model version of the reference; 0 when it is the stream's own first values. */
     public int referenceVersion;
     public String referenceModel;
-    /** First values of the stream, collected as the reference until a published one arrives. */
-    public double[] collecting;
-    public int collected;
+    /** When the reference was published (its model update's time), epoch ms. */
+    public long referenceCreatedAt;
     public double[] recent;
     public long[] recentStarts;
     public int recentCount;
+    /** Window end of the latest value remembered: the event time of a test. */
+    public long latestEnd;
     public int recentNext;
     public int sinceTest;
     public HysteresisState condition = HysteresisState.INITIAL;
 
     public DriftState() {}
 
-    static DriftState start(int window, int referenceSize) {
+    static DriftState start(int window) {
         DriftState s = new DriftState();
-        s.collecting = new double[referenceSize];
         s.recent = new double[window];
         s.recentStarts = new long[window];
         return s;
     }
 
-    void remember(double value, long windowStart) {
+    void remember(double value, long windowStart, long windowEnd) {
+        latestEnd = windowEnd;
         recent[recentNext] = value;
         recentStarts[recentNext] = windowStart;
         recentNext = (recentNext + 1) % recent.length;

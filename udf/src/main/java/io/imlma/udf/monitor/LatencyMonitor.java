@@ -27,10 +27,19 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Watches scoring latency: for every prediction, event time → scored time and ingestion → scored time go into a
- * sliding window of the most recent latencies (Flink's {@link DescriptiveStatisticsHistogram}, bounded memory);
- * every few records the configured percentile of each window is compared with its budget and a LATENCY alarm is
- * raised through {@link Hysteresis} when it is over.
+ * Watches latency: for every prediction, each {@link LatencyKind} goes into a sliding window of the most recent
+ * latencies (Flink's {@link DescriptiveStatisticsHistogram}, bounded memory) exported as metrics; every few records
+ * the configured percentile of each kind that has a budget is compared with it and a LATENCY alarm is raised through
+ * {@link Hysteresis} when it is over.
+ *
+ * <p>What is alarmed by default is what an operator pages on whatever the input rate: {@link LatencyKind#SCORING},
+ * the wall-clock time from a feature row reaching the scorer to its forecast (budget
+ * {@value #SCORING_BUDGET}, default 1 s) — a stalled, starved or slow scorer — and, for real-time input,
+ * {@link LatencyKind#EVENT_TO_SCORED} (budget {@value #EVENT_BUDGET}, default 20 min: the 15-minute interval, the
+ * watermark's out-of-orderness and processing). {@link LatencyKind#INGEST_TO_SCORED} is measured but not alarmed by
+ * default ({@value #INGEST_BUDGET} = 0): it includes the wait for the interval to close (up to an interval plus the
+ * out-of-orderness with real-time input, so no budget of seconds can hold) and, in a replay faster than the machine,
+ * the queueing behind the backpressure the replay itself causes.
  *
  * <p>Pipeline-wide, not keyed: each subtask watches the predictions it sees. The windows and the alarm state are
  * checkpointed so that a replay after failure continues the same episodes (same alarm ids).
@@ -41,16 +50,29 @@ public class LatencyMonitor extends ProcessFunction<Prediction, Alarm> implement
     public enum LatencyKind {
         /** Window end of the newest input row → scoring. Includes the window length and the watermark delay. */
         EVENT_TO_SCORED,
-        /** Ingestion of the newest reading behind the prediction → scoring. */
-        INGEST_TO_SCORED;
+        /**
+         * Ingestion of the newest reading behind the prediction (its release by the pacer in a replay) → scoring.
+         * Includes the wait for its interval to close and any queueing behind backpressure.
+         */
+        INGEST_TO_SCORED,
+        /** The feature row reaching the scorer → its forecast: the scorer's own delay, independent of the input. */
+        SCORING;
 
         long of(Prediction p) {
-            return p.scoredAt() - (this == EVENT_TO_SCORED ? p.eventTime() : p.ingestTime());
+            return p.scoredAt() - switch (this) {
+                case EVENT_TO_SCORED -> p.eventTime();
+                case INGEST_TO_SCORED -> p.ingestTime();
+                case SCORING -> p.receivedAt();
+            };
         }
     }
 
+    public static final String EVENT_BUDGET = "monitor.latency.event-budget";
+    public static final String INGEST_BUDGET = "monitor.latency.ingest-budget";
+    public static final String SCORING_BUDGET = "monitor.latency.scoring-budget";
+
     /**
-     * @param budgetsMs     budget per kind in ms; kinds not in the map are not watched
+     * @param budgetsMs     budget per kind in ms; kinds not in the map are measured but not alarmed
      * @param percentile    percentile compared with the budget, in (0, 100]
      * @param windowSize    latencies kept per kind
      * @param minSamples    no evaluation before this many latencies are in the window
@@ -61,15 +83,10 @@ public class LatencyMonitor extends ProcessFunction<Prediction, Alarm> implement
         public static Config fromSettings(Settings s) {
             String p = "monitor.latency";
             Map<LatencyKind, Long> budgets = new EnumMap<>(LatencyKind.class);
-            long event = s.duration(p + ".event-budget", Duration.ofMinutes(20)).toMillis();
-            long ingest = s.duration(p + ".ingest-budget", Duration.ofSeconds(2)).toMillis();
-            // a zero budget switches the kind off (e.g. event time in a replay of old data)
-            if (event > 0) {
-                budgets.put(LatencyKind.EVENT_TO_SCORED, event);
-            }
-            if (ingest > 0) {
-                budgets.put(LatencyKind.INGEST_TO_SCORED, ingest);
-            }
+            // a zero budget switches the kind's alarm off (e.g. event time in a replay of old data)
+            budget(s, EVENT_BUDGET, Duration.ofMinutes(20), LatencyKind.EVENT_TO_SCORED, budgets);
+            budget(s, INGEST_BUDGET, Duration.ZERO, LatencyKind.INGEST_TO_SCORED, budgets);
+            budget(s, SCORING_BUDGET, Duration.ofSeconds(1), LatencyKind.SCORING, budgets);
             double percentile = s.decimal(p + ".percentile", 99);
             int window = s.integer(p + ".window", 1024);
             int minSamples = s.integer(p + ".min-samples", 100);
@@ -79,6 +96,15 @@ public class LatencyMonitor extends ProcessFunction<Prediction, Alarm> implement
             Settings.require(minSamples >= 1 && minSamples <= window, p + ".min-samples", "must be in [1, window]");
             Settings.require(every >= 1, p + ".evaluate-every", "must be at least 1");
             return new Config(budgets, percentile, window, minSamples, every, Hysteresis.fromSettings(s, p, 2));
+        }
+
+        private static void budget(Settings s, String key, Duration defaultBudget, LatencyKind kind,
+                                   Map<LatencyKind, Long> budgets) {
+            Duration budget = s.duration(key, defaultBudget);
+            Settings.require(!budget.isNegative(), key, "must not be negative (0 switches the alarm off)");
+            if (!budget.isZero()) {
+                budgets.put(kind, budget.toMillis());
+            }
         }
     }
 
@@ -99,7 +125,7 @@ public class LatencyMonitor extends ProcessFunction<Prediction, Alarm> implement
     public void initializeState(FunctionInitializationContext context) throws Exception {
         windows = new EnumMap<>(LatencyKind.class);
         conditions = new EnumMap<>(LatencyKind.class);
-        for (LatencyKind kind : config.budgetsMs().keySet()) {
+        for (LatencyKind kind : LatencyKind.values()) {
             windows.put(kind, new DescriptiveStatisticsHistogram(config.windowSize()));
             conditions.put(kind, HysteresisState.INITIAL);
         }
@@ -149,14 +175,14 @@ public class LatencyMonitor extends ProcessFunction<Prediction, Alarm> implement
             return;
         }
         sinceEvaluation = 0;
-        for (Map.Entry<LatencyKind, DescriptiveStatisticsHistogram> e : windows.entrySet()) {
+        for (Map.Entry<LatencyKind, Long> e : config.budgetsMs().entrySet()) {
             LatencyKind kind = e.getKey();
-            HistogramStatistics window = e.getValue().getStatistics();
+            HistogramStatistics window = windows.get(kind).getStatistics();
             if (window.size() < config.minSamples()) {
                 continue;
             }
             double value = window.getQuantile(config.percentile() / 100);
-            long budget = config.budgetsMs().get(kind);
+            long budget = e.getValue();
             String describe = String.format("p%s %s latency %.0f ms against a budget of %d ms over the last %d predictions",
                     trim(config.percentile()), kind.name().toLowerCase(), value, budget, window.size());
             Hysteresis.Step step = gate.evaluate(conditions.get(kind), kind.name(), null, prediction.modelVersion(),

@@ -29,8 +29,9 @@ public final class Monitors {
     private Monitors() {}
 
     /**
-     * @param driftReferences published training references, or {@code null} when none are wired (the drift monitor
-     *                        then uses the first values of each meter's stream)
+     * @param driftReferences the serving champions' training references ({@link ChampionDriftReferences}), or
+     *                        {@code null} when none are wired (then no drift is tested: there is nothing to test
+     *                        against)
      */
     public static Streams attach(DataStream<Prediction> predictions, DataStream<FeatureRow> features,
                                  DataStream<DeadLetter> deadLetters, DataStream<MeterReading> lateReadings,

@@ -88,6 +88,7 @@ public final class ScoreWithChampion extends KeyedBroadcastProcessFunction<Strin
 
     @Override
     public void processElement(FeatureRow row, ReadOnlyContext ctx, Collector<Prediction> out) throws Exception {
+        long receivedAt = System.currentTimeMillis();
         ModelArtifact model = servingModel(ctx.getBroadcastState(CHAMPION), ctx);
         double[] history = append(recentMeans.value(), row.mean(),
                 Math.max(historyIntervals, model == null ? 0 : model.requiredHistory()));
@@ -96,11 +97,12 @@ public final class ScoreWithChampion extends KeyedBroadcastProcessFunction<Strin
             return;
         }
         double[] input = Arrays.copyOfRange(history, history.length - model.requiredHistory(), history.length);
-        long now = System.currentTimeMillis();
+        double forecast = model.forecast(input, row.windowEnd());
+        long now = System.currentTimeMillis(); // after the forecast, so that the scoring delay includes it
         // an imputed row has no reading behind it (ingest time 0): it is as fresh as its scoring, not decades late
         long ingestTime = row.maxIngestTime() > 0 ? row.maxIngestTime() : now;
-        out.collect(new Prediction(row.meterId(), row.windowEnd(), model.forecast(input, row.windowEnd()),
-                loadedFor.modelName(), loadedFor.version(), now, row.windowEnd(), ingestTime));
+        out.collect(new Prediction(row.meterId(), row.windowEnd(), forecast, loadedFor.modelName(),
+                loadedFor.version(), now, row.windowEnd(), ingestTime, receivedAt));
     }
 
     @Override

@@ -10,10 +10,15 @@ import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.Severity;
+import io.imlma.udf.monitor.MonitorMetrics;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -41,6 +46,11 @@ import org.apache.flink.util.OutputTag;
  * manifest with the expected rows is kept, backups already correct are not copied again), and a partition leaves
  * the state only in the checkpoint after it was sealed, so a replay may seal and emit it again, never lose it; the
  * trigger ignores a {@link PartitionCommitted} it has already counted.
+ *
+ * <p>A complete partition that is still not sealed {@code sealDeadline} (wall clock) after its first attempt raises a
+ * {@link AlarmType#LOOP_STALL} alarm on {@link #ALARMS} with the reason — rows in committed files against the rows
+ * counted — since nothing after it can be sealed or trained on; an INFO alarm of the same id follows when it is
+ * sealed. The wait is measured from the first attempt of this run (not kept in state: after a restore it restarts).
  */
 public final class SnapshotManifestWriter extends AbstractStreamOperator<PartitionCommitted>
         implements OneInputStreamOperator<FeatureRow, PartitionCommitted> {
@@ -53,6 +63,8 @@ public final class SnapshotManifestWriter extends AbstractStreamOperator<Partiti
 
     private final IntegrityStore store;
     private final PartitionGranularity granularity;
+    private final Duration sealDeadline;
+    private final Clock clock;
 
     private transient SnapshotPartitionCommitter committer;
     private transient TreeMap<Long, Long> rowsByPartitionStart;
@@ -63,10 +75,24 @@ public final class SnapshotManifestWriter extends AbstractStreamOperator<Partiti
     private transient Counter lateRows;
     private transient Counter partitionsSealed;
     private transient Counter sealFailures;
+    /** LOOP_STALL alarms raised, as the monitors count theirs (the alert rules relay them by type). */
+    private transient Counter stallsRaised;
+    /** Wall-clock time of the first failed attempt to seal each waiting partition, by partition start. */
+    private transient Map<Long, Long> waitingSince;
+    /** Waiting partitions a LOOP_STALL alarm was raised for. */
+    private transient Set<Long> overdue;
 
-    public SnapshotManifestWriter(IntegrityStore store, PartitionGranularity granularity) {
+    /** @param sealDeadline how long a complete partition may wait for the sink's files before LOOP_STALL */
+    public SnapshotManifestWriter(IntegrityStore store, PartitionGranularity granularity, Duration sealDeadline) {
+        this(store, granularity, sealDeadline, Clock.systemUTC());
+    }
+
+    SnapshotManifestWriter(IntegrityStore store, PartitionGranularity granularity, Duration sealDeadline,
+                           Clock clock) {
         this.store = store;
         this.granularity = granularity;
+        this.sealDeadline = sealDeadline;
+        this.clock = clock;
     }
 
     @Override
@@ -95,6 +121,10 @@ public final class SnapshotManifestWriter extends AbstractStreamOperator<Partiti
         partitionsSealed = getMetricGroup().counter("snapshotPartitionsSealed");
         sealFailures = getMetricGroup().counter("snapshotSealFailures");
         getMetricGroup().gauge("snapshotPendingPartitions", () -> rowsByPartitionStart.size());
+        stallsRaised = getMetricGroup().addGroup(MonitorMetrics.ALARM_TYPE_GROUP, AlarmType.LOOP_STALL.name())
+                .counter(MonitorMetrics.ALARMS_RAISED);
+        waitingSince = new HashMap<>();
+        overdue = new HashSet<>();
     }
 
     @Override
@@ -148,6 +178,34 @@ public final class SnapshotManifestWriter extends AbstractStreamOperator<Partiti
         }
     }
 
+    private void checkDeadline(long start, TimeRange range, String partitionId, long expected) {
+        long now = clock.millis();
+        long since = waitingSince.computeIfAbsent(start, s -> now);
+        if (now - since <= sealDeadline.toMillis() || overdue.contains(start)) {
+            return;
+        }
+        long committed;
+        try {
+            committed = committer.committedRows(partitionId).orElse(-1);
+        } catch (IOException e) {
+            committed = -1;
+        }
+        String found = committed < 0 ? "its committed files could not be counted" : committed + " rows in committed files";
+        String message = String.format("snapshot partition %s not sealed %s after it was complete: %s, %d expected "
+                        + "(rows counted from the stream); no later partition can be sealed or trained on until it is",
+                partitionId, Duration.ofMillis(now - since), found, expected);
+        LOG.error(message);
+        output.collect(ALARMS, new StreamRecord<>(new Alarm(unsealedId(partitionId), AlarmType.LOOP_STALL,
+                Severity.CRITICAL, null, 0, Math.max(committed, 0), expected, range.to() - 1, message),
+                range.to() - 1));
+        overdue.add(start);
+        stallsRaised.inc();
+    }
+
+    private static String unsealedId(String partitionId) {
+        return "snapshot-unsealed:" + partitionId;
+    }
+
     /** Seals one partition if its files are committed; false means try again after the next checkpoint. */
     private boolean seal(long start, long rows) {
         TimeRange range = new TimeRange(start, start + granularity.length());
@@ -165,7 +223,14 @@ public final class SnapshotManifestWriter extends AbstractStreamOperator<Partiti
             return false;
         }
         if (manifest.isEmpty()) {
+            checkDeadline(start, range, partitionId, rows);
             return false;
+        }
+        waitingSince.remove(start);
+        if (overdue.remove(start)) {
+            output.collect(ALARMS, new StreamRecord<>(new Alarm(unsealedId(partitionId), AlarmType.LOOP_STALL,
+                    Severity.INFO, null, 0, rows, rows, range.to() - 1, "resolved: snapshot partition " + partitionId
+                    + " sealed with " + rows + " rows"), range.to() - 1));
         }
         sealedUntil = range.to();
         partitionsSealed.inc();

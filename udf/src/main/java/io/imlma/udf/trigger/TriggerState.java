@@ -1,6 +1,7 @@
 package io.imlma.udf.trigger;
 
 import io.imlma.common.types.RetrainReason;
+import io.imlma.udf.monitor.HysteresisState;
 
 /** Per-model state of {@link RetrainTrigger} (a Flink POJO; lives in RocksDB in production). */
 public class TriggerState {
@@ -20,6 +21,8 @@ public class TriggerState {
     public long nextScheduleAt = NONE;
     /** A reason that fired but is waiting for the minimum interval; {@code null} when nothing is pending. */
     public RetrainReason pending;
+    /** The LOOP_STALL condition: data committed without a request for longer than the configured time. */
+    public HysteresisState stall = HysteresisState.INITIAL;
 
     public TriggerState() {}
 }

@@ -7,6 +7,7 @@ import io.imlma.common.types.DriftReference;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
+import io.imlma.common.types.Severity;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
@@ -44,12 +45,43 @@ class DriftMonitorTest {
         return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
     }
 
+    /** A sorted standard normal sample shifted by {@code mean}: the champion's training data. */
+    private static double[] training(Random random, double mean, int size) {
+        double[] values = new double[size];
+        for (int i = 0; i < size; i++) {
+            values[i] = mean + random.nextGaussian();
+        }
+        Arrays.sort(values);
+        return values;
+    }
+
+    private static DriftReference reference(double[] sample, int version, long publishedAt) {
+        return new DriftReference("m1", "standardized", sample, "load", version, publishedAt);
+    }
+
     @Test
     void stationaryStreamRaisesNothing() throws Exception {
         Random random = new Random(7);
         try (var h = harness(Map.of())) {
+            h.processElement2(reference(training(random, 0, 480), 1, 0), 0);
             for (long i = 0; i < 96 * 60; i++) {
                 h.processElement1(row("m1", i, random.nextGaussian()), i);
+            }
+            assertThat(h.extractOutputValues()).isEmpty();
+            assertThat(requests(h)).isEmpty();
+        }
+    }
+
+    @Test
+    void beforeTheFirstChampionNothingIsTestedOrAlarmed() throws Exception {
+        Random random = new Random(10);
+        try (var h = harness(Map.of())) {
+            // a first week, then a level far from it: without a champion's data there is nothing to drift from
+            for (long i = 0; i < 96 * 7; i++) {
+                h.processElement1(row("m1", i, random.nextGaussian()), i);
+            }
+            for (long i = 96 * 7; i < 96 * 14; i++) {
+                h.processElement1(row("m1", i, 3 + random.nextGaussian()), i);
             }
             assertThat(h.extractOutputValues()).isEmpty();
             assertThat(requests(h)).isEmpty();
@@ -60,6 +92,7 @@ class DriftMonitorTest {
     void shiftedDistributionRaisesDriftAlarmAndRetrainRequest() throws Exception {
         Random random = new Random(8);
         try (var h = harness(Map.of())) {
+            h.processElement2(reference(training(random, 0, 480), 3, 0), 0);
             for (long i = 0; i < 96 * 10; i++) {
                 h.processElement1(row("m1", i, random.nextGaussian()), i);
             }
@@ -72,15 +105,50 @@ class DriftMonitorTest {
             Alarm alarm = alarms.get(0);
             assertThat(alarm.type()).isEqualTo(AlarmType.DRIFT);
             assertThat(alarm.meterId()).isEqualTo("m1");
-            assertThat(alarm.message()).contains("Kolmogorov").contains("first 480 values");
+            assertThat(alarm.modelVersion()).isEqualTo(3);
+            assertThat(alarm.message()).contains("Kolmogorov").contains("training data of load v3");
             assertThat(alarm.value()).isGreaterThan(alarm.threshold());
 
             assertThat(requests(h)).singleElement().satisfies(r -> {
                 assertThat(r.reason()).isEqualTo(RetrainReason.DRIFT);
-                assertThat(r.modelName()).isEqualTo("load-forecast");
+                assertThat(r.modelName()).isEqualTo("load");
                 assertThat(r.dataTo()).isEqualTo(alarm.time());
                 assertThat(r.dataFrom()).isEqualTo(alarm.time() - 96 * STEP);
             });
+        }
+    }
+
+    @Test
+    void aNewerChampionsReferenceResolvesTheAlarmAndBecomesTheBaseline() throws Exception {
+        Random random = new Random(11);
+        try (var h = harness(Map.of())) {
+            h.processElement2(reference(training(random, 0, 480), 1, 1_000), 0);
+            for (long i = 0; i < 96 * 6; i++) {
+                h.processElement1(row("m1", i, 1 + random.nextGaussian()), i);
+            }
+            List<Alarm> raised = h.extractOutputValues();
+            assertThat(raised).isNotEmpty().allSatisfy(a -> assertThat(a.severity()).isNotEqualTo(Severity.INFO));
+            String episode = raised.get(0).alarmId();
+
+            // the registry's champion offered again after a restart changes nothing; an older one neither
+            h.processElement2(reference(training(random, 0, 480), 1, 1_000), 0);
+            h.processElement2(reference(training(random, 1, 480), 0, 500), 0);
+            assertThat(h.extractOutputValues()).hasSameSizeAs(raised);
+
+            // v2 was trained on the new level: the open episode is resolved, and the stream fits its data
+            h.processElement2(reference(training(random, 1, 480), 2, 2_000), 0);
+            List<Alarm> afterSwap = h.extractOutputValues().subList(raised.size(), h.extractOutputValues().size());
+            assertThat(afterSwap).singleElement().satisfies(clear -> {
+                assertThat(clear.alarmId()).isEqualTo(episode);
+                assertThat(clear.severity()).isEqualTo(Severity.INFO);
+                assertThat(clear.modelVersion()).isEqualTo(2);
+                assertThat(clear.message()).startsWith("resolved:").contains("load v2");
+            });
+            int before = h.extractOutputValues().size();
+            for (long i = 96 * 6; i < 96 * 20; i++) {
+                h.processElement1(row("m1", i, 1 + random.nextGaussian()), i);
+            }
+            assertThat(h.extractOutputValues()).hasSize(before);
         }
     }
 

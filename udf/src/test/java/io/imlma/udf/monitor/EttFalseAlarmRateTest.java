@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * False-alarm rates of the stability and drift monitors, with their default settings, on two years of real
  * 15-minute load readings (ETTm1, channel HUFL) that contain no injected fault. The prediction is the last value
  * (a naive forecaster), the feature a running z-score; the champion is assumed retrained every four weeks, which
- * starts a new stability baseline and publishes a new drift reference (the last week of values), as the
- * retraining job will. An "alarm" is one raised episode (distinct alarm id).
+ * starts a new stability baseline and publishes a new drift reference ({@value #REFERENCE} values evenly spaced
+ * over its four weeks of training data), as {@link ChampionDriftReferences} does. An "alarm" is one raised episode (distinct alarm id).
  */
 class EttFalseAlarmRateTest {
     private static final int RETRAIN_EVERY = 4 * 672;
@@ -47,6 +47,15 @@ class EttFalseAlarmRateTest {
                 .map(Alarm::alarmId).distinct().count();
     }
 
+    private static double[] evenlySpaced(double[] window) {
+        double[] sample = new double[REFERENCE];
+        for (int i = 0; i < REFERENCE; i++) {
+            sample[i] = window[i * window.length / REFERENCE];
+        }
+        java.util.Arrays.sort(sample);
+        return sample;
+    }
+
     @Test
     void stabilityAndDriftMonitorsRarelyAlarmOnRealHealthyData() throws Exception {
         List<Reading> readings = load("HUFL");
@@ -59,7 +68,7 @@ class EttFalseAlarmRateTest {
                      new DriftMonitor(DriftMonitor.Config.fromSettings(defaults)), FeatureRow::meterId,
                      DriftReference::meterId, TypeInformation.of(String.class))) {
             StreamingStatistics running = new StreamingStatistics();
-            double[] lastWeek = new double[REFERENCE];
+            double[] trainingWindow = new double[RETRAIN_EVERY];
             long deltaEvaluations = 0;
             long driftValues = 0;
             for (int i = 0; i < readings.size(); i++) {
@@ -68,22 +77,22 @@ class EttFalseAlarmRateTest {
                 if (i > 0) {
                     long t = r.time();
                     stability.processElement(new Prediction("HUFL", t, readings.get(i - 1).value(), "naive", version,
-                            t, t, t), i);
+                            t, t, t, t), i);
                     deltaEvaluations++;
                 }
                 running.addValue(r.value());
                 boolean warmUp = running.getN() < 96;
                 double z = running.getStandardDeviation() > 0
                         ? (r.value() - running.getMean()) / running.getStandardDeviation() : 0;
-                lastWeek[i % REFERENCE] = z;
+                trainingWindow[i % RETRAIN_EVERY] = z;
                 if (i > 0 && i % RETRAIN_EVERY == 0) {
-                    drift.processElement2(new DriftReference("HUFL", "standardized", lastWeek.clone(), "naive",
-                            version, r.time()), i);
+                    drift.processElement2(new DriftReference("HUFL", "standardized", evenlySpaced(trainingWindow),
+                            "naive", version, r.time()), i);
                 }
                 drift.processElement1(new FeatureRow("HUFL", r.time(), r.time() + 900_000, r.value(), r.value(),
                         r.value(), 1, z, false, warmUp, r.time()), i);
-                if (!warmUp) {
-                    driftValues++;
+                if (!warmUp && i >= RETRAIN_EVERY) {
+                    driftValues++; // tested: the first reference is published with the first retraining
                 }
             }
             List<Alarm> stabilityAlarms = stability.extractOutputValues();
@@ -91,7 +100,7 @@ class EttFalseAlarmRateTest {
             long weeks = readings.size() / 672;
             // evaluations: every prediction for δ; one per window after each baseline window for the variance
             long varianceEvaluations = (readings.size() / RETRAIN_EVERY) * (RETRAIN_EVERY / 672 - 1);
-            long driftTests = (driftValues - REFERENCE) / 96;
+            long driftTests = driftValues / 96;
             double stabilityRate = (double) episodes(stabilityAlarms, AlarmType.STABILITY) / deltaEvaluations;
             double varianceRate = (double) episodes(stabilityAlarms, AlarmType.VARIANCE) / varianceEvaluations;
             double driftRate = (double) episodes(driftAlarms, AlarmType.DRIFT) / driftTests;
@@ -102,6 +111,10 @@ class EttFalseAlarmRateTest {
                     episodes(stabilityAlarms, AlarmType.VARIANCE), varianceEvaluations, varianceRate, MAX_VARIANCE_RATE);
             System.out.printf("  DRIFT     episodes %d over %d daily KS tests: rate %.3f (bound %.2f)%n",
                     episodes(driftAlarms, AlarmType.DRIFT), driftTests, driftRate, MAX_DRIFT_RATE);
+            // an episode lasts while tests keep failing: the share of tests that found the alarm open says more
+            // about how quiet the monitor is than the episodes do (reported, not bounded: see DriftMonitor)
+            System.out.printf("  DRIFT     tests that raised or re-notified: %d of %d%n", driftAlarms.stream()
+                    .filter(a -> a.severity() != Severity.INFO).count(), driftTests);
             System.out.printf("  DRIFT retrain requests %d%n", drift.getSideOutput(DriftMonitor.RETRAIN_REQUESTS) == null
                     ? 0 : drift.getSideOutput(DriftMonitor.RETRAIN_REQUESTS).size());
 

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LatencyMonitorTest {
     private static final Settings SETTINGS = new Settings(Map.of(
@@ -29,7 +30,44 @@ class LatencyMonitorTest {
     private static Prediction scored(long i, long ingestDelayMs) {
         long eventTime = 1_000_000L + i * 900_000L;
         long ingest = eventTime + 5_000;
-        return new Prediction("m" + (i % 7), eventTime, 1.0, "load", 3, ingest + ingestDelayMs, eventTime, ingest);
+        // scored 5 ms after the scorer got the row: the scorer is never the slow part here
+        return new Prediction("m" + (i % 7), eventTime, 1.0, "load", 3, ingest + ingestDelayMs, eventTime, ingest,
+                ingest + ingestDelayMs - 5);
+    }
+
+    /** Scored at once on ingestion, the scorer taking {@code scoringMs}. */
+    private static Prediction scoring(long i, long scoringMs) {
+        long eventTime = 1_000_000L + i * 900_000L;
+        return new Prediction("m" + (i % 7), eventTime, 1.0, "load", 3, eventTime + scoringMs, eventTime, eventTime,
+                eventTime);
+    }
+
+    @Test
+    void byDefaultTheScorersDelayIsAlarmedNotTheQueueBehindAReplay() throws Exception {
+        try (var h = ProcessFunctionTestHarnesses.forProcessFunction(new LatencyMonitor(LatencyMonitor.Config
+                .fromSettings(new Settings(Map.of(LatencyMonitor.EVENT_BUDGET, "0")))))) {
+            // a replay faster than the machine: 30 s from release to scoring, but the scorer takes 3 ms
+            for (long i = 0; i < 2000; i++) {
+                h.processElement(scored(i, 30_000), i);
+            }
+            assertThat(h.extractOutputValues()).isEmpty();
+            // the scorer stalls: 2 s per row
+            for (long i = 2000; i < 3000; i++) {
+                h.processElement(scoring(i, 2_000), i);
+            }
+            assertThat(h.extractOutputValues()).isNotEmpty().first().satisfies(a -> {
+                assertThat(a.type()).isEqualTo(AlarmType.LATENCY);
+                assertThat(a.message()).contains("scoring latency");
+                assertThat(a.threshold()).isEqualTo(1_000);
+            });
+        }
+    }
+
+    @Test
+    void aNegativeBudgetFailsNamingTheSetting() {
+        assertThatThrownBy(() -> LatencyMonitor.Config.fromSettings(
+                new Settings(Map.of(LatencyMonitor.SCORING_BUDGET, "PT-1S"))))
+                .hasMessageContaining(LatencyMonitor.SCORING_BUDGET);
     }
 
     private static OneInputStreamOperatorTestHarness<Prediction, Alarm> harness() throws Exception {

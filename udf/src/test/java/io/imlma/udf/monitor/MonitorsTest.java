@@ -4,6 +4,7 @@ import io.imlma.common.config.Settings;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
 import io.imlma.common.types.DeadLetter;
+import io.imlma.common.types.DriftReference;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.MeterReading;
 import io.imlma.common.types.Prediction;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -40,8 +42,10 @@ class MonitorsTest {
         List<FeatureRow> rows = new ArrayList<>();
         for (long i = 0; i < 96 * 12; i++) {
             long t = i * 900_000L;
-            long ingestDelay = i > 96 * 8 ? 5_000 : 100;
-            predictions.add(new Prediction("m1", t, 10 + Math.sin(i / 15.0), "load", 1, t + ingestDelay, t, t));
+            // the scorer takes 5 s per row on the last days (ingested 100 ms before it got the row)
+            long scoring = i > 96 * 8 ? 5_000 : 10;
+            predictions.add(new Prediction("m1", t, 10 + Math.sin(i / 15.0), "load", 1, t + 100 + scoring, t, t,
+                    t + 100));
             double z = (i > 96 * 8 ? 1.0 : 0) + random.nextGaussian();
             rows.add(new FeatureRow("m1", t, t + 900_000L, z, z, z, 15, z, false, false, t));
         }
@@ -53,8 +57,16 @@ class MonitorsTest {
                 (FeatureRow r, Collector<DeadLetter> none) -> { }, TypeInformation.of(DeadLetter.class));
         DataStream<MeterReading> late = features.flatMap(
                 (FeatureRow r, Collector<MeterReading> none) -> { }, TypeInformation.of(MeterReading.class));
+        // the champion's training data: the unshifted level; tested on arrival too, so its timing does not matter
+        double[] training = new double[480];
+        for (int i = 0; i < training.length; i++) {
+            training[i] = random.nextGaussian();
+        }
+        Arrays.sort(training);
+        DataStream<DriftReference> references = env.fromData(
+                new DriftReference("m1", "standardized", training, "load", 1, 0L));
         Monitors.Streams streams = Monitors.attach(env.fromData(predictions), features, deadLetters, late,
-                null, new Settings(Map.of("monitor.drift.reference-size", "480")));
+                references, new Settings(Map.of("monitor.drift.raise-after", "1")));
         DataStream<String> out = streams.alarms().map(Alarm::type).map(Enum::name)
                 .union(streams.driftRetrainRequests().map(RetrainRequest::reason).map(r -> "REQUEST_" + r.name()));
         List<String> seen = new ArrayList<>();

@@ -27,7 +27,7 @@ class StabilityMonitorTest {
     }
 
     private static Prediction forecast(String meter, long i, double value) {
-        return new Prediction(meter, i * STEP, value, "load", 2, i * STEP + 1, i * STEP, i * STEP);
+        return new Prediction(meter, i * STEP, value, "load", 2, i * STEP + 1, i * STEP, i * STEP, i * STEP + 1);
     }
 
     /** A smooth daily cycle with a little noise, as a good forecaster produces. */

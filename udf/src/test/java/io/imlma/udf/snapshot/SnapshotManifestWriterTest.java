@@ -8,12 +8,18 @@ import io.imlma.common.integrity.PartitionCommitted;
 import io.imlma.common.integrity.PartitionGranularity;
 import io.imlma.common.integrity.SnapshotManifest;
 import io.imlma.common.json.Json;
+import io.imlma.common.types.Alarm;
+import io.imlma.common.types.AlarmType;
 import io.imlma.common.types.FeatureRow;
+import io.imlma.common.types.Severity;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -27,13 +33,77 @@ class SnapshotManifestWriterTest {
     private static final long QUARTER = Duration.ofMinutes(15).toMillis();
     private static final long JAN2 = Instant.parse("2024-01-02T00:00:00Z").toEpochMilli();
 
+    private static final Duration SEAL_DEADLINE = Duration.ofMinutes(10);
+
     @TempDir
     Path dir;
+
+    /** The wall clock the writer sees, moved by the test. */
+    private final MutableClock clock = new MutableClock();
+
+    static final class MutableClock extends Clock {
+        long millis = Instant.parse("2024-03-01T12:00:00Z").toEpochMilli();
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis);
+        }
+    }
+
+    private static List<Alarm> alarms(OneInputStreamOperatorTestHarness<FeatureRow, PartitionCommitted> h) {
+        var out = h.getSideOutput(SnapshotManifestWriter.ALARMS);
+        return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
+    }
+
+    @Test
+    void aCompletePartitionUnsealedPastItsDeadlineRaisesLoopStallWithTheRowCountsUntilItIsSealed() throws Exception {
+        var h = harness(null);
+        FeatureRow a = row(JAN2), b = row(JAN2 + QUARTER), c = row(JAN2 + 2 * QUARTER);
+        feed(h, a, b, c);
+        sinkFile("dt=2024-01-02", "part-0-0", a, b); // the third row's file never gets committed
+        h.processWatermark(new Watermark(JAN2 + DAY));
+        h.notifyOfCompletedCheckpoint(1);
+        clock.millis += SEAL_DEADLINE.toMillis();
+        h.notifyOfCompletedCheckpoint(2);
+        assertThat(alarms(h)).as("at the deadline, not yet past it").isEmpty();
+
+        clock.millis += 1;
+        h.notifyOfCompletedCheckpoint(3);
+        h.notifyOfCompletedCheckpoint(4);
+        assertThat(h.extractOutputValues()).isEmpty();
+        assertThat(alarms(h)).as("raised once").singleElement().satisfies(alarm -> {
+            assertThat(alarm.type()).isEqualTo(AlarmType.LOOP_STALL);
+            assertThat(alarm.severity()).isEqualTo(Severity.CRITICAL);
+            assertThat(alarm.value()).isEqualTo(2);
+            assertThat(alarm.threshold()).isEqualTo(3);
+            assertThat(alarm.message()).contains("dt=2024-01-02").contains("2 rows in committed files, 3 expected");
+        });
+
+        sinkFile("dt=2024-01-02", "part-0-1", c);
+        h.notifyOfCompletedCheckpoint(5);
+        assertThat(h.extractOutputValues()).extracting(PartitionCommitted::rows).containsExactly(3L);
+        assertThat(alarms(h)).hasSize(2).last().satisfies(alarm -> {
+            assertThat(alarm.severity()).isEqualTo(Severity.INFO);
+            assertThat(alarm.alarmId()).isEqualTo(alarms(h).get(0).alarmId());
+            assertThat(alarm.message()).startsWith("resolved");
+        });
+    }
 
     private OneInputStreamOperatorTestHarness<FeatureRow, PartitionCommitted> harness(OperatorSubtaskState restore)
             throws Exception {
         IntegrityStore store = new IntegrityStore(dir.resolve("snapshots").toUri(), dir.resolve("backup").toUri());
-        var h = new OneInputStreamOperatorTestHarness<>(new SnapshotManifestWriter(store, PartitionGranularity.DAILY));
+        var h = new OneInputStreamOperatorTestHarness<>(new SnapshotManifestWriter(store, PartitionGranularity.DAILY,
+                SEAL_DEADLINE, clock));
         h.setup();
         if (restore != null) {
             h.initializeState(restore);

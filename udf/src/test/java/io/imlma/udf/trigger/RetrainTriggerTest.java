@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.imlma.common.integrity.PartitionCommitted;
 import io.imlma.common.json.Json;
+import io.imlma.common.types.Alarm;
+import io.imlma.common.types.AlarmType;
 import io.imlma.common.types.RetrainCommand;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
+import io.imlma.common.types.Severity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -273,5 +276,67 @@ class RetrainTriggerTest {
             assertThat(r.dataFrom()).isEqualTo(MONDAY + DAY);
         });
         restored.close();
+    }
+    private static List<Alarm> stallAlarms(
+            KeyedTwoInputStreamOperatorTestHarness<String, PartitionCommitted, RetrainCommand, RetrainRequest> h) {
+        var out = h.getSideOutput(RetrainTrigger.ALARMS);
+        return out == null ? List.of() : out.stream().map(StreamRecord::getValue).toList();
+    }
+
+    @Test
+    void dataWithoutARequestForLongerThanTheStallLimitRaisesLoopStallWithTheReasonAndTheRequestResolvesIt()
+            throws Exception {
+        // the first training waits for 1000 rows; 10 a day arrive; stalled after 5 days of data
+        var h = harness(new TriggerConfig(0.10, 1000, Duration.ZERO, null, Duration.ofDays(5)), null);
+        for (int d = 0; d < 5; d++) {
+            commit(h, day(d, 10));
+        }
+        assertThat(stallAlarms(h)).as("5 days of data are within the limit").isEmpty();
+        commit(h, day(5, 10));
+        assertThat(stallAlarms(h)).singleElement().satisfies(a -> {
+            assertThat(a.type()).isEqualTo(AlarmType.LOOP_STALL);
+            assertThat(a.severity()).isEqualTo(Severity.WARNING);
+            assertThat(a.value()).isEqualTo(6 * DAY);
+            assertThat(a.threshold()).isEqualTo(5 * DAY);
+            assertThat(a.message()).contains("no retraining of " + MODEL)
+                    .contains("the first training waits for 1000 committed rows, 60 so far").contains("no schedule");
+        });
+        commit(h, day(6, 10));
+        assertThat(stallAlarms(h)).as("re-notified a day of data later").hasSize(2)
+                .extracting(Alarm::alarmId).containsOnly(stallAlarms(h).get(0).alarmId());
+        assertThat(stallAlarms(h).get(1).message()).contains("70 so far");
+
+        commit(h, day(7, 1000));
+        assertThat(requests(h)).hasSize(1);
+        assertThat(stallAlarms(h)).hasSize(3).last().satisfies(a -> {
+            assertThat(a.severity()).isEqualTo(Severity.INFO);
+            assertThat(a.alarmId()).isEqualTo(stallAlarms(h).get(0).alarmId());
+            assertThat(a.message()).startsWith("resolved").contains("VOLUME");
+        });
+        h.close();
+    }
+
+    @Test
+    void theReasonNamesTheVolumeRuleAfterTheFirstTraining() throws Exception {
+        var h = harness(new TriggerConfig(0.10, 100, Duration.ZERO, null, Duration.ofDays(2)), null);
+        commit(h, day(0, 1000));
+        assertThat(requests(h)).hasSize(1);
+        commit(h, day(1, 10));
+        commit(h, day(2, 10));
+        assertThat(stallAlarms(h)).isEmpty();
+        commit(h, day(3, 10)); // 3 days since the request (at the end of day 0), 30 rows of the 101 needed
+        assertThat(stallAlarms(h)).singleElement().extracting(Alarm::message).asString()
+                .contains("ΔD = 30 rows since the last training, 101 needed (θ = 0.1 of D0 = 1000)");
+        h.close();
+    }
+
+    @Test
+    void withoutAStallLimitNothingIsRaised() throws Exception {
+        var h = harness(new TriggerConfig(0.10, 1_000_000, Duration.ZERO, null), null);
+        for (int d = 0; d < 60; d++) {
+            commit(h, day(d, 10));
+        }
+        assertThat(stallAlarms(h)).isEmpty();
+        h.close();
     }
 }
