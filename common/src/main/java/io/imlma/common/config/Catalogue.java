@@ -1,0 +1,182 @@
+package io.imlma.common.config;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.apache.commons.text.similarity.LevenshteinDistance;
+
+/**
+ * The settings one program knows: the union of its components' {@link Option} lists, the prefixes of pass-through
+ * maps ({@code kafka.properties.} for Kafka client properties) and the patterns of names assembled at run time
+ * ({@code monitor.<name>.raise-after}). {@link #check} fails at start on a key it does not know, naming the key and
+ * the closest known one, so a misspelt setting is not silently left at its default. The listings ({@link #help},
+ * docs/settings.md) are generated from the same declarations.
+ */
+public final class Catalogue {
+    /** A pass-through map or a family of run-time names, documented by one line. */
+    public record Family(String template, String description, Pattern pattern) {}
+
+    private static final LevenshteinDistance LEVENSHTEIN = LevenshteinDistance.getDefaultInstance();
+    private static final Pattern PLACEHOLDER = Pattern.compile("<[^>]+>");
+
+    private final String program;
+    private final Map<String, Option<?>> options = new LinkedHashMap<>();
+    private final List<Family> families = new ArrayList<>();
+    private final Set<String> otherKeys = new TreeSet<>();
+
+    private Catalogue(String program) {
+        this.program = program;
+    }
+
+    /** An empty catalogue for {@code program} (its name in listings, e.g. {@code MeterPipelineJob}). */
+    public static Catalogue of(String program) {
+        return new Catalogue(program);
+    }
+
+    /** Adds a component's options; a key two components read (the same setting) is listed once, as the first declares it. */
+    public Catalogue with(Collection<? extends Option<?>> componentOptions) {
+        componentOptions.forEach(o -> options.putIfAbsent(o.key(), o));
+        return this;
+    }
+
+    /** Adds all of another catalogue: a program that runs another's components (a launcher runs the retraining). */
+    public Catalogue with(Catalogue other) {
+        other.options.values().forEach(o -> options.putIfAbsent(o.key(), o));
+        families.addAll(other.families);
+        otherKeys.addAll(other.otherKeys);
+        return this;
+    }
+
+    /** Keys under {@code prefix} pass through to a library (e.g. {@code kafka.properties.} to the Kafka client). */
+    public Catalogue prefix(String prefix, String description) {
+        families.add(new Family(prefix + "*", description, Pattern.compile(Pattern.quote(prefix) + ".+")));
+        return this;
+    }
+
+    /** Names assembled at run time, {@code <placeholder>} standing for one name part: {@code monitor.<name>.raise-after}. */
+    public Catalogue pattern(String template, String description) {
+        StringBuilder regex = new StringBuilder();
+        int at = 0;
+        var m = PLACEHOLDER.matcher(template);
+        while (m.find()) {
+            regex.append(Pattern.quote(template.substring(at, m.start()))).append("[a-z0-9-]+");
+            at = m.end();
+        }
+        regex.append(Pattern.quote(template.substring(at)));
+        families.add(new Family(template, description, Pattern.compile(regex.toString())));
+        return this;
+    }
+
+    /**
+     * Keys known only by name, for components not yet declaring {@link Option}s: the check accepts them, the
+     * listings show them without type or default.
+     */
+    public Catalogue keys(Collection<String> keys) {
+        otherKeys.addAll(keys);
+        return this;
+    }
+
+    public String program() {
+        return program;
+    }
+
+    public List<Option<?>> options() {
+        return List.copyOf(options.values());
+    }
+
+    public List<Family> families() {
+        return List.copyOf(families);
+    }
+
+    /** Keys declared by name only (see {@link #keys}), not as an option. */
+    public Set<String> otherKeys() {
+        Set<String> keys = new TreeSet<>(otherKeys);
+        keys.removeAll(options.keySet());
+        return keys;
+    }
+
+    public boolean knows(String key) {
+        return key.equals(Settings.CONFIG_FILE) || options.containsKey(key) || otherKeys.contains(key)
+                || families.stream().anyMatch(f -> f.pattern().matcher(key).matches());
+    }
+
+    /** The given keys this program does not know, in order. */
+    public Set<String> unknown(Collection<String> keys) {
+        Set<String> unknown = new TreeSet<>(keys);
+        unknown.removeIf(this::knows);
+        return unknown;
+    }
+
+    /** Fails with a {@link ConfigException} naming the first unknown key (and the closest known one), if any. */
+    public Settings check(Settings settings) {
+        Set<String> unknown = unknown(settings.asMap().keySet());
+        if (!unknown.isEmpty()) {
+            String key = unknown.iterator().next();
+            String others = unknown.size() == 1 ? "" : " (other unknown settings: "
+                    + String.join(", ", unknown.stream().skip(1).toList()) + ")";
+            throw new ConfigException(key, "not a setting of " + program
+                    + suggestion(key).map(s -> "; did you mean '" + s + "'?").orElse("; see --help")
+                    + others);
+        }
+        return settings;
+    }
+
+    /** The known key closest to {@code key}, if one is close enough to be a misspelling of it. */
+    public Optional<String> suggestion(String key) {
+        List<String> known = new ArrayList<>(options.keySet());
+        known.addAll(otherKeys);
+        families.forEach(f -> known.add(f.template()));
+        int limit = Math.max(2, key.length() / 3);
+        return known.stream()
+                .map(k -> Map.entry(k, LEVENSHTEIN.apply(key.toLowerCase(Locale.ROOT), k)))
+                .filter(e -> e.getValue() <= limit)
+                .min(Comparator.comparing(Map.Entry<String, Integer>::getValue).thenComparing(Map.Entry::getKey))
+                .map(Map.Entry::getKey);
+    }
+
+    /** The {@code --help} listing: one line per setting, sorted by key: key, type, default, description. */
+    public String help() {
+        List<String[]> rows = new ArrayList<>();
+        options.values().stream().sorted(Comparator.comparing(Option::key)).forEach(o ->
+                rows.add(new String[] {"--" + o.key(), o.type(), o.defaultText(), o.description()}));
+        otherKeys().forEach(k -> rows.add(new String[] {"--" + k, "", "", ""}));
+        families.forEach(f -> rows.add(new String[] {"--" + f.template(), "", "", f.description()}));
+        int[] width = new int[3];
+        rows.forEach(r -> {
+            for (int i = 0; i < width.length; i++) {
+                width[i] = Math.max(width[i], r[i].length());
+            }
+        });
+        StringBuilder out = new StringBuilder("settings of " + program + " (--name value, --name=value or"
+                + " --config <properties file>):" + System.lineSeparator());
+        for (String[] r : rows) {
+            out.append(String.format(Locale.ROOT, "  %-" + width[0] + "s  %-" + width[1] + "s  %-" + width[2]
+                    + "s  %s", r[0], r[1], r[2], r[3]).stripTrailing()).append(System.lineSeparator());
+        }
+        return out.toString();
+    }
+
+    /** A Markdown table of the settings, as docs/settings.md shows each program's. */
+    public String markdown() {
+        StringBuilder out = new StringBuilder("| setting | type | default | description |\n|---|---|---|---|\n");
+        options.values().stream().sorted(Comparator.comparing(Option::key)).forEach(o -> out.append(String.format(
+                Locale.ROOT, "| `%s` | %s | %s | %s |\n", o.key(), cell(o.type()), cell(o.defaultText()),
+                cell(o.description()))));
+        otherKeys().forEach(k -> out.append("| `").append(k).append("` | | | (not yet declared as an option) |\n"));
+        families.forEach(f -> out.append("| `").append(f.template()).append("` | | | ")
+                .append(cell(f.description())).append(" |\n"));
+        return out.toString();
+    }
+
+    private static String cell(String text) {
+        return text.replace("|", "\\|");
+    }
+}
