@@ -46,7 +46,7 @@ class StandaloneTrainTest {
         kafka.createTopic(topic, 1);
         Map<String, String> settings = settings();
         settings.put(KafkaRetrainRequester.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        settings.put(RetrainCommands.TOPIC, topic);
+        settings.put(RetrainCommands.TOPIC.key(), topic);
 
         try (ApiServer server = ApiServer.standalone(new Settings(settings)).start()) {
             HttpResponse<String> unauthorized = train(server, null);

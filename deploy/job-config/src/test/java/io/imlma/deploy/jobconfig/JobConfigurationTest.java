@@ -97,7 +97,7 @@ class JobConfigurationTest {
         Settings settings = Settings.fromArgs(streamingJobArgs.toArray(String[]::new));
         startStreamingJob(settings);
         assertRegistryCredentials(settings);
-        assertThat(settings.string(RegistryDataSource.JDBC_URL, RegistryDataSource.DEFAULT_JDBC_URL))
+        assertThat(RegistryDataSource.JDBC_URL_OPTION.value(settings))
                 .as("the MySQL registry, not the embedded default").startsWith("jdbc:mysql:");
     }
 
@@ -146,7 +146,7 @@ class JobConfigurationTest {
         Settings streaming = Settings.fromArgs(streamingJobArgs.toArray(String[]::new));
         Map<String, String> kubernetes = new HashMap<>(streaming.asMap());
         kubernetes.put(LauncherConfig.MODE, "kubernetes");
-        kubernetes.put(LauncherConfig.K8S_OUTPUT_DIR, podDirectory("launched-jobs").toString());
+        kubernetes.put(LauncherConfig.K8S_OUTPUT_DIR.key(), podDirectory("launched-jobs").toString());
         LauncherConfig config = launcher(new Settings(kubernetes));
         Path written = Path.of(config.runner().run(config.spec(SAMPLE_REQUEST), 0).results().get("resource"));
         assertThat(Files.readString(written)).as("credentials stay in the Secret").doesNotContain(REGISTRY_PASSWORD);
@@ -205,8 +205,8 @@ class JobConfigurationTest {
 
         assertThat(programs.unread(Set.of("snapshot.pth"))).as("the check finds a misspelt key").isNotEmpty();
         assertThat(programs.unread(keys)).as("keys of %s that no program reads", CONFIG_MAP).isEmpty();
-        assertThat(keys).as("credentials belong in Secrets").doesNotContain(RegistryDataSource.USER,
-                RegistryDataSource.PASSWORD, ApiConfig.TOKEN);
+        assertThat(keys).as("credentials belong in Secrets").doesNotContain(RegistryDataSource.USER.key(),
+                RegistryDataSource.PASSWORD.key(), ApiConfig.TOKEN);
     }
 
     @Test
@@ -250,8 +250,8 @@ class JobConfigurationTest {
     }
 
     private static void assertRegistryCredentials(Settings settings) {
-        assertThat(settings.string(RegistryDataSource.USER)).isEqualTo(REGISTRY_USER);
-        assertThat(settings.string(RegistryDataSource.PASSWORD)).isEqualTo(REGISTRY_PASSWORD);
+        assertThat(settings.string(RegistryDataSource.USER.key())).isEqualTo(REGISTRY_USER);
+        assertThat(settings.string(RegistryDataSource.PASSWORD.key())).isEqualTo(REGISTRY_PASSWORD);
     }
 
     /** RetrainConfig's components by name. */
