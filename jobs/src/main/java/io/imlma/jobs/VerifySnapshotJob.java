@@ -1,5 +1,6 @@
 package io.imlma.jobs;
 
+import io.imlma.common.config.Catalogue;
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityVerifier;
 import io.imlma.common.integrity.SnapshotManifest;
@@ -39,8 +40,16 @@ public final class VerifySnapshotJob implements BatchJobEntry {
     public static final String ROWS = "rows";
     private static final Logger LOG = LoggerFactory.getLogger(VerifySnapshotJob.class);
 
+    /** A launcher passes this job what it passes RetrainJob, whose stand-in it is: it knows the same settings. */
+    public static Catalogue settings() {
+        return RetrainJob.retrainingSettings("VerifySnapshotJob").keys(LegacyKeys.REQUEST);
+    }
+
     public static void main(String[] args) throws Exception {
-        new VerifySnapshotJob().run(StreamExecutionEnvironment.getExecutionEnvironment(), Settings.fromArgs(args));
+        Settings settings = settings().start(args).orElse(null);
+        if (settings != null) { // else --help
+            new VerifySnapshotJob().run(StreamExecutionEnvironment.getExecutionEnvironment(), settings);
+        }
     }
 
     @Override

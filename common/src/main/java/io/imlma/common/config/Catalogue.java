@@ -1,6 +1,11 @@
 package io.imlma.common.config;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -113,6 +118,77 @@ public final class Catalogue {
         Set<String> unknown = new TreeSet<>(keys);
         unknown.removeIf(this::knows);
         return unknown;
+    }
+
+    /**
+     * A program's settings from its command line ({@link Settings#fromArgs}), checked; empty when {@code --help} or
+     * {@code -h} asked for the listing, which is then printed to standard output. A key on the command line must be
+     * one of this program's. The {@value Settings#CONFIG_FILE} file is shared by all programs (in Kubernetes the
+     * ConfigMap imlma-job-config), so a key there must be one of this program's or of another deployed program's
+     * ({@link #allPrograms}).
+     */
+    public Optional<Settings> start(String... args) {
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            System.out.print(help());
+            return Optional.empty();
+        }
+        Map<String, String> commandLine = Settings.commandLine(args);
+        check(new Settings(commandLine));
+        Settings settings = Settings.fromArgs(args);
+        Map<String, String> file = new LinkedHashMap<>(settings.asMap());
+        file.keySet().removeAll(commandLine.keySet());
+        of(program + " or any other program (in " + commandLine.get(Settings.CONFIG_FILE) + ")").with(this)
+                .with(allPrograms()).check(new Settings(file));
+        return Optional.of(settings);
+    }
+
+    /** Where {@link #allPrograms} is kept: generated with docs/settings.md from the programs' catalogues. */
+    public static final String ALL_PROGRAMS_RESOURCE = "/io/imlma/common/config/all-programs-settings.txt";
+
+    /**
+     * The settings of every deployed program (streaming job, retraining, API), by name: keys, {@code prefix.*} and
+     * {@code name.<part>.name} templates, one a line, from {@link #ALL_PROGRAMS_RESOURCE}. Programs live in modules
+     * that cannot see each other's declarations, so this list is generated from them and a test keeps it current.
+     */
+    public static Catalogue allPrograms() {
+        try (InputStream in = Catalogue.class.getResourceAsStream(ALL_PROGRAMS_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(ALL_PROGRAMS_RESOURCE + " is not on the classpath");
+            }
+            return fromNames("any program", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A catalogue of the names {@link #names} wrote. */
+    static Catalogue fromNames(String program, String names) {
+        Catalogue catalogue = of(program);
+        for (String line : names.split("\n")) {
+            String name = line.strip();
+            if (name.isEmpty() || name.startsWith("#")) {
+                continue;
+            } else if (name.endsWith("*")) {
+                catalogue.prefix(name.substring(0, name.length() - 1), "");
+            } else if (name.contains("<")) {
+                catalogue.pattern(name, "");
+            } else {
+                catalogue.otherKeys.add(name);
+            }
+        }
+        return catalogue;
+    }
+
+    /** The lines of {@link #ALL_PROGRAMS_RESOURCE} for these catalogues: every key and template, sorted. */
+    public static String names(Collection<Catalogue> catalogues) {
+        Set<String> names = new TreeSet<>();
+        for (Catalogue c : catalogues) {
+            names.addAll(c.options.keySet());
+            names.addAll(c.otherKeys);
+            c.families.forEach(f -> names.add(f.template()));
+        }
+        return "# generated from the programs' settings catalogues with docs/settings.md (see there); do not edit\n"
+                + String.join("\n", names) + "\n";
     }
 
     /** Fails with a {@link ConfigException} naming the first unknown key (and the closest known one), if any. */

@@ -3,10 +3,13 @@ package io.imlma.common.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CatalogueTest {
     private static final Option<String> PATH = Option.string("snapshot.path").description("Where snapshots go.");
@@ -49,6 +52,32 @@ class CatalogueTest {
                 .contains("--kafka.properties.*").contains("--monitor.<name>.raise-after").contains("--trigger.theta");
         assertThat(CATALOGUE.markdown()).contains("| `window.size` | duration | 15min | Length of a window. |")
                 .contains("| `kafka.properties.*` | | | Kafka client properties. |");
+    }
+
+    @Test
+    void aProgramStartsWithCheckedSettingsOrPrintsItsListingForHelp(@TempDir Path dir) throws Exception {
+        assertThat(CATALOGUE.start("--snapshot.path", "/x")).hasValueSatisfying(
+                s -> assertThat(s.string("snapshot.path")).isEqualTo("/x"));
+        assertThat(CATALOGUE.start("--window.size", "1h", "--help")).isEmpty();
+        assertThatThrownBy(() -> CATALOGUE.start("--snapshot.pth", "/x"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.setting()).isEqualTo("snapshot.pth"));
+
+        Path file = Files.writeString(dir.resolve("shared.properties"), "window.size=1h\nsnapshot.pth=/x\n");
+        assertThatThrownBy(() -> CATALOGUE.start("--config", file.toString(), "--snapshot.path", "/y"))
+                .as("a key of the shared file that no program knows")
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.setting()).isEqualTo("snapshot.pth"))
+                .hasMessageContaining("did you mean 'snapshot.path'").hasMessageContaining(file.toString());
+    }
+
+    @Test
+    void theNamesOfAllProgramsReadBackAsTheSameKnownKeys() {
+        Catalogue names = Catalogue.fromNames("all", Catalogue.names(List.of(CATALOGUE)));
+        for (String key : List.of("snapshot.path", "window.size", "trigger.theta", "kafka.properties.acks",
+                "monitor.drift.raise-after")) {
+            assertThat(names.knows(key)).as(key).isTrue();
+        }
+        assertThat(names.knows("snapshot.pth")).isFalse();
+        assertThat(Catalogue.allPrograms().program()).isEqualTo("any program");
     }
 
     @Test

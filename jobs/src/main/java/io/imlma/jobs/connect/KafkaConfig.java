@@ -3,6 +3,7 @@ package io.imlma.jobs.connect;
 import io.imlma.common.config.Catalogue;
 import io.imlma.common.config.Option;
 import io.imlma.common.config.Settings;
+import io.imlma.common.kafka.KafkaOptions;
 import io.imlma.common.kafka.RetrainCommands;
 import java.time.Duration;
 import java.util.List;
@@ -37,8 +38,6 @@ public record KafkaConfig(
     /** Client properties passed through as they are: {@code kafka.property.<name>}. */
     public static final String CLIENT_PROPERTIES_PREFIX = "kafka.property.";
 
-    public static final Option<String> BOOTSTRAP_SERVERS_OPTION = Option.string("kafka.bootstrap.servers")
-            .description("The Kafka brokers, host:port[,host:port...].");
     public static final Option<Duration> TRANSACTION_TIMEOUT = Option.duration("kafka.transaction.timeout")
             .defaultValue(Duration.ofMinutes(10))
             .check(t -> t.toMillis() > 0 && t.compareTo(BROKER_MAX_TRANSACTION_TIMEOUT) < 0,
@@ -62,14 +61,14 @@ public record KafkaConfig(
     public static final Option<StartingOffsets> STARTING_OFFSETS = Option
             .enumValue("kafka.starting-offsets", StartingOffsets.class).defaultValue(StartingOffsets.COMMITTED)
             .description("Where a new consumer group starts; committed offsets fall back to earliest.");
-    public static final List<Option<?>> OPTIONS = List.of(BOOTSTRAP_SERVERS_OPTION, TRANSACTION_TIMEOUT,
+    public static final List<Option<?>> OPTIONS = List.of(KafkaOptions.BOOTSTRAP_SERVERS, TRANSACTION_TIMEOUT,
             READINGS_TOPIC, FEATURES_TOPIC, DEAD_LETTERS_TOPIC, PREDICTIONS_TOPIC, ALARMS_TOPIC,
             RETRAIN_REQUESTS_TOPIC, MODEL_UPDATES_TOPIC, RetrainCommands.TOPIC, GROUP_ID, TRANSACTIONAL_ID_PREFIX,
             STARTING_OFFSETS);
 
-    // phase 1 of the typed settings: the key for RetrainConfig, until it reads the option (then this goes and the
-    // option loses its _OPTION suffix)
-    public static final String BOOTSTRAP_SERVERS = BOOTSTRAP_SERVERS_OPTION.key();
+    // phase 1 of the typed settings: the key for RetrainConfig, until it reads KafkaOptions.BOOTSTRAP_SERVERS (then
+    // this goes)
+    public static final String BOOTSTRAP_SERVERS = KafkaOptions.BOOTSTRAP_SERVERS.key();
 
     /** Adds these settings to a program's catalogue, with the client properties' prefix. */
     public static Catalogue declare(Catalogue catalogue) {
@@ -78,7 +77,7 @@ public record KafkaConfig(
 
     public static KafkaConfig from(Settings s) {
         return new KafkaConfig(
-                BOOTSTRAP_SERVERS_OPTION.value(s),
+                KafkaOptions.BOOTSTRAP_SERVERS.value(s),
                 READINGS_TOPIC.value(s),
                 FEATURES_TOPIC.value(s),
                 DEAD_LETTERS_TOPIC.value(s),
