@@ -1,6 +1,5 @@
 package io.imlma.jobs;
 
-import io.imlma.common.config.Catalogue;
 import io.imlma.common.config.Settings;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.DeadLetter;
@@ -12,7 +11,6 @@ import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
 import io.imlma.jobs.connect.KafkaConfig;
 import io.imlma.jobs.connect.KafkaConnectors;
-import io.imlma.jobs.launch.LauncherConfig;
 import io.imlma.jobs.loop.ModelLoop;
 import io.imlma.jobs.pipeline.JobEnvironment;
 import io.imlma.jobs.pipeline.MeterPipeline;
@@ -108,20 +106,8 @@ public final class MeterPipelineJob {
      * Production entry point: Kafka readings, retrain commands and model updates in; feature rows, dead letters,
      * predictions, alarms, retrain requests, drift commands and promotions out to Kafka, exactly once.
      */
-    /**
-     * Everything the streaming job reads: the pipeline, Kafka, snapshots and trigger, the launcher and what it passes
-     * to the retrainings it starts, the registry, the model store, serving and the monitors.
-     */
-    public static Catalogue settings() {
-        Catalogue settings = Catalogue.of("MeterPipelineJob").keys(LegacyKeys.PIPELINE)
-                .with(LauncherConfig.OPTIONS)
-                .with(RetrainJob.retrainingSettings("MeterPipelineJob"))
-                .keys(LegacyKeys.LOOP);
-        return LegacyKeys.monitors(KafkaConfig.declare(settings));
-    }
-
     public static void main(String[] args) throws Exception {
-        Settings settings = settings().start(args).orElse(null);
+        Settings settings = JobSettings.meterPipelineJob().start(args).orElse(null);
         if (settings == null) {
             return; // --help
         }

@@ -1,22 +1,12 @@
 package io.imlma.jobs;
 
-import io.imlma.common.config.Catalogue;
 import io.imlma.common.config.Settings;
-import io.imlma.common.integrity.SnapshotLocation;
 import io.imlma.common.json.Json;
-import io.imlma.common.kafka.KafkaOptions;
-import io.imlma.jobs.connect.KafkaConfig;
 import io.imlma.jobs.launch.BatchJobEntry;
 import io.imlma.jobs.launch.BatchJobResult;
 import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.jobs.retrain.RetrainResult;
 import io.imlma.jobs.retrain.Retraining;
-import io.imlma.ml.data.FeatureSpec;
-import io.imlma.ml.data.TrainingData;
-import io.imlma.ml.eval.ReplacementPolicy;
-import io.imlma.registry.ModelStore;
-import io.imlma.registry.jdbc.RegistryDataSource;
-import java.util.List;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,24 +21,9 @@ import org.slf4j.LoggerFactory;
 public final class RetrainJob implements BatchJobEntry {
     private static final Logger LOG = LoggerFactory.getLogger(RetrainJob.class);
 
-    /** The settings of a retraining besides its request: what a launcher passes through to it. */
-    public static Catalogue retrainingSettings(String program) {
-        return Catalogue.of(program)
-                .with(SnapshotLocation.OPTIONS).keys(LegacyKeys.TRIGGER)
-                .with(RegistryDataSource.OPTIONS).with(ModelStore.OPTIONS)
-                .with(FeatureSpec.OPTIONS).with(TrainingData.OPTIONS).with(ReplacementPolicy.OPTIONS)
-                .keys(LegacyKeys.RETRAIN)
-                .with(List.of(KafkaOptions.BOOTSTRAP_SERVERS, KafkaConfig.MODEL_UPDATES_TOPIC));
-    }
-
-    /** Everything this program reads: the request (as a launcher passes it) and {@link #retrainingSettings}. */
-    public static Catalogue settings() {
-        return retrainingSettings("RetrainJob").keys(LegacyKeys.REQUEST);
-    }
-
-    /** Checks its command line against {@link #settings}; a launcher's in-process {@link #run} gets checked settings. */
+    /** Checks its command line against {@link JobSettings#retrainJob}; a launcher's in-process {@link #run} gets checked settings. */
     public static void main(String[] args) throws Exception {
-        Settings settings = settings().start(args).orElse(null);
+        Settings settings = JobSettings.retrainJob().start(args).orElse(null);
         if (settings == null) {
             return; // --help
         }

@@ -1,6 +1,5 @@
 package io.imlma.jobs;
 
-import io.imlma.common.config.Catalogue;
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityVerifier;
 import io.imlma.common.integrity.SnapshotManifest;
@@ -40,13 +39,8 @@ public final class VerifySnapshotJob implements BatchJobEntry {
     public static final String ROWS = "rows";
     private static final Logger LOG = LoggerFactory.getLogger(VerifySnapshotJob.class);
 
-    /** A launcher passes this job what it passes RetrainJob, whose stand-in it is: it knows the same settings. */
-    public static Catalogue settings() {
-        return RetrainJob.retrainingSettings("VerifySnapshotJob").keys(LegacyKeys.REQUEST);
-    }
-
     public static void main(String[] args) throws Exception {
-        Settings settings = settings().start(args).orElse(null);
+        Settings settings = JobSettings.verifySnapshotJob().start(args).orElse(null);
         if (settings != null) { // else --help
             new VerifySnapshotJob().run(StreamExecutionEnvironment.getExecutionEnvironment(), settings);
         }

@@ -22,8 +22,8 @@ import org.apache.commons.text.similarity.LevenshteinDistance;
  * The settings one program knows: the union of its components' {@link Option} lists, the prefixes of pass-through
  * maps ({@code kafka.properties.} for Kafka client properties) and the patterns of names assembled at run time
  * ({@code monitor.<name>.raise-after}). {@link #check} fails at start on a key it does not know, naming the key and
- * the closest known one, so a misspelt setting is not silently left at its default. The listings ({@link #help},
- * docs/settings.md) are generated from the same declarations.
+ * the closest known one, so a misspelt setting is not silently left at its default. The listings ({@link #help}, docs/settings.md)
+ * are generated from the same declarations.
  */
 public final class Catalogue {
     /** A pass-through map or a family of run-time names, documented by one line. */
@@ -238,21 +238,5 @@ public final class Catalogue {
                     + "s  %s", r[0], r[1], r[2], r[3]).stripTrailing()).append(System.lineSeparator());
         }
         return out.toString();
-    }
-
-    /** A Markdown table of the settings, as docs/settings.md shows each program's. */
-    public String markdown() {
-        StringBuilder out = new StringBuilder("| setting | type | default | description |\n|---|---|---|---|\n");
-        options.values().stream().sorted(Comparator.comparing(Option::key)).forEach(o -> out.append(String.format(
-                Locale.ROOT, "| `%s` | %s | %s | %s |\n", o.key(), cell(o.type()), cell(o.defaultText()),
-                cell(o.description()))));
-        otherKeys().forEach(k -> out.append("| `").append(k).append("` | | | (not yet declared as an option) |\n"));
-        families.forEach(f -> out.append("| `").append(f.template()).append("` | | | ")
-                .append(cell(f.description())).append(" |\n"));
-        return out.toString();
-    }
-
-    private static String cell(String text) {
-        return text.replace("|", "\\|");
     }
 }

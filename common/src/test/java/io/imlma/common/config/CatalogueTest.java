@@ -45,13 +45,11 @@ class CatalogueTest {
     }
 
     @Test
-    void listingsShowKeyTypeDefaultAndDescription() {
+    void theHelpListingShowsKeyTypeDefaultAndDescription() {
         assertThat(CATALOGUE.help()).contains("TestJob")
                 .containsPattern("--snapshot\\.path +string +\\(required\\) +Where snapshots go\\.")
                 .containsPattern("--window\\.size +duration +15min +Length of a window\\.")
                 .contains("--kafka.properties.*").contains("--monitor.<name>.raise-after").contains("--trigger.theta");
-        assertThat(CATALOGUE.markdown()).contains("| `window.size` | duration | 15min | Length of a window. |")
-                .contains("| `kafka.properties.*` | | | Kafka client properties. |");
     }
 
     @Test
