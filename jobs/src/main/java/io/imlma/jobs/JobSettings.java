@@ -24,11 +24,16 @@ public final class JobSettings {
      * to the retrainings it starts, the registry, the model store, serving and the monitors.
      */
     public static Catalogue meterPipelineJob() {
-        Catalogue settings = Catalogue.of("MeterPipelineJob").keys(LegacyKeys.PIPELINE)
+        Catalogue settings = Catalogue.of("MeterPipelineJob").with(pipeline())
                 .with(LauncherConfig.OPTIONS)
                 .with(retraining("MeterPipelineJob"))
                 .keys(LegacyKeys.LOOP);
         return LegacyKeys.monitors(KafkaConfig.declare(settings));
+    }
+
+    /** The meter pipeline's own settings (PipelineConfig), for programs that run the pipeline alone (benchmarks). */
+    public static Catalogue pipeline() {
+        return Catalogue.of("the pipeline").keys(LegacyKeys.PIPELINE);
     }
 
     /** Everything RetrainJob reads: the request (as a launcher passes it) and {@link #retraining}'s settings. */
