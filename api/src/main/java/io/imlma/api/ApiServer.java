@@ -1,8 +1,13 @@
 package io.imlma.api;
 
+import io.imlma.common.config.Catalogue;
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityStore;
+import io.imlma.common.integrity.SnapshotLocation;
 import io.imlma.common.json.Json;
+import io.imlma.common.kafka.KafkaOptions;
+import io.imlma.ml.data.TrainingData;
+import io.imlma.ml.eval.ReplacementPolicy;
 import io.imlma.registry.ArtifactVerificationException;
 import io.imlma.registry.ModelRegistry;
 import io.imlma.registry.ModelStore;
@@ -10,6 +15,7 @@ import io.imlma.registry.NoSuchVersionException;
 import io.imlma.registry.RegistryConflictException;
 import io.imlma.registry.RegistryException;
 import io.imlma.registry.jdbc.JdbcModelRegistry;
+import io.imlma.registry.jdbc.RegistryDataSource;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -21,6 +27,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -119,7 +126,7 @@ public final class ApiServer implements AutoCloseable {
         Optional<KafkaRetrainRequester> commands = KafkaRetrainRequester.from(settings);
         commands.ifPresentOrElse(
                 c -> LOG.info("POST /train publishes retrain commands to Kafka topic {}", c.topic()),
-                () -> LOG.warn("No {}: POST /train answers 503", KafkaRetrainRequester.BOOTSTRAP_SERVERS));
+                () -> LOG.warn("No {}: POST /train answers 503", KafkaOptions.BOOTSTRAP_SERVERS.key()));
         return open(settings, commands.orElse(null), commands.orElse(null));
     }
 
@@ -209,9 +216,26 @@ public final class ApiServer implements AutoCloseable {
         ctx.status(status).json(Map.of("status", status, "error", message));
     }
 
+    /**
+     * Everything the standalone server reads: its own settings, the registry, the model store, the snapshots and
+     * policy it evaluates with, and Kafka for POST /train.
+     */
+    public static Catalogue settings() {
+        return Catalogue.of("ApiServer")
+                // phase 1 of the typed settings: ApiConfig's keys, until it declares OPTIONS
+                .keys(List.of(ApiConfig.HOST, ApiConfig.PORT, ApiConfig.AUTH, ApiConfig.ALLOW_OPEN_ACCESS,
+                        ApiConfig.TOKEN, ApiConfig.DEFAULT_MODEL, ApiConfig.CHAMPION_RECHECK, ApiConfig.MAX_BATCH))
+                .with(ModelStore.OPTIONS).with(RegistryDataSource.OPTIONS)
+                .with(SnapshotLocation.OPTIONS).with(TrainingData.OPTIONS).with(ReplacementPolicy.OPTIONS)
+                .with(KafkaRetrainRequester.OPTIONS);
+    }
+
     /** Standalone ({@link #standalone}): {@code --config imlma.properties} and/or {@code --key value} settings. */
     public static void main(String[] args) {
-        ApiServer server = standalone(Settings.fromArgs(args)).start();
-        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "api-shutdown"));
+        Optional<Settings> settings = settings().start(args);
+        if (settings.isPresent()) { // else --help
+            ApiServer server = standalone(settings.get()).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "api-shutdown"));
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.imlma.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imlma.common.integrity.SnapshotLocation;
+import io.imlma.common.kafka.KafkaOptions;
 import io.imlma.common.types.RetrainCommand;
 import io.imlma.ml.eval.Metrics;
 import io.imlma.registry.ModelRegistry;
@@ -66,7 +67,7 @@ final class JobRoutes {
         String reason = Requests.optionalText(body, "reason", "manual retraining requested through the API");
         if (retrainRequester == null) {
             throw new ApiException(503, "retraining is not available: this API server was started without a"
-                    + " retraining launcher (standalone, set " + KafkaRetrainRequester.BOOTSTRAP_SERVERS
+                    + " retraining launcher (standalone, set " + KafkaOptions.BOOTSTRAP_SERVERS.key()
                     + " to publish requests to the streaming job's retrain-commands topic)");
         }
         String requestId = UUID.randomUUID().toString();

@@ -1,21 +1,24 @@
 package io.imlma.api;
 
 import io.imlma.common.config.Settings;
+import io.imlma.common.config.Option;
 import io.imlma.common.kafka.KafkaJsonProducer;
+import io.imlma.common.kafka.KafkaOptions;
 import io.imlma.common.kafka.RetrainCommands;
 import io.imlma.common.types.RetrainCommand;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The standalone server's {@link RetrainRequester}: publishes each request as a MANUAL retrain command
  * ({@link RetrainCommands}) to Kafka, where the streaming job's trigger reads it; a request is accepted once the
- * broker acknowledged the record. Settings: {@value #BOOTSTRAP_SERVERS} and {@value RetrainCommands#TOPIC}.
+ * broker acknowledged the record. Settings: {@link #OPTIONS}.
  *
  * <p>The producer is made at the first request, not at start: the API's other calls do not need Kafka, and a broker
  * that cannot be reached yet fails only /train (503), which a later request retries.
  */
 public final class KafkaRetrainRequester implements RetrainRequester, AutoCloseable {
-    public static final String BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+    public static final List<Option<?>> OPTIONS = List.of(KafkaOptions.BOOTSTRAP_SERVERS, RetrainCommands.TOPIC);
 
     private final String bootstrapServers;
     private final String topic;
@@ -26,14 +29,10 @@ public final class KafkaRetrainRequester implements RetrainRequester, AutoClosea
         this.topic = topic;
     }
 
-    /** A requester for the configured broker and topic; empty without {@value #BOOTSTRAP_SERVERS}. */
+    /** A requester for the configured broker and topic; empty without {@link KafkaOptions#BOOTSTRAP_SERVERS}. */
     public static Optional<KafkaRetrainRequester> from(Settings settings) {
-        if (!settings.has(BOOTSTRAP_SERVERS)) {
-            return Optional.empty();
-        }
-        String servers = settings.string(BOOTSTRAP_SERVERS);
-        Settings.require(!servers.isBlank(), BOOTSTRAP_SERVERS, "must not be empty (leave it out to disable /train)");
-        return Optional.of(new KafkaRetrainRequester(servers, RetrainCommands.topic(settings)));
+        return KafkaOptions.BOOTSTRAP_SERVERS.find(settings)
+                .map(servers -> new KafkaRetrainRequester(servers, RetrainCommands.topic(settings)));
     }
 
     public String topic() {

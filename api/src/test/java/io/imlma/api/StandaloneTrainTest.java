@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imlma.common.config.Settings;
 import io.imlma.common.json.Json;
+import io.imlma.common.kafka.KafkaOptions;
 import io.imlma.common.kafka.RetrainCommands;
 import io.imlma.registry.jdbc.RegistryDataSource;
 import io.imlma.testkit.KafkaBroker;
@@ -45,8 +46,8 @@ class StandaloneTrainTest {
         String topic = "api-retrain-commands-" + UUID.randomUUID();
         kafka.createTopic(topic, 1);
         Map<String, String> settings = settings();
-        settings.put(KafkaRetrainRequester.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        settings.put(RetrainCommands.TOPIC, topic);
+        settings.put(KafkaOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+        settings.put(RetrainCommands.TOPIC.key(), topic);
 
         try (ApiServer server = ApiServer.standalone(new Settings(settings)).start()) {
             HttpResponse<String> unauthorized = train(server, null);
@@ -76,7 +77,7 @@ class StandaloneTrainTest {
             HttpResponse<String> refused = train(server, TOKEN);
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(Json.MAPPER.readTree(refused.body()).path("error").asText())
-                    .contains("retraining is not available").contains(KafkaRetrainRequester.BOOTSTRAP_SERVERS);
+                    .contains("retraining is not available").contains(KafkaOptions.BOOTSTRAP_SERVERS.key());
         }
     }
 

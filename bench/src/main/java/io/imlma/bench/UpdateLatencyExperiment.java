@@ -100,9 +100,9 @@ final class UpdateLatencyExperiment {
         s.put(RetrainConfig.MODEL_STORE_BACKUP_PATH, work.resolve("models-backup").toUri().toString());
         s.put(RegistryDataSource.JDBC_URL, RegistryDataSource.h2File(work.resolve("registry").toAbsolutePath()));
         s.put(LauncherConfig.MODE, "local");
-        s.put(LauncherConfig.PARALLELISM, Integer.toString(PARALLELISM));
+        s.put(LauncherConfig.PARALLELISM.key(), Integer.toString(PARALLELISM));
         // the default pass-through hands no tuning.* setting to the retraining job
-        s.put(LauncherConfig.PASS_THROUGH, LauncherConfig.DEFAULT_PASS_THROUGH + ",tuning.");
+        s.put(LauncherConfig.PASS_THROUGH.key(), LauncherConfig.PASS_THROUGH.defaultValue().orElseThrow() + ",tuning.");
         s.put(RetrainConfig.TUNING_TRIALS, Integer.toString(config.latencyTuningTrials()));
         s.put(RetrainConfig.TUNING_ROUND_SIZE, Integer.toString(Math.min(4, config.latencyTuningTrials())));
         s.put(SnapshotStage.MIN_INITIAL_ROWS, Long.toString(initialRows(config, channels)));

@@ -107,7 +107,10 @@ public final class MeterPipelineJob {
      * predictions, alarms, retrain requests, drift commands and promotions out to Kafka, exactly once.
      */
     public static void main(String[] args) throws Exception {
-        Settings settings = Settings.fromArgs(args);
+        Settings settings = JobSettings.meterPipelineJob().start(args).orElse(null);
+        if (settings == null) {
+            return; // --help
+        }
         PipelineConfig config = PipelineConfig.from(settings);
         KafkaConfig kafka = KafkaConfig.from(settings);
         LOG.info("Starting meter pipeline with {} and Kafka {}", config.describe(), kafka.bootstrapServers());

@@ -21,8 +21,12 @@ import org.slf4j.LoggerFactory;
 public final class RetrainJob implements BatchJobEntry {
     private static final Logger LOG = LoggerFactory.getLogger(RetrainJob.class);
 
+    /** Checks its command line against {@link JobSettings#retrainJob}; a launcher's in-process {@link #run} gets checked settings. */
     public static void main(String[] args) throws Exception {
-        Settings settings = Settings.fromArgs(args);
+        Settings settings = JobSettings.retrainJob().start(args).orElse(null);
+        if (settings == null) {
+            return; // --help
+        }
         RetrainConfig.from(settings); // fails at start, naming the setting
         RetrainResult result = Retraining.run(StreamExecutionEnvironment.getExecutionEnvironment(), settings);
         LOG.info("Retrain result: {}", Json.write(result));

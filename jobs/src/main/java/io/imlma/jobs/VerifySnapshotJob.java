@@ -40,7 +40,10 @@ public final class VerifySnapshotJob implements BatchJobEntry {
     private static final Logger LOG = LoggerFactory.getLogger(VerifySnapshotJob.class);
 
     public static void main(String[] args) throws Exception {
-        new VerifySnapshotJob().run(StreamExecutionEnvironment.getExecutionEnvironment(), Settings.fromArgs(args));
+        Settings settings = JobSettings.verifySnapshotJob().start(args).orElse(null);
+        if (settings != null) { // else --help
+            new VerifySnapshotJob().run(StreamExecutionEnvironment.getExecutionEnvironment(), settings);
+        }
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.imlma.registry;
 
+import io.imlma.common.config.Option;
+import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.FileDigest;
 import io.imlma.common.integrity.IntegrityException;
 import io.imlma.common.integrity.IntegrityStore;
@@ -8,6 +10,7 @@ import io.imlma.common.types.Alarm;
 import io.imlma.ml.model.ModelArtifact;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Consumer;
@@ -25,6 +28,13 @@ import org.slf4j.LoggerFactory;
 public final class ModelStore implements ArtifactVerifier {
     public static final String FILE_NAME = "model.json";
 
+    public static final Option<URI> PATH = Option.uri("model.store.path")
+            .description("Where model files are written and read (hdfs://..., file:/... or a path).");
+    public static final Option<URI> BACKUP_PATH = Option.uri("model.store.backup-path")
+            .description("The model files' backup copy, restored from on a checksum mismatch; must differ from"
+                    + " model.store.path.");
+    public static final List<Option<?>> OPTIONS = List.of(PATH, BACKUP_PATH);
+
     private static final Logger LOG = LoggerFactory.getLogger(ModelStore.class);
 
     private final IntegrityStore store;
@@ -35,6 +45,15 @@ public final class ModelStore implements ArtifactVerifier {
         this.store = store;
         this.verifier = new IntegrityVerifier(store, clock);
         this.alarms = alarms;
+    }
+
+    /** The store {@link #PATH} and {@link #BACKUP_PATH} name; fails naming the backup when both are one place. */
+    public static IntegrityStore location(Settings settings) {
+        URI store = PATH.value(settings);
+        URI backup = BACKUP_PATH.value(settings);
+        Settings.require(!store.normalize().equals(backup.normalize()), BACKUP_PATH.key(),
+                "must differ from " + PATH.key() + " (" + store + "): the backup is the second copy");
+        return new IntegrityStore(store, backup);
     }
 
     public static String relativePath(String modelName, int version) {

@@ -3,6 +3,8 @@ package io.imlma.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.imlma.common.config.ConfigException;
+import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityException;
 import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.types.Alarm;
@@ -101,5 +103,18 @@ class ModelStoreTest {
 
     private static void damage(Path file) throws Exception {
         Files.write(file, "{\"not\": \"the model\"}".getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theLocationSettingsNameTwoPlaces() {
+        Settings same = new Settings(Map.of(ModelStore.PATH.key(), dir.resolve("m").toString(),
+                ModelStore.BACKUP_PATH.key(), dir.resolve("m").toUri().toString()));
+        assertThatThrownBy(() -> ModelStore.location(same)).isInstanceOfSatisfying(ConfigException.class,
+                e -> assertThat(e.setting()).isEqualTo(ModelStore.BACKUP_PATH.key()));
+        assertThatThrownBy(() -> ModelStore.location(new Settings(Map.of()))).isInstanceOfSatisfying(
+                ConfigException.class, e -> assertThat(e.setting()).isEqualTo(ModelStore.PATH.key()));
+        IntegrityStore store = ModelStore.location(new Settings(Map.of(ModelStore.PATH.key(),
+                dir.resolve("m").toString(), ModelStore.BACKUP_PATH.key(), dir.resolve("b").toString())));
+        assertThat(Path.of(store.primaryBase())).isEqualTo(dir.resolve("m").toAbsolutePath());
     }
 }

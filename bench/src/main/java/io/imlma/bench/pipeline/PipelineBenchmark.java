@@ -3,6 +3,7 @@ package io.imlma.bench.pipeline;
 import io.imlma.bench.cli.Arguments;
 import io.imlma.common.config.Settings;
 import io.imlma.common.types.FeatureRow;
+import io.imlma.jobs.JobSettings;
 import io.imlma.jobs.pipeline.JobEnvironment;
 import io.imlma.jobs.pipeline.MeterPipeline;
 import io.imlma.jobs.pipeline.PipelineConfig;
@@ -68,7 +69,7 @@ public final class PipelineBenchmark {
         public static Options from(Arguments a) {
             a.note("plus the pipeline's settings (PipelineConfig), here with checkpoint.dir a temporary directory, "
                     + "checkpoint.interval 10s and watermark.out-of-orderness 1min, and Flink options as "
-                    + "--flink.<key> value");
+                    + "--flink.<key> value", JobSettings.pipeline().prefix("flink.", "Flink configuration options."));
             return new Options(a.integer("meters", METERS, "meters generated"),
                     a.integer("intervals", INTERVALS, "15-minute readings per meter"),
                     a.integer("duplicate-every", DUPLICATE_EVERY, "every n-th record is a re-send"),

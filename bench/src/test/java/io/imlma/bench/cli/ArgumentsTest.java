@@ -3,8 +3,10 @@ package io.imlma.bench.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.imlma.common.config.Catalogue;
 import io.imlma.common.config.ConfigException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ArgumentsTest {
@@ -25,7 +27,7 @@ class ArgumentsTest {
         Arguments a = Arguments.of("--meters", "5", "--help");
         a.integer("meters", 10, "meters generated");
         a.string("channel", "HUFL", "the column");
-        a.note("plus the pipeline's settings");
+        a.note("plus the pipeline's settings", Catalogue.of("pipeline"));
 
         assertThat(a.helpAsked()).isTrue();
         assertThat(a.usage("bench-x", "What it measures.").lines().toList()).containsExactly(
@@ -37,6 +39,22 @@ class ArgumentsTest {
                 "  --channel  the column (default HUFL)",
                 "  plus the pipeline's settings");
         assertThat(Arguments.of("-h").helpAsked()).isTrue();
+    }
+
+    @Test
+    void aSettingNoOneReadsFailsNamingItAndTheClosestOption() {
+        Arguments a = Arguments.of("--meters", "5", "--intervalls", "9", "--window.size", "1h");
+        a.integer("meters", 10, "meters generated");
+        a.integer("intervals", 60, "readings per meter");
+        a.note("plus the pipeline's settings", Catalogue.of("pipeline").keys(List.of("window.size")));
+
+        assertThatThrownBy(() -> a.catalogue("bin/imlma bench-x").check(a.settings()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.setting()).isEqualTo("intervalls"))
+                .hasMessageContaining("bench-x").hasMessageContaining("did you mean 'intervals'");
+        Arguments known = Arguments.of("--meters", "5", "--window.size", "1h");
+        known.integer("meters", 10, "meters generated");
+        known.note("plus the pipeline's settings", Catalogue.of("pipeline").keys(List.of("window.size")));
+        assertThat(known.catalogue("bin/imlma bench-x").check(known.settings())).isSameAs(known.settings());
     }
 
     @Test

@@ -34,6 +34,18 @@ public final class Settings {
     }
 
     public static Settings fromArgs(String... args) {
+        Map<String, String> cli = commandLine(args);
+        Map<String, String> merged = new LinkedHashMap<>();
+        String file = cli.get(CONFIG_FILE);
+        if (file != null) {
+            merged.putAll(readProperties(Path.of(file)));
+        }
+        merged.putAll(cli);
+        return new Settings(merged);
+    }
+
+    /** The settings given on the command line itself, without those of the {@value #CONFIG_FILE} file. */
+    public static Map<String, String> commandLine(String... args) {
         Map<String, String> cli = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -50,13 +62,7 @@ public final class Settings {
                 cli.put(name, "true");
             }
         }
-        Map<String, String> merged = new LinkedHashMap<>();
-        String file = cli.get(CONFIG_FILE);
-        if (file != null) {
-            merged.putAll(readProperties(Path.of(file)));
-        }
-        merged.putAll(cli);
-        return new Settings(merged);
+        return cli;
     }
 
     private static Map<String, String> readProperties(Path file) {

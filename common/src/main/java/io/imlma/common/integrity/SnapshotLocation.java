@@ -1,8 +1,10 @@
 package io.imlma.common.integrity;
 
+import io.imlma.common.config.Option;
 import io.imlma.common.config.Settings;
 import java.io.Serializable;
 import java.net.URI;
+import java.util.List;
 
 /**
  * Where the committed snapshots and their backup copies are, and how they are partitioned: the {@code snapshot.path},
@@ -11,22 +13,32 @@ import java.net.URI;
  */
 public record SnapshotLocation(URI snapshotPath, URI backupPath, PartitionGranularity granularity)
         implements Serializable {
-    public static final String PATH = "snapshot.path";
-    public static final String BACKUP_PATH = "snapshot.backup-path";
-    public static final String PARTITION = "snapshot.partition";
+    public static final Option<URI> PATH_OPTION = Option.uri("snapshot.path")
+            .description("Where the committed feature snapshots are written and read (hdfs://..., file:/... or a path).");
+    public static final Option<URI> BACKUP_PATH_OPTION = Option.uri("snapshot.backup-path")
+            .description("The snapshots' backup copy, restored from on a checksum mismatch; must differ from snapshot.path.");
+    public static final Option<PartitionGranularity> PARTITION_OPTION = Option
+            .enumValue("snapshot.partition", PartitionGranularity.class).defaultValue(PartitionGranularity.DAILY)
+            .description("How snapshots are partitioned in time.");
+    public static final List<Option<?>> OPTIONS = List.of(PATH_OPTION, BACKUP_PATH_OPTION, PARTITION_OPTION);
+
+    // phase 1 of the typed settings: the keys for SnapshotStage, until it reads the options (then these go and the
+    // options lose their _OPTION suffix)
+    public static final String PATH = PATH_OPTION.key();
+    public static final String BACKUP_PATH = BACKUP_PATH_OPTION.key();
+    public static final String PARTITION = PARTITION_OPTION.key();
 
     /** Whether the settings name a snapshot location at all. */
     public static boolean isConfigured(Settings settings) {
-        return settings.has(PATH);
+        return settings.has(PATH_OPTION.key());
     }
 
     public static SnapshotLocation from(Settings settings) {
-        URI snapshot = settings.uri(PATH);
-        URI backup = settings.uri(BACKUP_PATH);
-        Settings.require(!snapshot.normalize().equals(backup.normalize()), BACKUP_PATH,
-                "must differ from " + PATH + " (" + snapshot + "): the backup is the second copy");
-        return new SnapshotLocation(snapshot, backup,
-                settings.enumValue(PARTITION, PartitionGranularity.class, PartitionGranularity.DAILY));
+        URI snapshot = PATH_OPTION.value(settings);
+        URI backup = BACKUP_PATH_OPTION.value(settings);
+        Settings.require(!snapshot.normalize().equals(backup.normalize()), BACKUP_PATH_OPTION.key(),
+                "must differ from " + PATH_OPTION.key() + " (" + snapshot + "): the backup is the second copy");
+        return new SnapshotLocation(snapshot, backup, PARTITION_OPTION.value(settings));
     }
 
     public IntegrityStore store() {

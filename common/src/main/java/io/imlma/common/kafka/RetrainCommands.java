@@ -1,22 +1,24 @@
 package io.imlma.common.kafka;
 
+import io.imlma.common.config.Option;
 import io.imlma.common.config.Settings;
+import java.util.List;
 
 /**
- * The topic of retrain commands ({@value #TOPIC}, default {@value #DEFAULT_TOPIC}): requests to retrain now, JSON
+ * The topic of retrain commands ({@link #TOPIC}): requests to retrain now, JSON
  * {@code {"modelName", "requestedBy", "requestedAt" (epoch ms), "reason" (MANUAL or DRIFT; missing means MANUAL)}}.
  * The API publishes operators' requests there, the streaming job its drift monitor's, and the streaming job reads
  * them all as its retrain trigger's second input.
  */
 public final class RetrainCommands {
-    public static final String TOPIC = "kafka.topic.retrain-commands";
-    public static final String DEFAULT_TOPIC = "retrain-commands";
+    public static final Option<String> TOPIC = Option.string("kafka.topic.retrain-commands")
+            .defaultValue("retrain-commands")
+            .description("Kafka topic of retrain commands (manual and drift requests to retrain now).");
+    public static final List<Option<?>> OPTIONS = List.of(TOPIC);
 
     private RetrainCommands() {}
 
     public static String topic(Settings settings) {
-        String topic = settings.string(TOPIC, DEFAULT_TOPIC);
-        Settings.require(!topic.isBlank(), TOPIC, "must not be empty");
-        return topic;
+        return TOPIC.value(settings);
     }
 }

@@ -1,20 +1,17 @@
 package io.imlma.jobs.connect;
 
+import io.imlma.common.config.Catalogue;
+import io.imlma.common.config.Option;
 import io.imlma.common.config.Settings;
+import io.imlma.common.kafka.KafkaOptions;
 import io.imlma.common.kafka.RetrainCommands;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The streaming job's Kafka connection and topics. Settings: {@value #BOOTSTRAP_SERVERS} (required),
- * {@code kafka.topic.readings|features|dead-letters|predictions|alarms|retrain-requests} (defaults
- * {@code meter-readings}, {@code feature-rows}, {@code dead-letters}, {@code predictions}, {@code alarms},
- * {@code retrain-requests}), {@value #MODEL_UPDATES_TOPIC} ({@value #DEFAULT_MODEL_UPDATES_TOPIC}: RetrainJob
- * publishes there and the loop announces its new champions there), {@value RetrainCommands#TOPIC}
- * ({@value RetrainCommands#DEFAULT_TOPIC}), {@code kafka.group.id}, {@code kafka.transactional.id.prefix},
- * {@value #TRANSACTION_TIMEOUT} (below the broker's {@code transaction.max.timeout.ms}, 15 minutes by default),
- * {@code kafka.starting-offsets} (committed, earliest or latest), and any client property as
- * {@code kafka.property.<name>}.
+ * The streaming job's Kafka connection and topics; the settings and their defaults are {@link #OPTIONS} (listed in
+ * docs/settings.md), and any Kafka client property can be given as {@code kafka.property.<name>}.
  */
 public record KafkaConfig(
         String bootstrapServers,
@@ -38,37 +35,70 @@ public record KafkaConfig(
     /** The broker's default {@code transaction.max.timeout.ms}. */
     public static final Duration BROKER_MAX_TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
-    public static final String BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
-    public static final String TRANSACTION_TIMEOUT = "kafka.transaction.timeout";
-    public static final String PREDICTIONS_TOPIC = "kafka.topic.predictions";
-    public static final String ALARMS_TOPIC = "kafka.topic.alarms";
-    public static final String RETRAIN_REQUESTS_TOPIC = "kafka.topic.retrain-requests";
-    public static final String MODEL_UPDATES_TOPIC = "kafka.topic.model-updates";
-    public static final String DEFAULT_MODEL_UPDATES_TOPIC = "model-updates";
+    /** Client properties passed through as they are: {@code kafka.property.<name>}. */
+    public static final String CLIENT_PROPERTIES_PREFIX = "kafka.property.";
+
+    public static final Option<Duration> TRANSACTION_TIMEOUT = Option.duration("kafka.transaction.timeout")
+            .defaultValue(Duration.ofMinutes(10))
+            .check(t -> t.toMillis() > 0 && t.compareTo(BROKER_MAX_TRANSACTION_TIMEOUT) < 0,
+                    "must be positive and below the broker's maximum of 15min")
+            .description("Timeout of the exactly-once sinks' transactions: longer than a checkpoint interval plus"
+                    + " its timeout, below the broker's transaction.max.timeout.ms (15min by default).");
+    public static final Option<String> READINGS_TOPIC = topic("readings", "meter-readings", "meter readings (input)");
+    public static final Option<String> FEATURES_TOPIC = topic("features", "feature-rows", "feature rows");
+    public static final Option<String> DEAD_LETTERS_TOPIC = topic("dead-letters", "dead-letters",
+            "rejected input with the reason");
+    public static final Option<String> PREDICTIONS_TOPIC = topic("predictions", "predictions", "forecasts");
+    public static final Option<String> ALARMS_TOPIC = topic("alarms", "alarms", "alarms");
+    public static final Option<String> RETRAIN_REQUESTS_TOPIC = topic("retrain-requests", "retrain-requests",
+            "the trigger's retrain requests");
+    public static final Option<String> MODEL_UPDATES_TOPIC = topic("model-updates", "model-updates",
+            "model updates: RetrainJob publishes there and the loop announces its new champions there");
+    public static final Option<String> GROUP_ID = Option.string("kafka.group.id").defaultValue("imlma-meter-pipeline")
+            .description("Consumer group of the streaming job's sources.");
+    public static final Option<String> TRANSACTIONAL_ID_PREFIX = Option.string("kafka.transactional.id.prefix")
+            .defaultValue("imlma-meter-pipeline").description("Prefix of the exactly-once sinks' transactional ids.");
+    public static final Option<StartingOffsets> STARTING_OFFSETS = Option
+            .enumValue("kafka.starting-offsets", StartingOffsets.class).defaultValue(StartingOffsets.COMMITTED)
+            .description("Where a new consumer group starts; committed offsets fall back to earliest.");
+    public static final List<Option<?>> OPTIONS = List.of(KafkaOptions.BOOTSTRAP_SERVERS, TRANSACTION_TIMEOUT,
+            READINGS_TOPIC, FEATURES_TOPIC, DEAD_LETTERS_TOPIC, PREDICTIONS_TOPIC, ALARMS_TOPIC,
+            RETRAIN_REQUESTS_TOPIC, MODEL_UPDATES_TOPIC, RetrainCommands.TOPIC, GROUP_ID, TRANSACTIONAL_ID_PREFIX,
+            STARTING_OFFSETS);
+
+    // phase 1 of the typed settings: the key for RetrainConfig, until it reads KafkaOptions.BOOTSTRAP_SERVERS (then
+    // this goes)
+    public static final String BOOTSTRAP_SERVERS = KafkaOptions.BOOTSTRAP_SERVERS.key();
+
+    /** Adds these settings to a program's catalogue, with the client properties' prefix. */
+    public static Catalogue declare(Catalogue catalogue) {
+        return catalogue.with(OPTIONS).prefix(CLIENT_PROPERTIES_PREFIX, "Kafka client properties, passed through.");
+    }
 
     public static KafkaConfig from(Settings s) {
-        Duration timeout = s.duration(TRANSACTION_TIMEOUT, Duration.ofMinutes(10));
-        Settings.require(timeout.toMillis() > 0 && timeout.compareTo(BROKER_MAX_TRANSACTION_TIMEOUT) < 0,
-                TRANSACTION_TIMEOUT, "must be positive and below the broker's maximum of 15min, got " + timeout);
         return new KafkaConfig(
-                s.string(BOOTSTRAP_SERVERS),
-                s.string("kafka.topic.readings", "meter-readings"),
-                s.string("kafka.topic.features", "feature-rows"),
-                s.string("kafka.topic.dead-letters", "dead-letters"),
-                s.string(PREDICTIONS_TOPIC, "predictions"),
-                s.string(ALARMS_TOPIC, "alarms"),
-                s.string(RETRAIN_REQUESTS_TOPIC, "retrain-requests"),
+                KafkaOptions.BOOTSTRAP_SERVERS.value(s),
+                READINGS_TOPIC.value(s),
+                FEATURES_TOPIC.value(s),
+                DEAD_LETTERS_TOPIC.value(s),
+                PREDICTIONS_TOPIC.value(s),
+                ALARMS_TOPIC.value(s),
+                RETRAIN_REQUESTS_TOPIC.value(s),
                 RetrainCommands.topic(s),
                 modelUpdatesTopic(s),
-                s.string("kafka.group.id", "imlma-meter-pipeline"),
-                s.string("kafka.transactional.id.prefix", "imlma-meter-pipeline"),
-                timeout,
-                s.enumValue("kafka.starting-offsets", StartingOffsets.class, StartingOffsets.COMMITTED),
-                s.withPrefix("kafka.property."));
+                GROUP_ID.value(s),
+                TRANSACTIONAL_ID_PREFIX.value(s),
+                TRANSACTION_TIMEOUT.value(s),
+                STARTING_OFFSETS.value(s),
+                s.withPrefix(CLIENT_PROPERTIES_PREFIX));
+    }
+
+    private static Option<String> topic(String name, String defaultTopic, String what) {
+        return Option.string("kafka.topic." + name).defaultValue(defaultTopic).description("Kafka topic of " + what + ".");
     }
 
     /** The topic new champions are announced on, also read by programs without the rest of the Kafka settings. */
     public static String modelUpdatesTopic(Settings s) {
-        return s.string(MODEL_UPDATES_TOPIC, DEFAULT_MODEL_UPDATES_TOPIC);
+        return MODEL_UPDATES_TOPIC.value(s);
     }
 }

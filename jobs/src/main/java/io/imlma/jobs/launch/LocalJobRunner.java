@@ -85,7 +85,7 @@ public final class LocalJobRunner implements JobRunner {
 
     @Override
     public LaunchOutcome run(RetrainJobSpec spec, long startedAt) throws Exception {
-        BatchJobEntry entry = entry(spec.entryClass(), LauncherConfig.ENTRY_CLASS);
+        BatchJobEntry entry = entry(spec.entryClass(), LauncherConfig.ENTRY_CLASS.key());
         StreamExecutionEnvironment env = environments.get();
         env.setParallelism(spec.parallelism());
         BatchJobResult result = entry.run(env, Settings.fromArgs(spec.programArgs().toArray(String[]::new)));

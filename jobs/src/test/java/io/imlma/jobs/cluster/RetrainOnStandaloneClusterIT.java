@@ -110,8 +110,8 @@ class RetrainOnStandaloneClusterIT {
         assertThat(JOB_JAR).as("the shaded job jar (run as a failsafe IT after package)").isRegularFile();
         Map<String, String> settings = new HashMap<>(jobSettings);
         settings.put(LauncherConfig.MODE, "flink-client");
-        settings.put(LauncherConfig.REST_ADDRESS, CLUSTER.cluster().restAddress().toString());
-        settings.put(LauncherConfig.JAR, JOB_JAR.toString());
+        settings.put(LauncherConfig.REST_ADDRESS.key(), CLUSTER.cluster().restAddress().toString());
+        settings.put(LauncherConfig.JAR.key(), JOB_JAR.toString());
         String model = "load-forecast-launcher";
         RetrainRequest request = new RetrainRequest("launcher-1", model, RetrainReason.VOLUME, FROM.toEpochMilli(),
                 TO.toEpochMilli(), 0, 96L * DAYS * CHANNELS.size(), TO.toEpochMilli());
@@ -160,10 +160,10 @@ class RetrainOnStandaloneClusterIT {
     void theFlinkRestLauncherRunsASingleJobProgramOnTheCluster() throws Exception {
         Map<String, String> settings = new HashMap<>(jobSettings);
         settings.put(LauncherConfig.MODE, "flink-rest");
-        settings.put(LauncherConfig.REST_ADDRESS, CLUSTER.cluster().restAddress().toString());
-        settings.put(LauncherConfig.JAR, JOB_JAR.toString());
-        settings.put(LauncherConfig.ENTRY_CLASS, VerifySnapshotJob.class.getName());
-        settings.put(LauncherConfig.POLL_INTERVAL, "200ms");
+        settings.put(LauncherConfig.REST_ADDRESS.key(), CLUSTER.cluster().restAddress().toString());
+        settings.put(LauncherConfig.JAR.key(), JOB_JAR.toString());
+        settings.put(LauncherConfig.ENTRY_CLASS.key(), VerifySnapshotJob.class.getName());
+        settings.put(LauncherConfig.POLL_INTERVAL.key(), "200ms");
         RetrainRequest request = new RetrainRequest("rest-1", "load-forecast-rest", RetrainReason.VOLUME,
                 FROM.toEpochMilli(), TO.toEpochMilli(), 0, 96L * DAYS * CHANNELS.size(), TO.toEpochMilli());
 

@@ -66,11 +66,11 @@ public final class TestTopics {
                 "--kafka.topic.readings", name + "-readings",
                 "--kafka.topic.features", name + "-features",
                 "--kafka.topic.dead-letters", name + "-dead-letters",
-                "--" + KafkaConfig.PREDICTIONS_TOPIC, name + "-predictions",
-                "--" + KafkaConfig.ALARMS_TOPIC, name + "-alarms",
-                "--" + KafkaConfig.RETRAIN_REQUESTS_TOPIC, name + "-retrain-requests",
-                "--" + RetrainCommands.TOPIC, name + "-retrain-commands",
-                "--" + KafkaConfig.MODEL_UPDATES_TOPIC, name + "-model-updates",
+                "--" + KafkaConfig.PREDICTIONS_TOPIC.key(), name + "-predictions",
+                "--" + KafkaConfig.ALARMS_TOPIC.key(), name + "-alarms",
+                "--" + KafkaConfig.RETRAIN_REQUESTS_TOPIC.key(), name + "-retrain-requests",
+                "--" + RetrainCommands.TOPIC.key(), name + "-retrain-commands",
+                "--" + KafkaConfig.MODEL_UPDATES_TOPIC.key(), name + "-model-updates",
                 "--kafka.group.id", name,
                 "--kafka.transactional.id.prefix", name));
         args.addAll(List.of(moreSettings));

@@ -52,10 +52,10 @@ class FlinkRestLauncherIT {
     private RetrainLauncher restLauncher(SnapshotFixture snapshot, URI rest) {
         Map<String, String> settings = new HashMap<>(snapshot.settings());
         settings.put(LauncherConfig.MODE, "flink-rest");
-        settings.put(LauncherConfig.REST_ADDRESS, rest.toString());
-        settings.put(LauncherConfig.JAR, JOB_JAR.toString());
-        settings.put(LauncherConfig.POLL_INTERVAL, "200ms");
-        settings.put(LauncherConfig.TIMEOUT, "3min");
+        settings.put(LauncherConfig.REST_ADDRESS.key(), rest.toString());
+        settings.put(LauncherConfig.JAR.key(), JOB_JAR.toString());
+        settings.put(LauncherConfig.POLL_INTERVAL.key(), "200ms");
+        settings.put(LauncherConfig.TIMEOUT.key(), "3min");
         return LauncherConfig.from(new Settings(settings)).create();
     }
 

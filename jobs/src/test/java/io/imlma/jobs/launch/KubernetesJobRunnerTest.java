@@ -49,15 +49,15 @@ class KubernetesJobRunnerTest {
     private LauncherConfig config(Map<String, String> launcher) {
         Map<String, String> settings = new HashMap<>(Map.of(
                 LauncherConfig.MODE, "kubernetes",
-                LauncherConfig.K8S_OUTPUT_DIR, dir.toString(),
+                LauncherConfig.K8S_OUTPUT_DIR.key(), dir.toString(),
                 "snapshot.path", "hdfs://nn:8020/imlma/snapshots/features",
                 "snapshot.backup-path", "hdfs://backup:8020/imlma/snapshots/features",
                 "model.store.path", "hdfs://nn:8020/imlma/models",
                 "model.store.backup-path", "hdfs://backup:8020/imlma/models",
                 "tuning.trials", "7",
                 RegistryDataSource.JDBC_URL, "jdbc:mysql://mysql:3306/imlma",
-                RegistryDataSource.USER, "imlma",
-                RegistryDataSource.PASSWORD, PASSWORD));
+                RegistryDataSource.USER.key(), "imlma",
+                RegistryDataSource.PASSWORD.key(), PASSWORD));
         settings.put("kafka.bootstrap.servers", "kafka:9092");
         settings.putAll(launcher);
         return LauncherConfig.from(new Settings(settings));
@@ -66,7 +66,7 @@ class KubernetesJobRunnerTest {
     @Test
     void writesAJobThatRunsTheRequestInItsPodFromTheRepositorysTemplate() throws Exception {
         LaunchOutcome outcome;
-        try (RetrainLauncher launcher = config(Map.of(LauncherConfig.K8S_NAMESPACE, "imlma")).create()) {
+        try (RetrainLauncher launcher = config(Map.of(LauncherConfig.K8S_NAMESPACE.key(), "imlma")).create()) {
             outcome = launcher.launch(REQUEST).get(1, TimeUnit.MINUTES);
         }
         assertThat(outcome.status()).as(outcome.message()).isEqualTo(Status.SUBMITTED);
@@ -161,10 +161,10 @@ class KubernetesJobRunnerTest {
 
     @Test
     void theDeploymentsImageConfigMapAndSecretReplaceTheRepositorys() throws Exception {
-        LauncherConfig config = config(Map.of(LauncherConfig.K8S_IMAGE, "registry.example.org/imlma/flink:0.2.0",
-                LauncherConfig.K8S_CONFIG_MAP, "imlma-prod-config",
-                LauncherConfig.K8S_REGISTRY_SECRET, "imlma-prod-registry",
-                LauncherConfig.ENTRY_CLASS, "io.imlma.jobs.VerifySnapshotJob"));
+        LauncherConfig config = config(Map.of(LauncherConfig.K8S_IMAGE.key(), "registry.example.org/imlma/flink:0.2.0",
+                LauncherConfig.K8S_CONFIG_MAP.key(), "imlma-prod-config",
+                LauncherConfig.K8S_REGISTRY_SECRET.key(), "imlma-prod-registry",
+                LauncherConfig.ENTRY_CLASS.key(), "io.imlma.jobs.VerifySnapshotJob"));
         Job job = readJob(Files.readString(resource(config.runner().run(config.spec(REQUEST), 0))));
         assertThat(job.getMetadata().getNamespace()).as("left to kubectl -n").isNull();
         PodSpec pod = job.getSpec().getTemplate().getSpec();

@@ -69,7 +69,7 @@ final class SnapshotFixture {
         settings.put(SnapshotStage.BACKUP_PATH, backup.toUri().toString());
         settings.put(SnapshotStage.PARTITION, "daily");
         // these tests are about launching, so the job they launch only verifies and reads the snapshot
-        settings.put(LauncherConfig.ENTRY_CLASS, VerifySnapshotJob.class.getName());
+        settings.put(LauncherConfig.ENTRY_CLASS.key(), VerifySnapshotJob.class.getName());
         return settings;
     }
 

@@ -110,7 +110,7 @@ class RetrainCommandsIT {
         s.put("monitor.drift.reference-size", "8");
         s.put("monitor.drift.raise-after", "1");
         s.put(LauncherConfig.MODE, "kubernetes");
-        s.put(LauncherConfig.K8S_OUTPUT_DIR, dir.resolve("k8s-jobs").toString());
+        s.put(LauncherConfig.K8S_OUTPUT_DIR.key(), dir.resolve("k8s-jobs").toString());
         Settings settings = new Settings(s);
         PipelineConfig config = PipelineConfig.from(settings);
         championTrainedOnTheSteadyLevel(settings);

@@ -1,9 +1,12 @@
 package io.imlma.ml.data;
 
+import io.imlma.common.config.Option;
 import io.imlma.common.config.Settings;
+import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Which features forecast the next interval: the last {@code lags} interval means and, optionally, calendar
@@ -17,6 +20,18 @@ import java.util.List;
 public record FeatureSpec(int lags, int seasonPeriod, boolean calendar, ZoneId zone) {
     public static final int DAY_OF_15_MINUTE_INTERVALS = 96;
 
+    public static final Option<Integer> LAGS = Option.integer("features.lags").defaultValue(DAY_OF_15_MINUTE_INTERVALS)
+            .check(n -> n >= 1, "must be at least 1")
+            .description("Past interval means used as features (96 = one day of 15-minute intervals).");
+    public static final Option<Integer> SEASON_PERIOD = Option.integer("features.season-period")
+            .defaultValue(DAY_OF_15_MINUTE_INTERVALS).check(n -> n >= 1, "must be at least 1")
+            .description("Intervals in one season, for the seasonal baseline.");
+    public static final Option<Boolean> CALENDAR = Option.bool("features.calendar").defaultValue(true)
+            .description("Add time-of-day and day-of-week features (sine/cosine pairs) of the target interval.");
+    public static final Option<String> ZONE = Option.string("features.zone").defaultValue("UTC")
+            .check(FeatureSpec::isZone, "unknown time zone").description("Time zone the calendar features are read in.");
+    public static final List<Option<?>> OPTIONS = List.of(LAGS, SEASON_PERIOD, CALENDAR, ZONE);
+
     public FeatureSpec {
         if (lags < 1) {
             throw new IllegalArgumentException("lags must be at least 1, got " + lags);
@@ -26,25 +41,24 @@ public record FeatureSpec(int lags, int seasonPeriod, boolean calendar, ZoneId z
         }
     }
 
+    /** The options' defaults. */
     public static FeatureSpec defaults() {
-        return new FeatureSpec(DAY_OF_15_MINUTE_INTERVALS, DAY_OF_15_MINUTE_INTERVALS, true, ZoneId.of("UTC"));
+        return from(new Settings(Map.of()));
     }
 
-    /** Reads {@code features.lags}, {@code features.season-period}, {@code features.calendar}, {@code features.zone}. */
+    /** Reads {@link #OPTIONS}. */
     public static FeatureSpec from(Settings settings) {
-        FeatureSpec d = defaults();
-        int lags = settings.integer("features.lags", d.lags());
-        Settings.require(lags >= 1, "features.lags", "must be at least 1");
-        int season = settings.integer("features.season-period", d.seasonPeriod());
-        Settings.require(season >= 1, "features.season-period", "must be at least 1");
-        String zone = settings.string("features.zone", d.zone().getId());
-        ZoneId zoneId;
+        return new FeatureSpec(LAGS.value(settings), SEASON_PERIOD.value(settings), CALENDAR.value(settings),
+                ZoneId.of(ZONE.value(settings)));
+    }
+
+    private static boolean isZone(String zone) {
         try {
-            zoneId = ZoneId.of(zone);
-        } catch (RuntimeException e) {
-            throw new io.imlma.common.config.ConfigException("features.zone", "unknown time zone " + zone);
+            ZoneId.of(zone);
+            return true;
+        } catch (DateTimeException e) {
+            return false;
         }
-        return new FeatureSpec(lags, season, settings.bool("features.calendar", d.calendar()), zoneId);
     }
 
     /** Intervals of history needed before the first target. */

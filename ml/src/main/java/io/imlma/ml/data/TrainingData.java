@@ -1,5 +1,6 @@
 package io.imlma.ml.data;
 
+import io.imlma.common.config.Option;
 import io.imlma.common.config.Settings;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.ml.eval.Evaluation;
@@ -33,15 +34,19 @@ import org.slf4j.LoggerFactory;
  */
 public record TrainingData(Dataset.Split pooled, List<MeterSplit> meters, List<String> skipped) {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingData.class);
-    /** Meters with fewer usable targets than this are left out. */
-    public static final String MIN_TARGETS = "training.min-targets-per-meter";
+    public static final Option<Integer> MIN_TARGETS_OPTION = Option.integer("training.min-targets-per-meter")
+            .defaultValue(672).check(n -> n >= 20, "must be at least 20 (a 70/15/15 split needs rows)")
+            .description("Meters with fewer usable targets (rows after the lag history) are left out of training;"
+                    + " 672 is a week of 15-minute intervals.");
+    public static final List<Option<?>> OPTIONS = List.of(MIN_TARGETS_OPTION);
 
-    /** The {@link #MIN_TARGETS} setting, 672 (a week of 15-minute intervals) unless set. */
+    // phase 1 of the typed settings: the key for RetrainConfig, until it reads the option (then this goes and the
+    // option loses its _OPTION suffix)
+    public static final String MIN_TARGETS = MIN_TARGETS_OPTION.key();
+
+    /** The {@link #MIN_TARGETS_OPTION} setting. */
     public static int minTargets(Settings settings) {
-        int minTargets = settings.integer(MIN_TARGETS, 672);
-        Settings.require(minTargets >= 20, MIN_TARGETS, "must be at least 20 (a 70/15/15 split needs rows), got "
-                + minTargets);
-        return minTargets;
+        return MIN_TARGETS_OPTION.value(settings);
     }
 
     /** One meter's time-ordered split. */

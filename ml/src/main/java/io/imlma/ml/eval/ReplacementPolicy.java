@@ -1,5 +1,6 @@
 package io.imlma.ml.eval;
 
+import io.imlma.common.config.Option;
 import io.imlma.common.config.Settings;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +14,17 @@ import java.util.Locale;
  *                  (R² is already a normalized score, so its drop is measured in R² points)
  */
 public record ReplacementPolicy(ReplacementRule rule, double maeMargin, double tolerance) {
-    public static final String RULE = "replacement.rule";
-    public static final String MAE_MARGIN = "replacement.mae-margin";
-    public static final String TOLERANCE = "replacement.tolerance";
+    public static final Option<ReplacementRule> RULE = Option.enumValue("replacement.rule", ReplacementRule.class)
+            .defaultValue(ReplacementRule.STRICT)
+            .description("When a candidate replaces the champion: strict (MAE better by the margin, MSE and R² within"
+                    + " tolerance), paper (MAE or R² better) or single-metric-mse.");
+    public static final Option<Double> MAE_MARGIN = Option.decimal("replacement.mae-margin").defaultValue(0.01)
+            .check(m -> m >= 0, "must be >= 0")
+            .description("Strict rule: minimum relative MAE improvement (0.01 = 1 %).");
+    public static final Option<Double> TOLERANCE = Option.decimal("replacement.tolerance").defaultValue(0.02)
+            .check(t -> t >= 0, "must be >= 0")
+            .description("Strict rule: largest relative MSE worsening and absolute R² drop allowed.");
+    public static final List<Option<?>> OPTIONS = List.of(RULE, MAE_MARGIN, TOLERANCE);
 
     public ReplacementPolicy {
         if (!(maeMargin >= 0) || !(tolerance >= 0)) {
@@ -23,17 +32,14 @@ public record ReplacementPolicy(ReplacementRule rule, double maeMargin, double t
         }
     }
 
+    /** The strict rule with the default margin and tolerance. */
     public static ReplacementPolicy strict() {
-        return new ReplacementPolicy(ReplacementRule.STRICT, 0.01, 0.02);
+        return new ReplacementPolicy(ReplacementRule.STRICT, MAE_MARGIN.defaultValue().orElseThrow(),
+                TOLERANCE.defaultValue().orElseThrow());
     }
 
     public static ReplacementPolicy from(Settings settings) {
-        ReplacementPolicy d = strict();
-        double margin = settings.decimal(MAE_MARGIN, d.maeMargin());
-        Settings.require(margin >= 0, MAE_MARGIN, "must be >= 0");
-        double tolerance = settings.decimal(TOLERANCE, d.tolerance());
-        Settings.require(tolerance >= 0, TOLERANCE, "must be >= 0");
-        return new ReplacementPolicy(settings.enumValue(RULE, ReplacementRule.class, d.rule()), margin, tolerance);
+        return new ReplacementPolicy(RULE.value(settings), MAE_MARGIN.value(settings), TOLERANCE.value(settings));
     }
 
     /** @param champion the champion's metrics on the same rows, or null when there is no champion */

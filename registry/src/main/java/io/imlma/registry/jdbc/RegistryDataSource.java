@@ -3,11 +3,13 @@ package io.imlma.registry.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.imlma.common.config.ConfigException;
+import io.imlma.common.config.Option;
 import io.imlma.common.config.Settings;
 import io.imlma.registry.RegistryException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
@@ -20,23 +22,38 @@ import org.flywaydb.core.api.FlywayException;
  * connection idle for more than half a second is validated ({@code Connection.isValid}, bounded by
  * {@link #VALIDATION_TIMEOUT}) before it is handed out, idle connections are probed every {@link #KEEPALIVE}, and a
  * connection that failed with a connection error is evicted. Waiting for a connection is bounded by
- * {@code registry.connection-timeout}; on MySQL connecting and every socket read are bounded too, so a vanished
+ * {@link #CONNECTION_TIMEOUT}; on MySQL connecting and every socket read are bounded too, so a vanished
  * server produces an error instead of a hung caller.
  */
 public final class RegistryDataSource {
-    public static final String JDBC_URL = "registry.jdbc-url";
-    public static final String USER = "registry.user";
-    public static final String PASSWORD = "registry.password";
-    public static final String POOL_SIZE = "registry.pool-size";
-    public static final String CONNECTION_TIMEOUT = "registry.connection-timeout";
-
     /** The H2 settings the registry's SQL needs: MySQL mode, and names in lower case as MySQL keeps them. */
     private static final String H2_MYSQL_MODE = ";MODE=MySQL;DATABASE_TO_LOWER=TRUE";
 
-    /** Embedded default: an H2 file database in MySQL mode, shareable by several local processes. */
-    public static final String DEFAULT_JDBC_URL = h2SharedFile(Path.of("./imlma-data/registry"));
-
     static final Duration VALIDATION_TIMEOUT = Duration.ofSeconds(3);
+
+    /** Embedded default: an H2 file database in MySQL mode, shareable by several local processes. */
+    public static final Option<String> JDBC_URL_OPTION = Option.string("registry.jdbc-url")
+            .defaultValue(h2SharedFile(Path.of("./imlma-data/registry")))
+            .check(url -> url.startsWith("jdbc:h2:") || url.startsWith("jdbc:mysql:"),
+                    "expected a jdbc:mysql: or jdbc:h2: URL")
+            .description("The model registry's database: jdbc:mysql:... (MySQL/MariaDB) or jdbc:h2:... (embedded).");
+    public static final Option<String> USER = Option.string("registry.user").defaultText("sa on H2, required on MySQL")
+            .description("Database user of the registry (from a Secret in Kubernetes).");
+    public static final Option<String> PASSWORD = Option.string("registry.password").defaultValue("")
+            .defaultText("(empty)").description("Database password of the registry (from a Secret in Kubernetes).");
+    public static final Option<Integer> POOL_SIZE = Option.integer("registry.pool-size").defaultValue(8)
+            .check(n -> n >= 1, "must be at least 1").description("Connections in the registry's pool.");
+    public static final Option<Duration> CONNECTION_TIMEOUT = Option.duration("registry.connection-timeout")
+            .defaultValue(Duration.ofSeconds(10))
+            .check(d -> d.compareTo(VALIDATION_TIMEOUT) > 0, "must be longer than the validation timeout "
+                    + VALIDATION_TIMEOUT)
+            .description("How long a caller waits for a registry connection before failing.");
+    public static final List<Option<?>> OPTIONS = List.of(JDBC_URL_OPTION, USER, PASSWORD, POOL_SIZE,
+            CONNECTION_TIMEOUT);
+
+    // phase 1 of the typed settings: the key for the demo, until it reads the option (then this goes and the option
+    // loses its _OPTION suffix)
+    public static final String JDBC_URL = JDBC_URL_OPTION.key();
     static final Duration KEEPALIVE = Duration.ofMinutes(1);
     static final Duration SOCKET_TIMEOUT = Duration.ofMinutes(1);
 
@@ -67,15 +84,10 @@ public final class RegistryDataSource {
 
     /** Opens the pool and migrates the schema; fails with a {@link ConfigException} if the database is unusable. */
     public static HikariDataSource open(Settings settings) {
-        String url = settings.string(JDBC_URL, DEFAULT_JDBC_URL);
+        String url = JDBC_URL_OPTION.value(settings);
         boolean h2 = url.startsWith("jdbc:h2:");
-        boolean mysql = url.startsWith("jdbc:mysql:");
-        Settings.require(h2 || mysql, JDBC_URL, "expected a jdbc:mysql: or jdbc:h2: URL, got '" + url + "'");
-        int poolSize = settings.integer(POOL_SIZE, 8);
-        Settings.require(poolSize >= 1, POOL_SIZE, "must be at least 1, got " + poolSize);
-        Duration connectionTimeout = settings.duration(CONNECTION_TIMEOUT, Duration.ofSeconds(10));
-        Settings.require(connectionTimeout.compareTo(VALIDATION_TIMEOUT) > 0, CONNECTION_TIMEOUT,
-                "must be longer than the validation timeout " + VALIDATION_TIMEOUT + ", got " + connectionTimeout);
+        int poolSize = POOL_SIZE.value(settings);
+        Duration connectionTimeout = CONNECTION_TIMEOUT.value(settings);
 
         HikariConfig config = new HikariConfig();
         config.setPoolName("imlma-registry");
@@ -83,21 +95,21 @@ public final class RegistryDataSource {
         // the driver by class, not through java.sql.DriverManager: DriverManager refuses a driver registered by
         // another class loader, as Flink's per-job user-code class loaders are when a job is run again in one JVM
         config.setDriverClassName(h2 ? "org.h2.Driver" : "com.mysql.cj.jdbc.Driver");
-        config.setUsername(settings.string(USER, h2 ? "sa" : null));
-        config.setPassword(settings.string(PASSWORD, ""));
+        config.setUsername(USER.find(settings).orElse(h2 ? "sa" : null));
+        config.setPassword(PASSWORD.value(settings));
         config.setMaximumPoolSize(poolSize);
         config.setConnectionTimeout(connectionTimeout.toMillis());
         config.setValidationTimeout(VALIDATION_TIMEOUT.toMillis());
         config.setKeepaliveTime(KEEPALIVE.toMillis());
         // row locks on the model row serialize promotions; READ COMMITTED avoids InnoDB gap locks on other rows
         config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-        if (mysql) {
+        if (!h2) {
             config.addDataSourceProperty("connectTimeout", String.valueOf(connectionTimeout.toMillis()));
             config.addDataSourceProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT.toMillis()));
             config.addDataSourceProperty("tcpKeepAlive", "true");
         }
         if (!h2) {
-            Settings.require(config.getUsername() != null, USER, "required for " + url);
+            Settings.require(config.getUsername() != null, USER.key(), "required for " + url);
         }
 
         HikariDataSource dataSource;
@@ -118,23 +130,23 @@ public final class RegistryDataSource {
     private static ConfigException startupFailure(String url, String user, RuntimeException failure) {
         SQLException sql = sqlCause(failure);
         if (sql == null) {
-            return withCause(new ConfigException(JDBC_URL,
+            return withCause(new ConfigException(JDBC_URL_OPTION.key(),
                     "cannot open a connection to " + url + ": " + failure.getMessage()), failure);
         }
         String state = sql.getSQLState() == null ? "" : sql.getSQLState();
         if (state.equals("28000") || sql.getErrorCode() == MYSQL_ACCESS_DENIED) {
-            return withCause(new ConfigException(PASSWORD, "access denied for user '" + user + "' at " + url
-                    + " (check " + USER + " and " + PASSWORD + "): " + sql.getMessage()), failure);
+            return withCause(new ConfigException(PASSWORD.key(), "access denied for user '" + user + "' at " + url
+                    + " (check " + USER.key() + " and " + PASSWORD.key() + "): " + sql.getMessage()), failure);
         }
         if (sql.getErrorCode() == MYSQL_UNKNOWN_DATABASE) {
-            return withCause(new ConfigException(JDBC_URL,
+            return withCause(new ConfigException(JDBC_URL_OPTION.key(),
                     "the database named in " + url + " does not exist: " + sql.getMessage()), failure);
         }
         if (state.startsWith("08")) {
-            return withCause(new ConfigException(JDBC_URL, "cannot connect to " + url
+            return withCause(new ConfigException(JDBC_URL_OPTION.key(), "cannot connect to " + url
                     + " (is the database server running and reachable?): " + sql.getMessage()), failure);
         }
-        return withCause(new ConfigException(JDBC_URL, "cannot use " + url + ": " + sql.getMessage()), failure);
+        return withCause(new ConfigException(JDBC_URL_OPTION.key(), "cannot use " + url + ": " + sql.getMessage()), failure);
     }
 
     private static SQLException sqlCause(Throwable e) {

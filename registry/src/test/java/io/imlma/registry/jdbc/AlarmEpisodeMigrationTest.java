@@ -39,17 +39,17 @@ class AlarmEpisodeMigrationTest {
     void v2AlarmsBecomeEpisodesOnMariaDb() throws SQLException {
         try (MariaDbDatabase database = MariaDbDatabase.create()) {
             migrateV2AlarmsToEpisodes(new Settings(Map.of(RegistryDataSource.JDBC_URL, database.jdbcUrl(),
-                    RegistryDataSource.USER, database.user(), RegistryDataSource.PASSWORD, database.password())));
+                    RegistryDataSource.USER.key(), database.user(), RegistryDataSource.PASSWORD.key(), database.password())));
         }
     }
 
     private static void migrateV2AlarmsToEpisodes(Settings settings) throws SQLException {
         String url = settings.string(RegistryDataSource.JDBC_URL, null);
-        Flyway.configure().dataSource(url, settings.string(RegistryDataSource.USER, "sa"),
-                        settings.string(RegistryDataSource.PASSWORD, ""))
+        Flyway.configure().dataSource(url, settings.string(RegistryDataSource.USER.key(), "sa"),
+                        settings.string(RegistryDataSource.PASSWORD.key(), ""))
                 .locations("classpath:db/migration").target("2").load().migrate();
-        try (Connection c = DriverManager.getConnection(url, settings.string(RegistryDataSource.USER, "sa"),
-                settings.string(RegistryDataSource.PASSWORD, ""));
+        try (Connection c = DriverManager.getConnection(url, settings.string(RegistryDataSource.USER.key(), "sa"),
+                settings.string(RegistryDataSource.PASSWORD.key(), ""));
                 Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO alarms VALUES ('raise', 'DRIFT', 'WARNING', 'm1', 2, 0.4, 0.2, " + RAISED
                     + ", 'drift on m1', 0)");

@@ -36,14 +36,14 @@ class ChampionMetricsMigrationTest {
     void v3VersionsReadAsNotMeasuredOnTheSameRowsOnMariaDb() throws SQLException {
         try (MariaDbDatabase database = MariaDbDatabase.create()) {
             migrateV3Versions(new Settings(Map.of(RegistryDataSource.JDBC_URL, database.jdbcUrl(),
-                    RegistryDataSource.USER, database.user(), RegistryDataSource.PASSWORD, database.password())));
+                    RegistryDataSource.USER.key(), database.user(), RegistryDataSource.PASSWORD.key(), database.password())));
         }
     }
 
     private static void migrateV3Versions(Settings settings) throws SQLException {
         String url = settings.string(RegistryDataSource.JDBC_URL, null);
-        String user = settings.string(RegistryDataSource.USER, "sa");
-        String password = settings.string(RegistryDataSource.PASSWORD, "");
+        String user = settings.string(RegistryDataSource.USER.key(), "sa");
+        String password = settings.string(RegistryDataSource.PASSWORD.key(), "");
         Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration").target("3").load()
                 .migrate();
         try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {

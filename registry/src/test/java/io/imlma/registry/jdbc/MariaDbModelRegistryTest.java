@@ -13,8 +13,8 @@ class MariaDbModelRegistryTest extends ModelRegistryContractTest {
         database = MariaDbDatabase.create();
         return new Settings(Map.of(
                 RegistryDataSource.JDBC_URL, database.jdbcUrl(),
-                RegistryDataSource.USER, database.user(),
-                RegistryDataSource.PASSWORD, database.password()));
+                RegistryDataSource.USER.key(), database.user(),
+                RegistryDataSource.PASSWORD.key(), database.password()));
     }
 
     @Override

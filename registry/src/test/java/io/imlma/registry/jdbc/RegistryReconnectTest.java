@@ -37,7 +37,7 @@ class RegistryReconnectTest {
         Settings settings = new Settings(Map.of(
                 RegistryDataSource.JDBC_URL,
                 RegistryDataSource.h2("tcp://127.0.0.1:" + port + "/registry"),
-                RegistryDataSource.CONNECTION_TIMEOUT, "4s"));
+                RegistryDataSource.CONNECTION_TIMEOUT.key(), "4s"));
         try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, (path, sha256) -> {})) {
             registry.register(version());
 

@@ -23,9 +23,9 @@ class RegistryStartupTest {
 
             assertThatThrownBy(() -> RegistryDataSource.open(settings)).isInstanceOfSatisfying(ConfigException.class,
                     e -> {
-                        assertThat(e.setting()).isEqualTo(RegistryDataSource.PASSWORD);
+                        assertThat(e.setting()).isEqualTo(RegistryDataSource.PASSWORD.key());
                         assertThat(e.getMessage()).contains("access denied for user '" + db.user() + "'")
-                                .contains(RegistryDataSource.USER);
+                                .contains(RegistryDataSource.USER.key());
                     });
         }
     }
@@ -62,7 +62,7 @@ class RegistryStartupTest {
         assertThatThrownBy(() -> RegistryDataSource.open(new Settings(Map.of(
                         RegistryDataSource.JDBC_URL, "jdbc:mysql://127.0.0.1/registry"))))
                 .isInstanceOfSatisfying(ConfigException.class,
-                        e -> assertThat(e.setting()).isEqualTo(RegistryDataSource.USER));
+                        e -> assertThat(e.setting()).isEqualTo(RegistryDataSource.USER.key()));
     }
 
     @Test
@@ -72,13 +72,13 @@ class RegistryStartupTest {
 
         assertThatThrownBy(() -> RegistryDataSource.open(settings(url, "sa", "guess")))
                 .isInstanceOfSatisfying(ConfigException.class,
-                        e -> assertThat(e.setting()).isEqualTo(RegistryDataSource.PASSWORD));
+                        e -> assertThat(e.setting()).isEqualTo(RegistryDataSource.PASSWORD.key()));
         RegistryDataSource.open(settings(url, "sa", "secret")).close();
     }
 
     private static Settings settings(String url, String user, String password) {
-        return new Settings(Map.of(RegistryDataSource.JDBC_URL, url, RegistryDataSource.USER, user,
-                RegistryDataSource.PASSWORD, password));
+        return new Settings(Map.of(RegistryDataSource.JDBC_URL, url, RegistryDataSource.USER.key(), user,
+                RegistryDataSource.PASSWORD.key(), password));
     }
 
     private static int closedPort() throws IOException {

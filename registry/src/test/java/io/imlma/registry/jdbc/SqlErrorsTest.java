@@ -30,7 +30,7 @@ class SqlErrorsTest {
     void recognizesDuplicateKeysOnMariaDb() throws SQLException {
         try (MariaDbDatabase database = MariaDbDatabase.create()) {
             recognizesDuplicateKeys(new Settings(Map.of(RegistryDataSource.JDBC_URL, database.jdbcUrl(),
-                    RegistryDataSource.USER, database.user(), RegistryDataSource.PASSWORD, database.password())));
+                    RegistryDataSource.USER.key(), database.user(), RegistryDataSource.PASSWORD.key(), database.password())));
         }
     }
 

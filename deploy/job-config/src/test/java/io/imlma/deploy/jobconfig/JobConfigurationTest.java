@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.imlma.api.ApiConfig;
 import io.imlma.api.ApiServer;
 import io.imlma.api.KafkaRetrainRequester;
+import io.imlma.common.config.Catalogue;
 import io.imlma.common.config.ConfigException;
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityStore;
@@ -14,7 +15,7 @@ import io.imlma.common.kafka.RetrainCommands;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
 import io.imlma.deploy.K8sManifests;
-import io.imlma.deploy.RepoFiles;
+import io.imlma.jobs.JobSettings;
 import io.imlma.jobs.MeterPipelineJob;
 import io.imlma.jobs.RetrainJob;
 import io.imlma.jobs.connect.KafkaConfig;
@@ -53,7 +54,8 @@ import org.junit.jupiter.api.io.TempDir;
  * program: each pod is reproduced locally ({@link Pod}: its volumes, its init containers run, its arguments with
  * Kubernetes' expansion), and the settings its program gets are loaded through the programs' own configuration
  * classes in the order the programs load them at start. A missing, misspelt or invalid setting fails with the
- * {@link ConfigException} naming it; a configured key no program reads fails too.
+ * {@link ConfigException} naming it; a configured key no program reads fails too, as each program's main checks its
+ * settings against its catalogue ({@link Catalogue#start}).
  */
 class JobConfigurationTest {
     private static final String CONFIG_MAP = "imlma-job-config";
@@ -68,9 +70,6 @@ class JobConfigurationTest {
             "imlma-registry-credentials/user", REGISTRY_USER,
             "imlma-registry-credentials/password", REGISTRY_PASSWORD,
             "imlma-api-token/token", API_TOKEN);
-
-    /** The modules the job jar (and so every program) is built from. */
-    private static final List<String> PROGRAM_MODULES = List.of("common", "ml", "registry", "udf", "api", "jobs");
 
     private static final RetrainRequest SAMPLE_REQUEST = new RetrainRequest("volume-2016-08-01", "load-forecast",
             RetrainReason.VOLUME, Instant.parse("2016-07-01T00:00:00Z").toEpochMilli(),
@@ -94,10 +93,10 @@ class JobConfigurationTest {
 
     @Test
     void streamingJobStarts() {
-        Settings settings = Settings.fromArgs(streamingJobArgs.toArray(String[]::new));
+        Settings settings = start(JobSettings.meterPipelineJob(), streamingJobArgs);
         startStreamingJob(settings);
         assertRegistryCredentials(settings);
-        assertThat(settings.string(RegistryDataSource.JDBC_URL, RegistryDataSource.DEFAULT_JDBC_URL))
+        assertThat(RegistryDataSource.JDBC_URL_OPTION.value(settings))
                 .as("the MySQL registry, not the embedded default").startsWith("jdbc:mysql:");
     }
 
@@ -124,7 +123,7 @@ class JobConfigurationTest {
         List<String> launched = launcher(settings).spec(SAMPLE_REQUEST).programArgs();
 
         // what RetrainJob reads from the launcher's arguments, and what it would read from the whole configuration
-        RetrainConfig viaLauncher = RetrainConfig.from(Settings.fromArgs(launched.toArray(String[]::new)));
+        RetrainConfig viaLauncher = RetrainConfig.from(start(JobSettings.retrainJob(), launched));
         List<String> everything = new ArrayList<>(streamingJobArgs);
         everything.addAll(launched);
         RetrainConfig fromConfiguration = RetrainConfig.from(Settings.fromArgs(everything.toArray(String[]::new)));
@@ -146,7 +145,7 @@ class JobConfigurationTest {
         Settings streaming = Settings.fromArgs(streamingJobArgs.toArray(String[]::new));
         Map<String, String> kubernetes = new HashMap<>(streaming.asMap());
         kubernetes.put(LauncherConfig.MODE, "kubernetes");
-        kubernetes.put(LauncherConfig.K8S_OUTPUT_DIR, podDirectory("launched-jobs").toString());
+        kubernetes.put(LauncherConfig.K8S_OUTPUT_DIR.key(), podDirectory("launched-jobs").toString());
         LauncherConfig config = launcher(new Settings(kubernetes));
         Path written = Path.of(config.runner().run(config.spec(SAMPLE_REQUEST), 0).results().get("resource"));
         assertThat(Files.readString(written)).as("credentials stay in the Secret").doesNotContain(REGISTRY_PASSWORD);
@@ -155,7 +154,7 @@ class JobConfigurationTest {
         String name = job.path("metadata").path("name").asText();
         Pod pod = Pod.start(podSpec(job), SECRETS, podDirectory(name));
         assertThat(pod.command("retrain")).last().isEqualTo(RetrainJob.class.getName());
-        Settings settings = Settings.fromArgs(pod.args("retrain").toArray(String[]::new));
+        Settings settings = start(JobSettings.retrainJob(), pod.args("retrain"));
         RetrainConfig launched = RetrainConfig.from(settings);
         assertRegistryCredentials(settings);
         assertThat(launched.kafkaBootstrap()).as("announces its promotion: the streaming job only submitted it")
@@ -176,7 +175,7 @@ class JobConfigurationTest {
 
     @Test
     void manualRetrainJobStarts() {
-        Settings settings = Settings.fromArgs(manualRetrainArgs.toArray(String[]::new));
+        Settings settings = start(JobSettings.retrainJob(), manualRetrainArgs);
         RetrainConfig config = RetrainConfig.from(settings); // as RetrainJob.main, before it opens the registry
         assertThat(config.range().to()).isGreaterThan(config.range().from());
         assertThat(config.kafkaBootstrap()).as("a run by hand announces its promotion").isNotNull();
@@ -185,7 +184,7 @@ class JobConfigurationTest {
 
     @Test
     void apiStartsOnItsContainerPort() {
-        Settings settings = Settings.fromArgs(apiArgs.toArray(String[]::new));
+        Settings settings = start(ApiServer.settings(), apiArgs);
         ApiConfig config = ApiConfig.from(settings); // as ApiServer.open, before it opens the registry
         JsonNode container = container(podSpec(K8sManifests.one("Deployment", "imlma-api").resource()), "api");
         assertThat(config.port()).isEqualTo(container.path("ports").get(0).path("containerPort").asInt());
@@ -199,14 +198,23 @@ class JobConfigurationTest {
     }
 
     @Test
-    void everyConfiguredKeyIsReadByAProgram() throws IOException {
+    void everyConfiguredKeyIsAProgramsSetting() throws IOException {
         Set<String> keys = configuredKeys();
-        SettingNames programs = SettingNames.inSources(RepoFiles.root(), PROGRAM_MODULES);
+        Catalogue programs = Catalogue.of("the programs");
+        SettingsDoc.programs().forEach(programs::with);
 
-        assertThat(programs.unread(Set.of("snapshot.pth"))).as("the check finds a misspelt key").isNotEmpty();
-        assertThat(programs.unread(keys)).as("keys of %s that no program reads", CONFIG_MAP).isEmpty();
-        assertThat(keys).as("credentials belong in Secrets").doesNotContain(RegistryDataSource.USER,
-                RegistryDataSource.PASSWORD, ApiConfig.TOKEN);
+        assertThat(programs.unknown(Set.of("snapshot.pth"))).as("the check finds a misspelt key").isNotEmpty();
+        assertThat(programs.unknown(keys)).as("keys of %s that no program reads", CONFIG_MAP).isEmpty();
+        assertThat(Catalogue.allPrograms().unknown(keys)).as("keys of %s the programs refuse in their --config file",
+                CONFIG_MAP).isEmpty();
+        assertThat(keys).as("credentials belong in Secrets").doesNotContain(RegistryDataSource.USER.key(),
+                RegistryDataSource.PASSWORD.key(), ApiConfig.TOKEN);
+    }
+
+    /** The settings {@code catalogue}'s program starts with from {@code args}, checked as its main checks them. */
+    private static Settings start(Catalogue catalogue, List<String> args) {
+        return catalogue.start(args.toArray(String[]::new))
+                .orElseThrow(() -> new AssertionError("--help in " + args));
     }
 
     @Test
@@ -250,8 +258,8 @@ class JobConfigurationTest {
     }
 
     private static void assertRegistryCredentials(Settings settings) {
-        assertThat(settings.string(RegistryDataSource.USER)).isEqualTo(REGISTRY_USER);
-        assertThat(settings.string(RegistryDataSource.PASSWORD)).isEqualTo(REGISTRY_PASSWORD);
+        assertThat(settings.string(RegistryDataSource.USER.key())).isEqualTo(REGISTRY_USER);
+        assertThat(settings.string(RegistryDataSource.PASSWORD.key())).isEqualTo(REGISTRY_PASSWORD);
     }
 
     /** RetrainConfig's components by name. */
