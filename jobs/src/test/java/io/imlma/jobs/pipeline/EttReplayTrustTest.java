@@ -350,7 +350,7 @@ class EttReplayTrustTest {
     // ---------------------------------------------------------------------------------------------------------
     // the replay
 
-    private record Replay(long linesIn, List<FeatureRow> features, List<DeadLetter> deadLetters,
+    private record Replay(long seconds, long linesIn, List<FeatureRow> features, List<DeadLetter> deadLetters,
             List<MeterReading> late, List<DuplicateConflict> conflicts, Map<String, Long> counters) {
         long imputed() {
             return features.stream().filter(FeatureRow::imputed).count();
@@ -365,7 +365,7 @@ class EttReplayTrustTest {
     private static Replay replay(String name, List<Path> files) throws Exception {
         PipelineConfig config = PipelineConfig.from(Settings.fromArgs(
                 "--checkpoint.dir", work.resolve(name + "-checkpoints").toUri().toString(),
-                "--checkpoint.interval", "2s"));
+                "--checkpoint.interval", "5s"));
         StreamExecutionEnvironment env = JobEnvironment.configure(
                 StreamExecutionEnvironment.getExecutionEnvironment(), config);
         env.setParallelism(2);
@@ -382,7 +382,9 @@ class EttReplayTrustTest {
         out.deadLetters().sinkTo(CollectingSink.named(name + "-dead"));
         out.late().sinkTo(CollectingSink.named(name + "-late"));
         out.conflicts().sinkTo(CollectingSink.named(name + "-conflicts"));
+        long started = System.nanoTime();
         JobExecutionResult result = env.execute("ett-replay-" + name);
+        long seconds = Math.round((System.nanoTime() - started) / 1e9);
 
         List<FeatureRow> features = new ArrayList<>(CollectingSink.<FeatureRow>collected(name + "-features"));
         features.sort(Comparator.comparing(FeatureRow::meterId).thenComparing(FeatureRow::windowStart));
@@ -402,7 +404,7 @@ class EttReplayTrustTest {
                 linesIn += b == '\n' ? 1 : 0;
             }
         }
-        return new Replay(linesIn, features, CollectingSink.collected(name + "-dead"),
+        return new Replay(seconds, linesIn, features, CollectingSink.collected(name + "-dead"),
                 CollectingSink.collected(name + "-late"), CollectingSink.collected(name + "-conflicts"), counters);
     }
 
@@ -453,6 +455,7 @@ class EttReplayTrustTest {
             table.computeIfAbsent("late readings", k -> new ArrayList<>()).add(r.late.size());
             table.computeIfAbsent("feature rows", k -> new ArrayList<>()).add(r.features.size());
             table.computeIfAbsent("imputed rows", k -> new ArrayList<>()).add(r.imputed());
+            table.computeIfAbsent("job run time, s", k -> new ArrayList<>()).add(r.seconds);
         }
         StringBuilder s = new StringBuilder(String.format("%n%-40s", ""));
         ordered.keySet().forEach(k -> s.append(String.format("%28s", k)));
