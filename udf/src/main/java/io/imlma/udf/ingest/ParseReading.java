@@ -64,6 +64,11 @@ public class ParseReading extends ProcessFunction<String, MeterReading> {
         if (payload == null || payload.isBlank()) {
             throw new InvalidInput("empty payload");
         }
+        if (payload.indexOf('\uFFFD') >= 0) {
+            // how the Kafka source's UTF-8 decoding shows bytes that are not UTF-8: a garbled meter id would be a
+            // new meter
+            throw new InvalidInput("payload is not valid UTF-8");
+        }
         JsonNode root;
         try {
             root = Json.MAPPER.readTree(payload);
