@@ -5,6 +5,7 @@ import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.hipparchus.stat.descriptive.rank.Median;
 
@@ -148,7 +149,7 @@ public record Plausibility(Map<String, Bounds> channelBounds, Bounds defaultBoun
         if (distance <= outliers.threshold()) {
             return null;
         }
-        return new Rejection(RejectReason.OUTLIER, String.format(java.util.Locale.ROOT,
+        return new Rejection(RejectReason.OUTLIER, String.format(Locale.ROOT,
                 "value %s is %.1f robust deviations from the median %s of the meter's last %d readings (bound %s)",
                 value, distance, m, recent.length, outliers.threshold()));
     }

@@ -81,11 +81,6 @@ public class PreprocessReadings extends KeyedProcessFunction<String, MeterReadin
         this.plausibility = plausibility;
     }
 
-    /** With the {@link Plausibility#DEFAULTS default checks}. */
-    public PreprocessReadings(Duration interval, Duration dedupTtl, int warmUpIntervals) {
-        this(interval, dedupTtl, warmUpIntervals, Plausibility.DEFAULTS);
-    }
-
     @Override
     public void open(OpenContext openContext) {
         meters = getRuntimeContext().getState(new ValueStateDescriptor<>("meter", MeterStateSerializer.INSTANCE));
