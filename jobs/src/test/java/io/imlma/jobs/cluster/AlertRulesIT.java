@@ -320,12 +320,24 @@ class AlertRulesIT {
         assertThat(config).as("scaled and pointed at this cluster").contains("scrape_interval: 1s",
                 "evaluation_interval: 1s", targets).doesNotContain("localhost");
         Files.writeString(work.resolve("prometheus.yml"), config);
-        Files.createDirectories(work.resolve("rules"));
-        Files.writeString(work.resolve("rules/imlma-alerts.yml"), scaledRules(
-                Files.readString(ProjectRoot.resolve("monitoring/prometheus/rules/imlma-alerts.yml"))));
+        Path rules = Files.createDirectories(work.resolve("rules")).resolve("imlma-alerts.yml");
+        Files.writeString(rules, "groups: []\n");
         start(work, "prometheus", List.of("prometheus", "--config.file=" + work.resolve("prometheus.yml"),
-                "--storage.tsdb.path=" + work.resolve("prometheus-data"),
+                "--storage.tsdb.path=" + work.resolve("prometheus-data"), "--web.enable-lifecycle",
                 "--web.listen-address=" + FreePorts.LOOPBACK + ":" + port), port);
+        // Prometheus evaluates rules from its start but scrapes a few seconds later: absent() in FlinkJobNotRunning,
+        // whose 2 minutes scale to 2 s, would fire in that gap. The rules are loaded once every target answered.
+        PrometheusApi api = new PrometheusApi(port);
+        int reporters = CLUSTER.cluster().taskManagers().size() + 1;
+        await("every target scraped").atMost(Duration.ofSeconds(30)).pollInterval(POLL)
+                .until(() -> api.value("count(up == 1)") == reporters);
+        Files.writeString(rules, scaledRules(
+                Files.readString(ProjectRoot.resolve("monitoring/prometheus/rules/imlma-alerts.yml"))));
+        HttpResponse<String> reload = http.send(HttpRequest.newBuilder(URI.create("http://" + FreePorts.LOOPBACK
+                + ":" + port + "/-/reload")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(reload.statusCode()).as("reload: %s", reload.body()).isEqualTo(200);
+        assertThat(api.ruleCount()).as("alert rules loaded").isEqualTo(17);
         return port;
     }
 
@@ -393,6 +405,12 @@ class AlertRulesIT {
             JsonNode result = get("query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8))
                     .path("data").path("result");
             return result.isEmpty() ? 0 : result.get(0).path("value").get(1).asDouble();
+        }
+
+        /** Rules loaded, over all groups. */
+        int ruleCount() throws Exception {
+            return StreamSupport.stream(get("rules").path("data").path("groups").spliterator(), false)
+                    .mapToInt(group -> group.path("rules").size()).sum();
         }
 
         private JsonNode get(String path) throws Exception {
