@@ -66,6 +66,8 @@ import org.slf4j.LoggerFactory;
  *   <li>failing checkpoints (the next checkpoint directories cannot be created: a file is in their place, as on a
  *       broken volume) fire {@code CheckpointFailures} alone, delivered to the webhook, and it resolves once
  *       checkpoints complete again;</li>
+ *   <li>unstable predictions (one meter's readings swing between 0 and 200 for eight intervals) fire
+ *       {@code PredictionUnstable} alone, delivered to the webhook;</li>
  *   <li>an unreachable reporter (a TaskManager killed with SIGKILL; it held no task, so the job keeps running) fires
  *       {@code FlinkMetricsUnreachable} alone, delivered to the webhook.</li>
  * </ul>
@@ -90,6 +92,8 @@ class AlertRulesIT {
     private static final int INTERVALS_PER_SECOND = 4;
     /** How long (scaled: 30 minutes) the loop must serve its champion without an alert. */
     private static final Duration HEALTHY_SERVING = Duration.ofSeconds(30);
+    /** Intervals of swinging readings that make the predictions unstable. */
+    private static final int SPIKE_INTERVALS = 8;
     private static final Pattern DURATION = Pattern.compile("(?<![\\w.])(\\d+)([mhd])\\b");
 
     @RegisterExtension
@@ -104,6 +108,8 @@ class AlertRulesIT {
     private final List<Notification> notifications = new CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private ScheduledExecutorService feed;
+    /** The interval before which the feed's last {@link #SPIKE_INTERVALS} intervals swing; 0 for none. */
+    private final AtomicInteger spikes = new AtomicInteger();
     private HttpServer webhook;
 
     /** One alert of one webhook call: the receiver's path, the alert's name and status (firing / resolved). */
@@ -124,33 +130,34 @@ class AlertRulesIT {
     void onlyTheInjectedFaultAlertsAndReachesTheWebhook() throws Exception {
         long startedAt = System.nanoTime();
         Path work = Files.createDirectories(CLUSTER.cluster().workDir().resolve("alerts"));
+        // a second TaskManager, scraped like the first: the job needs one slot, so one of them stays without tasks
+        CLUSTER.cluster().startTaskManager();
+        int webhookPort = startWebhook();
+        int alertmanagerPort = startAlertmanager(work, webhookPort);
+        PrometheusApi prometheus = startPrometheus(work, alertmanagerPort);
+
         Topics topics = Topics.create(kafka, "alerts");
         ClusterRest rest = new ClusterRest(CLUSTER.cluster().restAddress());
         List<String> args = Stream.concat(topics.pipelineArgs(CLUSTER.cluster(), CLUSTER.registry()).stream(),
                 loopArgs().stream()).toList();
         String jobId = rest.runJar(rest.uploadJar(JOB_JAR), MeterPipelineJob.class.getName(), args, null);
+        // from here the rules watch the job's start: the checkpoints declined while its tasks deploy included
+        loadRules(work, prometheus);
         rest.awaitJob(jobId, ClusterRest::allTasksRunning, TIMEOUT, "running with all tasks");
-        // a TaskManager without tasks, whose reporter is scraped like the others: the one to kill
-        int spare = CLUSTER.cluster().startTaskManager();
-
-        int webhookPort = startWebhook();
-        int alertmanagerPort = startAlertmanager(work, webhookPort);
-        int prometheusPort = startPrometheus(work, alertmanagerPort);
 
         List<EttRow> rows = EttFixture.rows(0, 2400);
         AtomicInteger produced = new AtomicInteger();
         KafkaProducer<String, String> producer = producer();
-        produce(producer, topics, rows.subList(0, BACKLOG));
+        produce(producer, topics, rows.subList(0, BACKLOG), 0);
         produced.set(BACKLOG);
         feed = Executors.newSingleThreadScheduledExecutor();
         feed.scheduleAtFixedRate(() -> {
             int next = produced.getAndIncrement();
-            produce(producer, topics, rows.subList(next, next + 1));
+            produce(producer, topics, rows.subList(next, next + 1), next);
         }, 0, 1000 / INTERVALS_PER_SECOND, TimeUnit.MILLISECONDS);
 
         // healthy: nothing fires from the start until the champion has served for a while
         Set<String> firedWhileHealthy = new TreeSet<>();
-        PrometheusApi prometheus = new PrometheusApi(prometheusPort);
         await("the loop's first champion serving").atMost(TIMEOUT).pollInterval(POLL).until(() -> {
             firedWhileHealthy.addAll(prometheus.firing());
             return prometheus.value("max(flink_taskmanager_job_task_operator_championVersion)") >= 1;
@@ -163,6 +170,9 @@ class AlertRulesIT {
                     return System.nanoTime() - servingSince >= HEALTHY_SERVING.toNanos();
                 });
         assertThat(prometheus.value("count(up == 1)")).as("every reporter scraped").isEqualTo(3);
+        LOG.info("checkpoints failed while the tasks started: {}; largest step between consecutive forecasts: {}",
+                (int) prometheus.value("max(flink_jobmanager_job_numberOfFailedCheckpoints)"), prometheus.value(
+                        "max(max_over_time(flink_taskmanager_job_task_operator_predictionStabilityDelta[1m]))"));
         assertThat(firedWhileHealthy).as("alerts fired on a healthy loop").isEmpty();
         assertThat(notifications).as("notifications of a healthy loop").isEmpty();
         LOG.info("healthy for {} ms after the champion served ({} intervals produced, champion v{})",
@@ -178,8 +188,14 @@ class AlertRulesIT {
         await("CheckpointFailures resolved at the webhook").atMost(Duration.ofSeconds(30)).pollInterval(POLL)
                 .until(() -> notified("CheckpointFailures", "resolved"));
 
-        // an unreachable reporter: the spare TaskManager is killed
-        CLUSTER.cluster().killTaskManager(spare);
+        // unstable predictions: one meter's readings swing between 0 and 200 (it reads 5 to 15) for a few intervals
+        spikes.set(produced.get() + SPIKE_INTERVALS);
+        expectAlone(prometheus, "PredictionUnstable");
+        await("PredictionUnstable resolved").atMost(Duration.ofMinutes(1)).pollInterval(POLL)
+                .until(() -> prometheus.firing().isEmpty());
+
+        // an unreachable reporter: the TaskManager without tasks is killed
+        CLUSTER.cluster().killTaskManager(idleTaskManager(rest));
         expectAlone(prometheus, "FlinkMetricsUnreachable");
         assertThat(rest.get("jobs/" + jobId).path("state").asText()).as("the job").isEqualTo("RUNNING");
         LOG.info("alert rules IT took {} ms; notifications: {}", millisSince(startedAt), notifications);
@@ -247,7 +263,10 @@ class AlertRulesIT {
                 "--launcher.parallelism", "1", "--training.min-targets-per-meter", "60", "--features.lags", "8",
                 "--tuning.trials", "2", "--tuning.round-size", "2", "--tuning.patience", "0",
                 // event time of 2016 data is years behind the wall clock (as in the demo)
-                "--monitor.latency.event-budget", "0");
+                "--monitor.latency.event-budget", "0",
+                // an absolute δ for consecutive forecasts (healthy steps stay far below it): the derived one needs a week
+                // of forecasts per meter first
+                "--monitor.stability.delta", "20");
     }
 
     private static KafkaProducer<String, String> producer() {
@@ -260,12 +279,20 @@ class AlertRulesIT {
         return new KafkaProducer<>(properties);
     }
 
-    /** One reading per meter (channel) of each row, as JSON; the row's time is the reading's timestamp. */
-    private static void produce(KafkaProducer<String, String> producer, Topics topics, List<EttRow> rows) {
-        for (EttRow row : rows) {
+    /**
+     * One reading per meter (channel) of each row, as JSON; the row's time is the reading's timestamp. Before the
+     * interval {@link #spikes}, the first meter reads 0 and 200 by turns instead of its value.
+     */
+    private void produce(KafkaProducer<String, String> producer, Topics topics, List<EttRow> rows, int first) {
+        for (int i = 0; i < rows.size(); i++) {
+            EttRow row = rows.get(i);
+            int interval = first + i;
             for (String meter : METERS) {
+                boolean spike = meter.equals(METERS.get(0)) && interval < spikes.get()
+                        && interval >= spikes.get() - SPIKE_INTERVALS;
+                double value = spike ? 200 * (interval % 2) : row.value(meter);
                 producer.send(new ProducerRecord<>(topics.readings(), "{\"meterId\":\"" + meter
-                        + "\",\"timestamp\":" + row.timestamp() + ",\"value\":" + row.value(meter) + "}"));
+                        + "\",\"timestamp\":" + row.timestamp() + ",\"value\":" + value + "}"));
             }
         }
         producer.flush();
@@ -304,8 +331,12 @@ class AlertRulesIT {
         return port;
     }
 
-    /** Prometheus with the project's local config and rules, time scaled as the class comment says. */
-    private int startPrometheus(Path work, int alertmanagerPort) throws Exception {
+    /**
+     * Prometheus with the project's local config, scaled as the class comment says, and no rules yet; returns once
+     * every reporter has been scraped. Prometheus evaluates rules from its start but scrapes a few seconds later:
+     * absent() in FlinkJobNotRunning, whose 2 minutes scale to 2 s, would fire in that gap.
+     */
+    private PrometheusApi startPrometheus(Path work, int alertmanagerPort) throws Exception {
         int port = FreePorts.allocate();
         String targets = Stream.concat(Stream.of(CLUSTER.cluster().jobManager()),
                         CLUSTER.cluster().taskManagers().values().stream())
@@ -325,21 +356,31 @@ class AlertRulesIT {
         start(work, "prometheus", List.of("prometheus", "--config.file=" + work.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + work.resolve("prometheus-data"), "--web.enable-lifecycle",
                 "--web.listen-address=" + FreePorts.LOOPBACK + ":" + port), port);
-        // Prometheus evaluates rules from its start but scrapes a few seconds later: absent() in FlinkJobNotRunning,
-        // whose 2 minutes scale to 2 s, would fire in that gap. The rules are loaded once every target answered.
         PrometheusApi api = new PrometheusApi(port);
         int reporters = CLUSTER.cluster().taskManagers().size() + 1;
-        await("every target scraped").atMost(Duration.ofSeconds(30)).pollInterval(POLL)
+        await("every reporter scraped").atMost(Duration.ofSeconds(30)).pollInterval(POLL)
                 .until(() -> api.value("count(up == 1)") == reporters);
-        Files.writeString(rules, scaledRules(
-                Files.readString(ProjectRoot.resolve("monitoring/prometheus/rules/imlma-alerts.yml"))));
-        HttpResponse<String> reload = http.send(HttpRequest.newBuilder(URI.create("http://" + FreePorts.LOOPBACK
-                + ":" + port + "/-/reload")).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(reload.statusCode()).as("reload: %s", reload.body()).isEqualTo(200);
-        assertThat(api.ruleCount()).as("alert rules loaded").isEqualTo(17);
-        return port;
+        return api;
     }
+
+    /** Writes the project's rules, scaled, and has Prometheus reload them. */
+    private void loadRules(Path work, PrometheusApi prometheus) throws Exception {
+        Files.writeString(work.resolve("rules/imlma-alerts.yml"), scaledRules(
+                Files.readString(ProjectRoot.resolve("monitoring/prometheus/rules/imlma-alerts.yml"))));
+        HttpResponse<String> reload = http.send(HttpRequest.newBuilder(URI.create(prometheus.root + "-/reload"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(reload.statusCode()).as("reload: %s", reload.body()).isEqualTo(200);
+        assertThat(prometheus.ruleCount()).as("alert rules loaded").isEqualTo(17);
+    }
+
+    /** The number of a TaskManager all of whose slots are free. */
+    private static int idleTaskManager(ClusterRest rest) throws Exception {
+        JsonNode idle = StreamSupport.stream(rest.get("taskmanagers").path("taskmanagers").spliterator(), false)
+                .filter(tm -> tm.path("freeSlots").asInt() == tm.path("slotsNumber").asInt())
+                .findFirst().orElseThrow(() -> new AssertionError("no TaskManager without tasks"));
+        return Integer.parseInt(idle.path("id").asText().substring("taskmanager-".length()));
+    }
+
 
     /** Every duration in the rules' expressions and {@code for:} clauses divided by 60 (annotations unchanged). */
     static String scaledRules(String rules) {
@@ -386,10 +427,12 @@ class AlertRulesIT {
 
     /** Prometheus's HTTP API: the alerts firing and instant queries. */
     private final class PrometheusApi {
+        private final String root;
         private final String base;
 
         PrometheusApi(int port) {
-            this.base = "http://" + FreePorts.LOOPBACK + ":" + port + "/api/v1/";
+            this.root = "http://" + FreePorts.LOOPBACK + ":" + port + "/";
+            this.base = root + "api/v1/";
         }
 
         /** Names of the alerts in state firing (pending ones are not). */
