@@ -108,6 +108,7 @@ class AlertRulesIT {
     private final List<Notification> notifications = new CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private ScheduledExecutorService feed;
+    private KafkaProducer<String, String> producer;
     /** The interval before which the feed's last {@link #SPIKE_INTERVALS} intervals swing; 0 for none. */
     private final AtomicInteger spikes = new AtomicInteger();
     private HttpServer webhook;
@@ -116,9 +117,13 @@ class AlertRulesIT {
     record Notification(String path, String alertname, String severity, String status) {}
 
     @AfterEach
-    void stop() {
+    void stop() throws InterruptedException {
         if (feed != null) {
             feed.shutdownNow();
+            feed.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
         }
         processes.forEach(Process::destroy);
         if (webhook != null) {
@@ -147,7 +152,7 @@ class AlertRulesIT {
 
         List<EttRow> rows = EttFixture.rows(0, 2400);
         AtomicInteger produced = new AtomicInteger();
-        KafkaProducer<String, String> producer = producer();
+        producer = producer();
         produce(producer, topics, rows.subList(0, BACKLOG), 0);
         produced.set(BACKLOG);
         feed = Executors.newSingleThreadScheduledExecutor();
@@ -188,7 +193,7 @@ class AlertRulesIT {
         await("CheckpointFailures resolved at the webhook").atMost(Duration.ofSeconds(30)).pollInterval(POLL)
                 .until(() -> notified("CheckpointFailures", "resolved"));
 
-        // unstable predictions: one meter's readings swing between 0 and 200 (it reads 5 to 15) for a few intervals
+        // unstable predictions: one meter's readings swing between 0 and 200 for a few intervals
         spikes.set(produced.get() + SPIKE_INTERVALS);
         expectAlone(prometheus, "PredictionUnstable");
         await("PredictionUnstable resolved").atMost(Duration.ofMinutes(1)).pollInterval(POLL)
@@ -267,8 +272,8 @@ class AlertRulesIT {
                 "--tuning.trials", "2", "--tuning.round-size", "2", "--tuning.patience", "0",
                 // event time of 2016 data is years behind the wall clock (as in the demo)
                 "--monitor.latency.event-budget", "0",
-                // an absolute δ for consecutive forecasts (healthy steps stay far below it): the derived one needs a week
-                // of forecasts per meter first
+                // an absolute δ between consecutive forecasts (healthy ones move by under 4): the derived δ needs a
+                // week of forecasts per meter first
                 "--monitor.stability.delta", "20");
     }
 
