@@ -62,7 +62,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>healthy: from the job's start until the champion has served for a while, no alert fires and nothing reaches
- *       the webhook (the checkpoint declined while the tasks start and the monitors' warm-up included);</li>
+ *       the webhook (the checkpoints Flink declines while the tasks deploy and the champion's first minutes
+ *       included);</li>
  *   <li>failing checkpoints (the next checkpoint directories cannot be created: a file is in their place, as on a
  *       broken volume) fire {@code CheckpointFailures} alone, delivered to the webhook, and it resolves once
  *       checkpoints complete again;</li>
@@ -78,7 +79,14 @@ import org.slf4j.LoggerFactory;
  * {@code 192m}, and uptimes written as {@code N * 60 * 1000} ms become {@code N * 1000}), and Alertmanager's
  * {@code group_wait} and {@code group_interval} become 1 s. Everything else — expressions, thresholds, labels,
  * routes, grouping, inhibition — is the files' own. The configs' {@code imlma-api} scrape job is left out (no API
- * runs here), and the webhook receivers' URLs point at this test.
+ * runs here), and the webhook receivers' URLs point at this test. The rules are loaded right after the job is
+ * submitted, once Prometheus has scraped every reporter: it evaluates from its start but scrapes a few seconds later,
+ * a gap FlinkJobNotRunning's {@code for: 2m}, scaled to 2 s, would not cover.
+ *
+ * <p>Not injected: a corrupted model file (the scorer's and the model store's INTEGRITY alarms are not counted in
+ * {@code alarmsRaised}, so IntegrityFailure cannot fire yet), a stalled scorer (stopping the TaskManager stops its
+ * source too: rows are ingested and received after the resume, and only the one in flight per meter is late, far
+ * from moving the latency percentile) and drifted input (its reference needs more data than this test streams).
  */
 class AlertRulesIT {
     private static final Logger LOG = LoggerFactory.getLogger(AlertRulesIT.class);
