@@ -6,18 +6,21 @@ import io.imlma.common.types.FeatureRow;
 import io.imlma.jobs.pipeline.JobEnvironment;
 import io.imlma.jobs.pipeline.MeterPipeline;
 import io.imlma.jobs.pipeline.PipelineConfig;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -26,8 +29,10 @@ import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.util.FileUtils;
 
 /**
@@ -35,6 +40,8 @@ import org.apache.flink.util.FileUtils;
  * in, through parse → dedup → window → impute → standardize on a local cluster with RocksDB state and exactly-once
  * checkpoints. Measures sustained readings/s, readings/s per core (= per parallel pipeline instance) and the latency
  * from a window's last reading entering the pipeline to its feature row, which includes waiting for the watermark.
+ * Then the same readings go through the same pipeline written in Flink SQL ({@link SqlPipeline}), on the same
+ * source, state backend and checkpoints, and the last line printed is ours ÷ SQL in records per CPU-second.
  * Besides its {@link Options}, it takes the settings of {@link PipelineConfig} (checkpoints default to a temporary
  * directory every 10s) and Flink options as {@code --flink.<key> value}, e.g.
  * {@code --flink.state.backend.rocksdb.predefined-options FLASH_SSD_OPTIMIZED}.
@@ -47,6 +54,8 @@ public final class PipelineBenchmark {
     private static final int LATENCY_BUCKETS = 600_001;
     /** Latency histogram per run, in milliseconds; shared by that run's subtasks, which all live in this JVM. */
     private static final ConcurrentMap<String, AtomicLongArray> LATENCY_MS = new ConcurrentHashMap<>();
+    /** Accumulator of the feature rows a run put out. */
+    private static final String ROWS = "feature-rows";
 
     /**
      * @param duplicateEvery every n-th record is an exact re-send of the one before
@@ -87,11 +96,12 @@ public final class PipelineBenchmark {
      *
      * @param seconds     the job's net runtime, start-up included
      * @param cpuSeconds  CPU time of the whole JVM while the job ran (tasks, RocksDB, checkpoints, GC, JIT)
+     * @param rows        feature rows out, imputed ones included
      * @param latencyRows feature rows of real (not imputed) readings, over which the latency percentiles are taken
      */
     public record Figures(int meters, int intervals, long readings, long resends, int parallelism,
-                          Duration checkpointInterval, double seconds, double cpuSeconds, long latencyP50Ms,
-                          long latencyP99Ms, long latencyMaxMs, long latencyRows) {
+                          Duration checkpointInterval, double seconds, double cpuSeconds, long rows,
+                          long latencyP50Ms, long latencyP99Ms, long latencyMaxMs, long latencyRows) {
         public long records() {
             return readings + resends;
         }
@@ -119,6 +129,8 @@ public final class PipelineBenchmark {
             // on a shared machine the wall-clock rate says more about the neighbours than about the pipeline
             out.printf("CPU cost:          %.1f CPU-seconds for the JVM (tasks, RocksDB, checkpoints, GC, JIT) "
                     + "= %,.0f records per CPU-second%n", cpuSeconds, recordsPerCpuSecond());
+            out.printf("feature rows:      %,d (%,d observed, %,d imputed)%n", rows, latencyRows,
+                    rows - latencyRows);
             out.printf("latency (last reading of a window in → its feature row out, incl. watermark wait): "
                     + "p50 %d ms, p99 %d ms, max %d ms over %,d rows%n", latencyP50Ms, latencyP99Ms, latencyMaxMs,
                     latencyRows);
@@ -127,49 +139,149 @@ public final class PipelineBenchmark {
         }
     }
 
+    /**
+     * What the Flink SQL peer ({@link SqlPipeline}) measured on the same readings.
+     *
+     * @param rows feature rows out: observed intervals only, SQL cannot impute the empty ones
+     */
+    public record SqlFigures(long records, double seconds, double cpuSeconds, long rows) {
+        public double recordsPerSecond() {
+            return records / seconds;
+        }
+
+        public double recordsPerCpuSecond() {
+            return records / cpuSeconds;
+        }
+
+        public void printTo(PrintStream out) {
+            out.printf("Flink SQL peer (JSON_VALUE, ROW_NUMBER dedup, TUMBLE, OVER z-score; same source, state "
+                    + "backend and checkpoints):%n");
+            out.printf("throughput:        %,.0f records/s wall (%,d records in %.1f s)%n", recordsPerSecond(),
+                    records, seconds);
+            out.printf("CPU cost:          %.1f CPU-seconds for the JVM = %,.0f records per CPU-second%n",
+                    cpuSeconds, recordsPerCpuSecond());
+            out.printf("feature rows:      %,d (observed intervals only: SQL makes no row for an empty one)%n", rows);
+        }
+    }
+
+    /** Ours and the Flink SQL peer on the same generated readings, one after the other in one JVM. */
+    public record Comparison(Figures ours, SqlFigures sql) {
+        /** Ours ÷ SQL, records per CPU-second. */
+        public double ratio() {
+            return ours.recordsPerCpuSecond() / sql.recordsPerCpuSecond();
+        }
+
+        public void printTo(PrintStream out) {
+            ours.printTo(out);
+            sql.printTo(out);
+            out.printf(Locale.ROOT, "ratio to the Flink SQL pipeline: %.2f×%n", ratio());
+        }
+    }
+
     private PipelineBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Arguments.run(args, COMMAND, "Throughput and latency of parse → dedup → window → impute → standardize on "
-                + "generated meters, on a local Flink cluster with RocksDB and exactly-once checkpoints.",
-                Options::from, options -> run(options).printTo(System.out));
+                + "generated meters, on a local Flink cluster with RocksDB and exactly-once checkpoints, then the "
+                + "same readings through the same pipeline in Flink SQL.",
+                Options::from, options -> compare(options).printTo(System.out));
+    }
+
+    /** Ours first, then SQL: the second run profits from the JIT's warm-up of Flink's runtime, in SQL's favour. */
+    public static Comparison compare(Options options) throws Exception {
+        return new Comparison(run(options), runSql(options));
     }
 
     public static Figures run(Options options) throws Exception {
-        Path checkpoints = Files.createTempDirectory("imlma-bench-checkpoints");
-        PipelineConfig config = PipelineConfig.from(options.settings().withDefaults(Map.of(
-                PipelineConfig.CHECKPOINT_DIR, checkpoints.toUri().toString(),
-                PipelineConfig.CHECKPOINT_INTERVAL, "10s",
-                PipelineConfig.OUT_OF_ORDERNESS, "1min")));
+        try (Run bench = new Run(options)) {
+            String run = UUID.randomUUID().toString();
+            AtomicLongArray latencies = new AtomicLongArray(LATENCY_BUCKETS);
+            LATENCY_MS.put(run, latencies);
+            try {
+                MeterPipeline.fromJson(bench.config, bench.json, "bench").features()
+                        .map(new RecordLatency(run)).name("record-latency").uid("record-latency")
+                        .sinkTo(new DiscardingSink<>());
+                JobExecutionResult result = bench.execute("imlma-pipeline-benchmark");
+                return new Figures(options.meters(), options.intervals(), bench.readings,
+                        bench.records - bench.readings, options.parallelism(), bench.config.checkpointInterval(),
+                        result.getNetRuntime() / 1000.0, bench.cpuSeconds, result.getAccumulatorResult(ROWS),
+                        percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0),
+                        total(latencies));
+            } finally {
+                LATENCY_MS.remove(run);
+            }
+        }
+    }
 
-        long readings = (long) options.meters() * options.intervals();
-        long records = readings + readings / (options.duplicateEvery() - 1);
-        StreamExecutionEnvironment env = JobEnvironment.configure(
-                StreamExecutionEnvironment.createLocalEnvironment(options.parallelism(),
-                        Configuration.fromMap(options.settings().withPrefix("flink."))), config);
-        var source = new DataGeneratorSource<>(new MeterReadingGenerator(options.meters(), options.duplicateEvery()),
-                records, RateLimiterStrategy.noOp(), Types.STRING);
-        var json = env.fromSource(source, WatermarkStrategy.noWatermarks(), "generated-readings")
-                .uid("generated-readings");
-        String run = UUID.randomUUID().toString();
-        AtomicLongArray latencies = new AtomicLongArray(LATENCY_BUCKETS);
-        LATENCY_MS.put(run, latencies);
-        try {
-            MeterPipeline.fromJson(config, json, "bench").features()
-                    .map(new RecordLatency(run)).name("record-latency").uid("record-latency")
-                    .sinkTo(new DiscardingSink<>());
+    /** The same readings through {@link SqlPipeline}, with the same source, state backend and checkpoints. */
+    public static SqlFigures runSql(Options options) throws Exception {
+        try (Run bench = new Run(options)) {
+            StreamTableEnvironment tables = StreamTableEnvironment.create(bench.env);
+            tables.toDataStream(SqlPipeline.features(tables, bench.json, bench.config))
+                    .map(new CountRows<>()).name("count-rows").uid("count-rows")
+                    .sinkTo(new DiscardingSink<>()).name("discard").uid("discard");
+            JobExecutionResult result = bench.execute("imlma-sql-pipeline-benchmark");
+            return new SqlFigures(bench.records, result.getNetRuntime() / 1000.0, bench.cpuSeconds,
+                    result.getAccumulatorResult(ROWS));
+        }
+    }
+
+    /** One run's environment, configured as the job's, its generated readings and its checkpoint directory. */
+    private static final class Run implements AutoCloseable {
+        final Path checkpoints;
+        final PipelineConfig config;
+        final long readings;
+        final long records;
+        final StreamExecutionEnvironment env;
+        final DataStream<String> json;
+        double cpuSeconds;
+
+        Run(Options options) throws Exception {
+            checkpoints = Files.createTempDirectory("imlma-bench-checkpoints");
+            config = PipelineConfig.from(options.settings().withDefaults(Map.of(
+                    PipelineConfig.CHECKPOINT_DIR, checkpoints.toUri().toString(),
+                    PipelineConfig.CHECKPOINT_INTERVAL, "10s",
+                    PipelineConfig.OUT_OF_ORDERNESS, "1min")));
+            readings = (long) options.meters() * options.intervals();
+            records = readings + readings / (options.duplicateEvery() - 1);
+            env = JobEnvironment.configure(StreamExecutionEnvironment.createLocalEnvironment(options.parallelism(),
+                    Configuration.fromMap(options.settings().withPrefix("flink."))), config);
+            var source = new DataGeneratorSource<>(
+                    new MeterReadingGenerator(options.meters(), options.duplicateEvery()), records,
+                    RateLimiterStrategy.noOp(), Types.STRING);
+            json = env.fromSource(source, WatermarkStrategy.noWatermarks(), "generated-readings")
+                    .uid("generated-readings");
+        }
+
+        /** Runs the job, taking the CPU time of the whole JVM while it ran. */
+        JobExecutionResult execute(String name) throws Exception {
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             long cpuBefore = os.getProcessCpuTime();
-            JobExecutionResult result = env.execute("imlma-pipeline-benchmark");
-            double cpuSeconds = (os.getProcessCpuTime() - cpuBefore) / 1e9;
-            return new Figures(options.meters(), options.intervals(), readings, records - readings,
-                    options.parallelism(), config.checkpointInterval(), result.getNetRuntime() / 1000.0, cpuSeconds,
-                    percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0),
-                    total(latencies));
-        } finally {
-            LATENCY_MS.remove(run);
+            JobExecutionResult result = env.execute(name);
+            cpuSeconds = (os.getProcessCpuTime() - cpuBefore) / 1e9;
+            return result;
+        }
+
+        @Override
+        public void close() throws IOException {
             // Flink may still be discarding checkpoint files in there: its own delete tolerates that
             FileUtils.deleteDirectory(checkpoints.toFile());
+        }
+    }
+
+    /** Counts the rows passing, into the job's {@link #ROWS} accumulator. */
+    static final class CountRows<T> extends RichMapFunction<T, T> {
+        private final LongCounter rows = new LongCounter();
+
+        @Override
+        public void open(OpenContext context) {
+            getRuntimeContext().addAccumulator(ROWS, rows);
+        }
+
+        @Override
+        public T map(T row) {
+            rows.add(1);
+            return row;
         }
     }
 
@@ -195,9 +307,10 @@ public final class PipelineBenchmark {
         }
     }
 
-    /** Adds each observed row's ingest-to-output latency to its run's histogram. */
+    /** Adds each observed row's ingest-to-output latency to its run's histogram; counts all rows in {@link #ROWS}. */
     static final class RecordLatency extends RichMapFunction<FeatureRow, FeatureRow> {
         private final String run;
+        private final LongCounter rows = new LongCounter();
         private transient AtomicLongArray latencies;
 
         RecordLatency(String run) {
@@ -207,10 +320,12 @@ public final class PipelineBenchmark {
         @Override
         public void open(OpenContext context) {
             latencies = LATENCY_MS.get(run);
+            getRuntimeContext().addAccumulator(ROWS, rows);
         }
 
         @Override
         public FeatureRow map(FeatureRow row) {
+            rows.add(1);
             if (!row.imputed()) {
                 long ms = System.currentTimeMillis() - row.maxIngestTime();
                 latencies.incrementAndGet((int) Math.max(0, Math.min(ms, latencies.length() - 1)));
