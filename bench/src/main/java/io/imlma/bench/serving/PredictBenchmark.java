@@ -79,14 +79,17 @@ public final class PredictBenchmark {
         public void printTo(PrintStream out) {
             out.printf("champion %s v%d: linear, %d features, test MAE %.4f; load generator: wrk, %d threads, "
                     + "own process%n", MODEL, championVersion, features, championTestMae, WRK_THREADS);
-            out.printf("%-11s %9s %8s %8s %8s %8s %9s %6s %10s %10s %6s%n", "connections", "requests", "mean ms",
-                    "p50 ms", "p99 ms", "max ms", "req/s", "errors", "server CPU", "wrk CPU", "load");
+            out.printf("%-11s %9s %8s %8s %8s %8s %9s %6s %10s %10s %10s %6s%n", "connections", "requests",
+                    "mean ms", "p50 ms", "p99 ms", "max ms", "req/s", "errors", "server CPU", "µs/request", "wrk CPU",
+                    "load");
             for (Level l : levels) {
-                out.printf("%-11d %9d %8.2f %8.2f %8.2f %8.2f %9.0f %6d %9.1fs %9.1fs %6.2f%n", l.clients(),
+                out.printf("%-11d %9d %8.2f %8.2f %8.2f %8.2f %9.0f %6d %9.1fs %10.1f %9.1fs %6.2f%n", l.clients(),
                         l.requests(), l.meanMs(), l.p50Ms(), l.p99Ms(), l.maxMs(), l.requestsPerSecond(),
-                        l.errors(), l.serverCpuSeconds(), l.loadGeneratorCpuSeconds(), l.loadAverage());
+                        l.errors(), l.serverCpuSeconds(), l.serverCpuMicrosPerRequest(),
+                        l.loadGeneratorCpuSeconds(), l.loadAverage());
             }
-            out.printf("server CPU: the API's JVM; wrk CPU: user + system time of the wrk process; load: the 1-minute "
+            out.printf("server CPU: the API's JVM (µs/request: its CPU time per answer, less sensitive to the "
+                    + "neighbours than req/s); wrk CPU: user + system time of the wrk process; load: the 1-minute "
                     + "load average before the level, on %d shared cores%n",
                     Runtime.getRuntime().availableProcessors());
         }
@@ -102,6 +105,10 @@ public final class PredictBenchmark {
     public record Level(int clients, long requests, double meanMs, double p50Ms, double p99Ms, double maxMs,
                         double requestsPerSecond, long errors, double serverCpuSeconds,
                         double loadGeneratorCpuSeconds, double loadAverage) {
+        public double serverCpuMicrosPerRequest() {
+            return serverCpuSeconds * 1e6 / requests;
+        }
+
         /** A level from wrk's output (its summary line and then bash's {@code times}). */
         static Level parse(int clients, String wrkOutput, double serverCpuSeconds, double loadAverage) {
             Matcher summary = WRK_SUMMARY.matcher(wrkOutput);
