@@ -64,13 +64,21 @@ public final class PredictBenchmark {
     /** The second line of bash's {@code times}: user and system time of its children (wrk). */
     private static final Pattern CHILD_TIMES = Pattern.compile("(?m)^(\\d+)m([\\d.]+)s (\\d+)m([\\d.]+)s\\s*\\z");
 
-    public record Options(int secondsPerLevel) {
+    /** @param serverThreads most threads of the server's pool ({@link ApiConfig#THREADS}) */
+    public record Options(int secondsPerLevel, int serverThreads) {
+        private static final int SERVER_THREADS = 250;
+
         public Options {
             Settings.require(secondsPerLevel >= 1, "seconds-per-level", "must be at least 1");
         }
 
+        public Options(int secondsPerLevel) {
+            this(secondsPerLevel, SERVER_THREADS);
+        }
+
         public static Options from(Arguments a) {
-            return new Options(a.integer("seconds-per-level", 20, "seconds of load per connection level"));
+            return new Options(a.integer("seconds-per-level", 20, "seconds of load per connection level"),
+                    a.integer(ApiConfig.THREADS, SERVER_THREADS, "most threads of the server's pool"));
         }
     }
 
@@ -164,6 +172,7 @@ public final class PredictBenchmark {
                 RegistryDataSource.JDBC_URL, RegistryDataSource.h2InMemory("bench-" + UUID.randomUUID()),
                 ApiConfig.HOST, "127.0.0.1",
                 ApiConfig.PORT, "0",
+                ApiConfig.THREADS, Integer.toString(options.serverThreads()),
                 ApiConfig.TOKEN, UUID.randomUUID().toString(),
                 ApiConfig.MODEL_STORE, dir.resolve("models").toUri().toString(),
                 ApiConfig.MODEL_STORE_BACKUP, dir.resolve("models-backup").toUri().toString()));
