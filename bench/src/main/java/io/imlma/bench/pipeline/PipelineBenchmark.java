@@ -27,6 +27,7 @@ import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -59,9 +60,12 @@ public final class PipelineBenchmark {
 
     /**
      * @param duplicateEvery every n-th record is an exact re-send of the one before
+     * @param rate           records/s the source emits at, open loop; 0 = as fast as the pipeline takes them
+     * @param pacedLatency   whether {@link #compare} also runs ours at half its saturated rate, for the latency
      * @param settings       everything given, for {@link PipelineConfig} and {@code flink.*}
      */
-    public record Options(int meters, int intervals, int duplicateEvery, int parallelism, Settings settings) {
+    public record Options(int meters, int intervals, int duplicateEvery, int parallelism, double rate,
+                          boolean pacedLatency, Settings settings) {
         private static final int METERS = 10_000;
         private static final int INTERVALS = 60;
         private static final int DUPLICATE_EVERY = 50;
@@ -72,6 +76,11 @@ public final class PipelineBenchmark {
             Settings.require(intervals >= 2, "intervals", "must be at least 2");
             Settings.require(duplicateEvery >= 2, "duplicate-every", "must be at least 2");
             Settings.require(parallelism >= 1, "parallelism", "must be at least 1");
+            Settings.require(rate >= 0, "rate", "must not be negative");
+        }
+
+        Options withRate(double recordsPerSecond) {
+            return new Options(meters, intervals, duplicateEvery, parallelism, recordsPerSecond, false, settings);
         }
 
         public static Options from(Arguments a) {
@@ -82,12 +91,15 @@ public final class PipelineBenchmark {
                     a.integer("intervals", INTERVALS, "15-minute readings per meter"),
                     a.integer("duplicate-every", DUPLICATE_EVERY, "every n-th record is a re-send"),
                     a.integer("parallelism", PARALLELISM, "parallel pipeline instances"),
+                    a.decimal("rate", 0, "records/s of the source, open loop; 0 = saturate"),
+                    Boolean.parseBoolean(a.string("paced-latency", "true", "also run ours at half its saturated "
+                            + "rate and report that run's latency")),
                     a.settings());
         }
 
         /** The defaults but for the size. */
         public static Options of(int meters, int intervals) {
-            return new Options(meters, intervals, DUPLICATE_EVERY, PARALLELISM, new Settings(Map.of()));
+            return new Options(meters, intervals, DUPLICATE_EVERY, PARALLELISM, 0, false, new Settings(Map.of()));
         }
     }
 
@@ -96,12 +108,14 @@ public final class PipelineBenchmark {
      *
      * @param seconds     the job's net runtime, start-up included
      * @param cpuSeconds  CPU time of the whole JVM while the job ran (tasks, RocksDB, checkpoints, GC, JIT)
+     * @param rate        records/s the source was paced at, 0 for none
      * @param rows        feature rows out, imputed ones included
      * @param latencyRows feature rows of real (not imputed) readings, over which the latency percentiles are taken
      */
     public record Figures(int meters, int intervals, long readings, long resends, int parallelism,
-                          Duration checkpointInterval, double seconds, double cpuSeconds, long rows,
-                          long latencyP50Ms, long latencyP99Ms, long latencyMaxMs, long latencyRows) {
+                          Duration checkpointInterval, double rate, double seconds, double cpuSeconds, long rows,
+                          long latencyP50Ms, long latencyP99Ms, long latencyMaxMs, long latencyRows,
+                          CheckpointWatch.Stats checkpoints) {
         public long records() {
             return readings + resends;
         }
@@ -120,8 +134,9 @@ public final class PipelineBenchmark {
 
         public void printTo(PrintStream out) {
             out.printf("Benchmark: %,d meters × %,d intervals = %,d readings + %,d re-sends, parallelism %d, "
-                    + "RocksDB, exactly-once checkpoints every %s%n", meters, intervals, readings, resends,
-                    parallelism, checkpointInterval);
+                    + "RocksDB, exactly-once checkpoints every %s, %s%n", meters, intervals, readings, resends,
+                    parallelism, checkpointInterval, rate > 0 ? String.format("source paced at %,.0f records/s "
+                    + "(open loop)", rate) : "source unpaced (saturation)");
             out.printf("records in:        %,d in %.1f s wall (job runtime, including start-up)%n", records(),
                     seconds);
             out.printf("throughput:        %,.0f records/s wall, %,.0f records/s per core (parallelism %d)%n",
@@ -134,6 +149,7 @@ public final class PipelineBenchmark {
             out.printf("latency (last reading of a window in → its feature row out, incl. watermark wait): "
                     + "p50 %d ms, p99 %d ms, max %d ms over %,d rows%n", latencyP50Ms, latencyP99Ms, latencyMaxMs,
                     latencyRows);
+            printCheckpoints(out, checkpoints, meters);
             out.printf("available processors: %d (shared machine; figures are indicative)%n",
                     Runtime.getRuntime().availableProcessors());
         }
@@ -144,7 +160,8 @@ public final class PipelineBenchmark {
      *
      * @param rows feature rows out: observed intervals only, SQL cannot impute the empty ones
      */
-    public record SqlFigures(long records, double seconds, double cpuSeconds, long rows) {
+    public record SqlFigures(long records, double seconds, double cpuSeconds, long rows, int meters,
+                             CheckpointWatch.Stats checkpoints) {
         public double recordsPerSecond() {
             return records / seconds;
         }
@@ -161,11 +178,13 @@ public final class PipelineBenchmark {
             out.printf("CPU cost:          %.1f CPU-seconds for the JVM = %,.0f records per CPU-second%n",
                     cpuSeconds, recordsPerCpuSecond());
             out.printf("feature rows:      %,d (observed intervals only: SQL makes no row for an empty one)%n", rows);
+            printCheckpoints(out, checkpoints, meters);
         }
     }
 
     /** Ours and the Flink SQL peer on the same generated readings, one after the other in one JVM. */
-    public record Comparison(Figures ours, SqlFigures sql) {
+    /** @param paced ours at half its saturated rate, for the latency; {@code null} when not run */
+    public record Comparison(Figures ours, Figures paced, SqlFigures sql) {
         /** Ours ÷ SQL, records per CPU-second. */
         public double ratio() {
             return ours.recordsPerCpuSecond() / sql.recordsPerCpuSecond();
@@ -173,6 +192,12 @@ public final class PipelineBenchmark {
 
         public void printTo(PrintStream out) {
             ours.printTo(out);
+            if (paced != null) {
+                out.printf("At half the saturated rate (%,.0f records/s, open loop): latency p50 %d ms, p99 %d ms, "
+                        + "max %d ms over %,d rows; %,.0f records per CPU-second%n", paced.rate(),
+                        paced.latencyP50Ms(), paced.latencyP99Ms(), paced.latencyMaxMs(), paced.latencyRows(),
+                        paced.recordsPerCpuSecond());
+            }
             sql.printTo(out);
             out.printf(Locale.ROOT, "ratio to the Flink SQL pipeline: %.2f×%n", ratio());
         }
@@ -187,9 +212,12 @@ public final class PipelineBenchmark {
                 Options::from, options -> compare(options).printTo(System.out));
     }
 
-    /** Ours first, then SQL: the second run profits from the JIT's warm-up of Flink's runtime, in SQL's favour. */
+    /**
+     * Ours first (then, if asked, ours again at half that run's rate), then SQL: a later run profits from the JIT's warm-up of Flink's runtime, in SQL's favour. */
     public static Comparison compare(Options options) throws Exception {
-        return new Comparison(run(options), runSql(options));
+        Figures ours = run(options);
+        Figures paced = options.pacedLatency() ? run(options.withRate(ours.recordsPerSecond() / 2)) : null;
+        return new Comparison(ours, paced, runSql(options));
     }
 
     public static Figures run(Options options) throws Exception {
@@ -204,9 +232,9 @@ public final class PipelineBenchmark {
                 JobExecutionResult result = bench.execute("imlma-pipeline-benchmark");
                 return new Figures(options.meters(), options.intervals(), bench.readings,
                         bench.records - bench.readings, options.parallelism(), bench.config.checkpointInterval(),
-                        result.getNetRuntime() / 1000.0, bench.cpuSeconds, result.getAccumulatorResult(ROWS),
-                        percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0),
-                        total(latencies));
+                        options.rate(), result.getNetRuntime() / 1000.0, bench.cpuSeconds,
+                        result.getAccumulatorResult(ROWS), percentile(latencies, 0.50), percentile(latencies, 0.99),
+                        percentile(latencies, 1.0), total(latencies), bench.watch.stats());
             } finally {
                 LATENCY_MS.remove(run);
             }
@@ -222,7 +250,7 @@ public final class PipelineBenchmark {
                     .sinkTo(new DiscardingSink<>()).name("discard").uid("discard");
             JobExecutionResult result = bench.execute("imlma-sql-pipeline-benchmark");
             return new SqlFigures(bench.records, result.getNetRuntime() / 1000.0, bench.cpuSeconds,
-                    result.getAccumulatorResult(ROWS));
+                    result.getAccumulatorResult(ROWS), options.meters(), bench.watch.stats());
         }
     }
 
@@ -234,6 +262,7 @@ public final class PipelineBenchmark {
         final long records;
         final StreamExecutionEnvironment env;
         final DataStream<String> json;
+        final CheckpointWatch watch;
         double cpuSeconds;
 
         Run(Options options) throws Exception {
@@ -244,11 +273,17 @@ public final class PipelineBenchmark {
                     PipelineConfig.OUT_OF_ORDERNESS, "1min")));
             readings = (long) options.meters() * options.intervals();
             records = readings + readings / (options.duplicateEvery() - 1);
+            watch = CheckpointWatch.start();
+            Configuration flink = Configuration.fromMap(options.settings().withPrefix("flink."));
+            if (!flink.contains(RestOptions.BIND_PORT)) {
+                flink.set(RestOptions.BIND_PORT, Integer.toString(watch.port()));
+            }
             env = JobEnvironment.configure(StreamExecutionEnvironment.createLocalEnvironment(options.parallelism(),
-                    Configuration.fromMap(options.settings().withPrefix("flink."))), config);
+                    flink), config);
             var source = new DataGeneratorSource<>(
                     new MeterReadingGenerator(options.meters(), options.duplicateEvery()), records,
-                    RateLimiterStrategy.noOp(), Types.STRING);
+                    options.rate() > 0 ? RateLimiterStrategy.perSecond(options.rate()) : RateLimiterStrategy.noOp(),
+                    Types.STRING);
             json = env.fromSource(source, WatermarkStrategy.noWatermarks(), "generated-readings")
                     .uid("generated-readings");
         }
@@ -264,6 +299,7 @@ public final class PipelineBenchmark {
 
         @Override
         public void close() throws IOException {
+            watch.close();
             // Flink may still be discarding checkpoint files in there: its own delete tolerates that
             FileUtils.deleteDirectory(checkpoints.toFile());
         }
@@ -332,6 +368,16 @@ public final class PipelineBenchmark {
             }
             return row;
         }
+    }
+
+    private static void printCheckpoints(PrintStream out, CheckpointWatch.Stats checkpoints, int meters) {
+        if (checkpoints.completed() == 0) {
+            out.printf("checkpoints:       none completed during the run (too short for the interval)%n");
+            return;
+        }
+        out.printf("checkpoints:       %d completed; latest %,d bytes of state = %,.0f bytes per meter; duration "
+                + "mean %d ms, max %d ms%n", checkpoints.completed(), checkpoints.stateBytes(),
+                (double) checkpoints.stateBytes() / meters, checkpoints.avgDurationMs(), checkpoints.maxDurationMs());
     }
 
     private static long total(AtomicLongArray histogram) {
