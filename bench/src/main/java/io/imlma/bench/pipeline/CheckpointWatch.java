@@ -69,7 +69,8 @@ final class CheckpointWatch implements AutoCloseable {
     private void poll() {
         try {
             JsonNode jobs = get("/jobs/overview").path("jobs");
-            if (jobs.isEmpty()) {
+            // an initializing job has no checkpoint statistics yet, and asking makes the handler log an error
+            if (jobs.isEmpty() || !jobs.get(0).path("state").asText().equals("RUNNING")) {
                 return;
             }
             JsonNode checkpoints = get("/jobs/" + jobs.get(0).path("jid").asText() + "/checkpoints");
