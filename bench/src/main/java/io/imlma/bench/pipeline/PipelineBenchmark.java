@@ -62,10 +62,11 @@ public final class PipelineBenchmark {
      * @param duplicateEvery every n-th record is an exact re-send of the one before
      * @param rate           records/s the source emits at, open loop; 0 = as fast as the pipeline takes them
      * @param pacedLatency   whether {@link #compare} also runs ours at half its saturated rate, for the latency
+     * @param sqlPeer        whether {@link #compare} runs the Flink SQL peer (e.g. off to compare parallelisms)
      * @param settings       everything given, for {@link PipelineConfig} and {@code flink.*}
      */
     public record Options(int meters, int intervals, int duplicateEvery, int parallelism, double rate,
-                          boolean pacedLatency, Settings settings) {
+                          boolean pacedLatency, boolean sqlPeer, Settings settings) {
         private static final int METERS = 10_000;
         private static final int INTERVALS = 60;
         private static final int DUPLICATE_EVERY = 50;
@@ -80,7 +81,8 @@ public final class PipelineBenchmark {
         }
 
         Options withRate(double recordsPerSecond) {
-            return new Options(meters, intervals, duplicateEvery, parallelism, recordsPerSecond, false, settings);
+            return new Options(meters, intervals, duplicateEvery, parallelism, recordsPerSecond, false, false,
+                    settings);
         }
 
         public static Options from(Arguments a) {
@@ -94,12 +96,15 @@ public final class PipelineBenchmark {
                     a.decimal("rate", 0, "records/s of the source, open loop; 0 = saturate"),
                     Boolean.parseBoolean(a.string("paced-latency", "true", "also run ours at half its saturated "
                             + "rate and report that run's latency")),
+                    Boolean.parseBoolean(a.string("sql-peer", "true", "also run the same pipeline in Flink SQL and "
+                            + "print the ratio")),
                     a.settings());
         }
 
         /** The defaults but for the size. */
         public static Options of(int meters, int intervals) {
-            return new Options(meters, intervals, DUPLICATE_EVERY, PARALLELISM, 0, false, new Settings(Map.of()));
+            return new Options(meters, intervals, DUPLICATE_EVERY, PARALLELISM, 0, false, true,
+                    new Settings(Map.of()));
         }
     }
 
@@ -183,7 +188,10 @@ public final class PipelineBenchmark {
     }
 
     /** Ours and the Flink SQL peer on the same generated readings, one after the other in one JVM. */
-    /** @param paced ours at half its saturated rate, for the latency; {@code null} when not run */
+    /**
+     * @param paced ours at half its saturated rate, for the latency; {@code null} when not run
+     * @param sql   the Flink SQL peer; {@code null} when not run
+     */
     public record Comparison(Figures ours, Figures paced, SqlFigures sql) {
         /** Ours ÷ SQL, records per CPU-second. */
         public double ratio() {
@@ -198,8 +206,10 @@ public final class PipelineBenchmark {
                         paced.latencyP50Ms(), paced.latencyP99Ms(), paced.latencyMaxMs(), paced.latencyRows(),
                         paced.recordsPerCpuSecond());
             }
-            sql.printTo(out);
-            out.printf(Locale.ROOT, "ratio to the Flink SQL pipeline: %.2f×%n", ratio());
+            if (sql != null) {
+                sql.printTo(out);
+                out.printf(Locale.ROOT, "ratio to the Flink SQL pipeline: %.2f×%n", ratio());
+            }
         }
     }
 
@@ -217,7 +227,7 @@ public final class PipelineBenchmark {
     public static Comparison compare(Options options) throws Exception {
         Figures ours = run(options);
         Figures paced = options.pacedLatency() ? run(options.withRate(ours.recordsPerSecond() / 2)) : null;
-        return new Comparison(ours, paced, runSql(options));
+        return new Comparison(ours, paced, options.sqlPeer() ? runSql(options) : null);
     }
 
     public static Figures run(Options options) throws Exception {

@@ -29,6 +29,11 @@ import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
  *   <li>Dedup state has no time-to-live: {@code table.exec.state.ttl} would also expire the {@code OVER} window's
  *   running statistics, and the {@code STATE_TTL} hint applies to joins and group aggregations only.</li>
  * </ul>
+ *
+ * <p>Measured (bench-pipeline, 10,000 meters × 12 intervals, RocksDB, parallelism 1): its cost per record grows with
+ * the run (1,100 records per CPU-second at 40 k records, 670 at 122 k) and its checkpoints take over a minute under
+ * backpressure; a JFR profile puts the largest share of its task time in the {@code OVER} operator's RocksDB map
+ * state (serializing its buffered rows per timestamp), then JSON_VALUE's three parses of every record.
  */
 final class SqlPipeline {
     private SqlPipeline() {}
