@@ -18,11 +18,12 @@ import java.time.Duration;
  * @param championRecheck  how long a looked-up champion is trusted before the registry is asked again
  *                         ({@code api.champion-recheck}); changes made through this API apply at once
  * @param maxBatch         most requests in one batch prediction ({@code api.predict.max-batch})
+ * @param threads          most threads of the HTTP server's pool ({@code api.threads}, default 250, Javalin's)
  * @param modelStore       primary base of model files ({@code model.store.path})
  * @param modelStoreBackup backup base of model files ({@code model.store.backup-path})
  */
 public record ApiConfig(String host, int port, String token, String defaultModel, Duration championRecheck,
-        int maxBatch, URI modelStore, URI modelStoreBackup) {
+        int maxBatch, int threads, URI modelStore, URI modelStoreBackup) {
 
     public static final String HOST = "api.host";
     public static final String PORT = "api.port";
@@ -32,6 +33,9 @@ public record ApiConfig(String host, int port, String token, String defaultModel
     public static final String DEFAULT_MODEL = "trigger.model-name";
     public static final String CHAMPION_RECHECK = "api.champion-recheck";
     public static final String MAX_BATCH = "api.predict.max-batch";
+    public static final String THREADS = "api.threads";
+    /** Jetty's acceptor, selector and reserved threads need some of the pool besides the request handlers. */
+    static final int MIN_THREADS = 8;
     public static final String MODEL_STORE = "model.store.path";
     public static final String MODEL_STORE_BACKUP = "model.store.backup-path";
 
@@ -65,6 +69,8 @@ public record ApiConfig(String host, int port, String token, String defaultModel
         Settings.require(!recheck.isNegative(), CHAMPION_RECHECK, "must not be negative, got " + recheck);
         int maxBatch = settings.integer(MAX_BATCH, 1_000);
         Settings.require(maxBatch >= 1, MAX_BATCH, "must be at least 1, got " + maxBatch);
+        int threads = settings.integer(THREADS, 250);
+        Settings.require(threads >= MIN_THREADS, THREADS, "must be at least " + MIN_THREADS + ", got " + threads);
         URI store = settings.uri(MODEL_STORE);
         URI backup = settings.uri(MODEL_STORE_BACKUP);
         Settings.require(!store.normalize().equals(backup.normalize()), MODEL_STORE_BACKUP,
@@ -76,7 +82,8 @@ public record ApiConfig(String host, int port, String token, String defaultModel
                         + " change the champion; bind 127.0.0.1, set " + AUTH + "=on with " + TOKEN + ", or set "
                         + ALLOW_OPEN_ACCESS + "=true if that is really meant");
         return new ApiConfig(host, port, token,
-                settings.string(DEFAULT_MODEL, "load-forecast"), recheck, maxBatch, store, backup);
+                settings.string(DEFAULT_MODEL, "load-forecast"), recheck, maxBatch, threads, store,
+                backup);
     }
 
 }

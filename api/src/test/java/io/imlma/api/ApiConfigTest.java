@@ -37,6 +37,16 @@ class ApiConfigTest {
                 ApiConfig.ALLOW_OPEN_ACCESS, "true"))).authRequired()).isFalse();
     }
 
+    @Test
+    void theServersThreadPoolDefaultsToJavalinsAndNeedsRoomForJettysOwnThreads() {
+        assertThat(ApiConfig.from(settings(Map.of(ApiConfig.TOKEN, TOKEN))).threads()).isEqualTo(250);
+        assertThat(ApiConfig.from(settings(Map.of(ApiConfig.TOKEN, TOKEN, ApiConfig.THREADS, "16"))).threads())
+                .isEqualTo(16);
+        assertThatThrownBy(() -> ApiConfig.from(settings(Map.of(ApiConfig.TOKEN, TOKEN, ApiConfig.THREADS, "4"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'" + ApiConfig.THREADS + "'");
+    }
+
     private static Settings settings(Map<String, String> given) {
         Map<String, String> s = new HashMap<>(given);
         s.put(ApiConfig.MODEL_STORE, "file:///tmp/imlma-models");
