@@ -7,14 +7,12 @@ import io.imlma.common.ett.EttLineParser;
 import io.imlma.common.ett.EttRow;
 import io.imlma.common.types.DeadLetter;
 import io.imlma.common.types.MeterReading;
-import io.imlma.udf.PipelineMetrics;
 import io.imlma.udf.SideOutputs;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -35,9 +33,7 @@ public class ParseEttLine extends ProcessFunction<String, MeterReading> implemen
     private final String dataset;
     private transient EttLineParser parser;
     private transient ListState<String> headerState;
-    private transient Counter recordsIn;
-    private transient Counter readingsOut;
-    private transient Counter deadLettered;
+    private transient ParseCounters counters;
 
     /** @param dataset the file's base name, e.g. {@code ETTm1}; prefix of every meter id */
     public ParseEttLine(String dataset) {
@@ -67,10 +63,7 @@ public class ParseEttLine extends ProcessFunction<String, MeterReading> implemen
 
     @Override
     public void open(OpenContext openContext) {
-        var metrics = getRuntimeContext().getMetricGroup();
-        recordsIn = metrics.counter(PipelineMetrics.RECORDS_IN);
-        readingsOut = metrics.counter(PipelineMetrics.READINGS_OUT);
-        deadLettered = metrics.counter(PipelineMetrics.DEAD_LETTERED);
+        counters = ParseCounters.register(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -80,20 +73,20 @@ public class ParseEttLine extends ProcessFunction<String, MeterReading> implemen
         try {
             row = parser.parse(line);
         } catch (EttFormatException e) {
-            recordsIn.inc();
-            deadLettered.inc();
+            counters.recordsIn().inc();
+            counters.deadLettered().inc();
             ctx.output(SideOutputs.DEAD_LETTERS, new DeadLetter(dataset, line, e.getMessage(), now));
             return;
         }
         if (row == null) {
             return; // a header: not a record, it says how to read the lines after it
         }
-        recordsIn.inc();
+        counters.recordsIn().inc();
         List<String> channels = parser.header().channels();
         double[] values = row.values();
         for (int i = 0; i < values.length; i++) {
             out.collect(new MeterReading(EttFiles.meterId(dataset, channels.get(i)), row.timestamp(), values[i], now));
         }
-        readingsOut.inc(values.length);
+        counters.readingsOut().inc(values.length);
     }
 }

@@ -6,14 +6,12 @@ import io.imlma.common.json.Json;
 import io.imlma.common.types.DeadLetter;
 import io.imlma.common.types.MeterReading;
 import io.imlma.common.types.RejectReason;
-import io.imlma.udf.PipelineMetrics;
 import io.imlma.udf.SideOutputs;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -26,9 +24,7 @@ public class ParseReading extends ProcessFunction<String, MeterReading> {
     private final String source;
     private final long maxFutureMillis;
 
-    private transient Counter recordsIn;
-    private transient Counter readingsOut;
-    private transient Counter deadLettered;
+    private transient ParseCounters counters;
 
     /**
      * @param source    name of the input (topic), recorded in dead letters
@@ -41,21 +37,18 @@ public class ParseReading extends ProcessFunction<String, MeterReading> {
 
     @Override
     public void open(OpenContext openContext) {
-        var metrics = getRuntimeContext().getMetricGroup();
-        recordsIn = metrics.counter(PipelineMetrics.RECORDS_IN);
-        readingsOut = metrics.counter(PipelineMetrics.READINGS_OUT);
-        deadLettered = metrics.counter(PipelineMetrics.DEAD_LETTERED);
+        counters = ParseCounters.register(getRuntimeContext().getMetricGroup());
     }
 
     @Override
     public void processElement(String payload, Context ctx, Collector<MeterReading> out) {
-        recordsIn.inc();
+        counters.recordsIn().inc();
         long now = System.currentTimeMillis();
         try {
             out.collect(parse(payload, now));
-            readingsOut.inc();
+            counters.readingsOut().inc();
         } catch (InvalidInput e) {
-            deadLettered.inc();
+            counters.deadLettered().inc();
             ctx.output(SideOutputs.DEAD_LETTERS, new DeadLetter(source, payload, e.getMessage(), now));
         }
     }
