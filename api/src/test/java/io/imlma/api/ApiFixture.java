@@ -101,9 +101,9 @@ final class ApiFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Map.of(SnapshotLocation.PATH, snapshots.primaryBase().toString(),
-                SnapshotLocation.BACKUP_PATH, snapshots.backupBase().toString(),
-                TrainingData.MIN_TARGETS, "100");
+        return Map.of(SnapshotLocation.PATH.key(), snapshots.primaryBase().toString(),
+                SnapshotLocation.BACKUP_PATH.key(), snapshots.backupBase().toString(),
+                TrainingData.MIN_TARGETS.key(), "100");
     }
 
     /**

@@ -83,7 +83,7 @@ class StandaloneTrainTest {
 
     private Map<String, String> settings() {
         Map<String, String> settings = new HashMap<>();
-        settings.put(RegistryDataSource.JDBC_URL,
+        settings.put(RegistryDataSource.JDBC_URL.key(),
                 RegistryDataSource.h2InMemory("standalone-" + UUID.randomUUID()));
         settings.put(ApiConfig.HOST, "127.0.0.1");
         settings.put(ApiConfig.PORT, "0");

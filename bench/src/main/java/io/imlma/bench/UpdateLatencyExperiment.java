@@ -2,6 +2,7 @@ package io.imlma.bench;
 
 import io.imlma.common.config.Settings;
 import io.imlma.common.ett.EttFiles;
+import io.imlma.common.integrity.SnapshotLocation;
 import io.imlma.common.types.Prediction;
 import io.imlma.common.types.RetrainRequest;
 import io.imlma.jobs.connect.InProcessQueueSource;
@@ -16,6 +17,7 @@ import io.imlma.jobs.pipeline.PipelineOutputs;
 import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.jobs.retrain.RetrainResult;
 import io.imlma.jobs.snapshot.SnapshotStage;
+import io.imlma.registry.ModelStore;
 import io.imlma.registry.ModelVersion;
 import io.imlma.registry.jdbc.JdbcModelRegistry;
 import io.imlma.registry.jdbc.RegistryDataSource;
@@ -94,12 +96,12 @@ final class UpdateLatencyExperiment {
         // partitions are committed, and so reach the trigger, on checkpoints
         s.put(PipelineConfig.CHECKPOINT_INTERVAL, "1s");
         s.put(PipelineConfig.OUT_OF_ORDERNESS, "1min"); // the replay is in file order, as in the demo
-        s.put(SnapshotStage.SNAPSHOT_PATH, work.resolve("snapshots").toUri().toString());
-        s.put(SnapshotStage.BACKUP_PATH, work.resolve("snapshots-backup").toUri().toString());
-        s.put(RetrainConfig.MODEL_STORE_PATH, work.resolve("models").toUri().toString());
-        s.put(RetrainConfig.MODEL_STORE_BACKUP_PATH, work.resolve("models-backup").toUri().toString());
-        s.put(RegistryDataSource.JDBC_URL, RegistryDataSource.h2File(work.resolve("registry").toAbsolutePath()));
-        s.put(LauncherConfig.MODE, "local");
+        s.put(SnapshotLocation.PATH.key(), work.resolve("snapshots").toUri().toString());
+        s.put(SnapshotLocation.BACKUP_PATH.key(), work.resolve("snapshots-backup").toUri().toString());
+        s.put(ModelStore.PATH.key(), work.resolve("models").toUri().toString());
+        s.put(ModelStore.BACKUP_PATH.key(), work.resolve("models-backup").toUri().toString());
+        s.put(RegistryDataSource.JDBC_URL.key(), RegistryDataSource.h2File(work.resolve("registry").toAbsolutePath()));
+        s.put(LauncherConfig.MODE.key(), "local");
         s.put(LauncherConfig.PARALLELISM.key(), Integer.toString(PARALLELISM));
         // the default pass-through hands no tuning.* setting to the retraining job
         s.put(LauncherConfig.PASS_THROUGH.key(), LauncherConfig.PASS_THROUGH.defaultValue().orElseThrow() + ",tuning.");

@@ -3,6 +3,7 @@ package io.imlma.demo;
 import io.imlma.api.ApiConfig;
 import io.imlma.api.ApiServer;
 import io.imlma.common.config.Settings;
+import io.imlma.common.integrity.SnapshotLocation;
 import io.imlma.common.types.RetrainCommand;
 import io.imlma.jobs.MeterPipelineJob;
 import io.imlma.jobs.connect.EttFileSource;
@@ -18,6 +19,7 @@ import io.imlma.jobs.pipeline.PipelineConfig;
 import io.imlma.jobs.pipeline.PipelineOutputs;
 import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.jobs.snapshot.SnapshotStage;
+import io.imlma.registry.ModelStore;
 import io.imlma.registry.jdbc.JdbcModelRegistry;
 import io.imlma.registry.jdbc.RegistryDataSource;
 import java.net.URI;
@@ -105,7 +107,7 @@ public final class Demo {
 
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            JdbcModelRegistry registry = StartChecks.opening(RegistryDataSource.JDBC_URL,
+            JdbcModelRegistry registry = StartChecks.opening(RegistryDataSource.JDBC_URL.key(),
                     () -> JdbcModelRegistry.open(settings, (path, sha256) -> { }));
             opened.add(registry);
             JdbcLaunchLedger ledger = JdbcLaunchLedger.open(settings);
@@ -144,15 +146,15 @@ public final class Demo {
                 // the replay is in file order: a little disorder tolerance is enough, and the last minutes of a
                 // silent split should not stall the windows
                 Map.entry(PipelineConfig.OUT_OF_ORDERNESS, "1min"),
-                Map.entry(SnapshotStage.SNAPSHOT_PATH, workDir.resolve("snapshots").toUri().toString()),
-                Map.entry(SnapshotStage.BACKUP_PATH, workDir.resolve("snapshots-backup").toUri().toString()),
-                Map.entry(RetrainConfig.MODEL_STORE_PATH, workDir.resolve("models").toUri().toString()),
-                Map.entry(RetrainConfig.MODEL_STORE_BACKUP_PATH, workDir.resolve("models-backup").toUri().toString()),
+                Map.entry(SnapshotLocation.PATH.key(), workDir.resolve("snapshots").toUri().toString()),
+                Map.entry(SnapshotLocation.BACKUP_PATH.key(), workDir.resolve("snapshots-backup").toUri().toString()),
+                Map.entry(ModelStore.PATH.key(), workDir.resolve("models").toUri().toString()),
+                Map.entry(ModelStore.BACKUP_PATH.key(), workDir.resolve("models-backup").toUri().toString()),
                 // one process: the job, the API and the console share the embedded database; it is closed by the
                 // demo's own stop, after the job's last writes (H2's exit hook would race them)
-                Map.entry(RegistryDataSource.JDBC_URL,
+                Map.entry(RegistryDataSource.JDBC_URL.key(),
                         RegistryDataSource.h2File(workDir.resolve("registry")) + ";DB_CLOSE_ON_EXIT=FALSE"),
-                Map.entry(LauncherConfig.MODE, "local"),
+                Map.entry(LauncherConfig.MODE.key(), "local"),
                 // first training after four weeks of the seven channels, then whenever the data grew by 10 %,
                 // at most once per week of event time (a week replays in seconds; a retraining takes longer)
                 Map.entry(SnapshotStage.MIN_INITIAL_ROWS, Integer.toString(7 * 96 * 28)),
@@ -160,7 +162,7 @@ public final class Demo {
                 Map.entry(SnapshotStage.MIN_INTERVAL, "7d"),
                 // the first training is planned after four weeks: a LOOP_STALL alarm after two such cycles
                 Map.entry(SnapshotStage.EXPECTED_CYCLE, "28d"),
-                Map.entry(SnapshotStage.PARTITION, "DAILY"),
+                Map.entry(SnapshotLocation.PARTITION.key(), "DAILY"),
                 Map.entry(RetrainConfig.TUNING_TRIALS, "8"),
                 Map.entry(RetrainConfig.TUNING_ROUND_SIZE, "4"),
                 // event time of a replay of 2016 data is years behind the wall clock
@@ -236,8 +238,8 @@ public final class Demo {
                 retraining's outcome and each alarm gets a line below. Stop with Ctrl-C.
                 %n""", input, speedUp == 0 ? "max" : speedUp, job.getJobID(), webPort, apiPort, prometheusPort,
                 outputs.features(), outputs.predictions(), outputs.alarms(), outputs.deadLetters(),
-                settings.string(SnapshotStage.SNAPSHOT_PATH), settings.string(RetrainConfig.MODEL_STORE_PATH),
-                settings.string(RegistryDataSource.JDBC_URL), config.checkpointDir(),
+                settings.string(SnapshotLocation.PATH.key()), settings.string(ModelStore.PATH.key()),
+                settings.string(RegistryDataSource.JDBC_URL.key()), config.checkpointDir(),
                 System.getProperty("imlma.log.file", "(log4j2 default)"));
     }
 

@@ -115,7 +115,7 @@ public final class PredictBenchmark {
         List<FeatureRow> rows = EttCsv.read(BundledData.ettm1(), "OT", 0, 6_000);
         FeatureSpec spec = FeatureSpec.defaults();
         Settings settings = new Settings(Map.of(
-                RegistryDataSource.JDBC_URL, RegistryDataSource.h2InMemory("bench-" + UUID.randomUUID()),
+                RegistryDataSource.JDBC_URL.key(), RegistryDataSource.h2InMemory("bench-" + UUID.randomUUID()),
                 ApiConfig.HOST, "127.0.0.1",
                 ApiConfig.PORT, "0",
                 ApiConfig.TOKEN, UUID.randomUUID().toString(),

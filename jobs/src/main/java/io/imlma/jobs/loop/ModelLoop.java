@@ -109,9 +109,9 @@ public final class ModelLoop {
         SnapshotStage.Config snapshots = SnapshotStage.Config.from(settings);
         // the loop always has a registry: launches are recorded there, so a restart never launches a request twice
         LauncherConfig launcher = LauncherConfig.from(
-                settings.withDefaults(Map.of(LauncherConfig.LEDGER, LauncherConfig.Ledger.REGISTRY.name())));
-        IntegrityStore models = new IntegrityStore(settings.uri(RetrainConfig.MODEL_STORE_PATH),
-                settings.uri(RetrainConfig.MODEL_STORE_BACKUP_PATH));
+                settings.withDefaults(Map.of(LauncherConfig.LEDGER.key(), LauncherConfig.Ledger.REGISTRY.name())));
+        IntegrityStore models = new IntegrityStore(settings.uri(ModelStore.PATH.key()),
+                settings.uri(ModelStore.BACKUP_PATH.key()));
         int history = settings.integer(HISTORY, FeatureSpec.from(settings).lags());
         Settings.require(history >= 1, HISTORY, "must be at least 1, got " + history);
         String model = snapshots.modelName();

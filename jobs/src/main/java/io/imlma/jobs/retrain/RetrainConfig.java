@@ -4,6 +4,7 @@ import io.imlma.common.config.ConfigException;
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.integrity.TimeRange;
+import io.imlma.common.kafka.KafkaOptions;
 import io.imlma.jobs.connect.KafkaConfig;
 import io.imlma.jobs.snapshot.SnapshotStage;
 import io.imlma.ml.data.FeatureSpec;
@@ -58,7 +59,7 @@ public record RetrainConfig(
     public static final String MODEL_STORE_PATH = "model.store.path";
     public static final String MODEL_STORE_BACKUP_PATH = "model.store.backup-path";
     public static final String TRAINER = "training.model";
-    public static final String MIN_TARGETS = TrainingData.MIN_TARGETS;
+    public static final String MIN_TARGETS = TrainingData.MIN_TARGETS.key();
     public static final String TUNING_METHOD = "tuning.method";
     public static final String TUNING_TRIALS = "tuning.trials";
     public static final String TUNING_ROUND_SIZE = "tuning.round-size";
@@ -66,7 +67,7 @@ public record RetrainConfig(
     public static final String TUNING_SEED = "tuning.seed";
     public static final String TUNING_LOSS = "tuning.loss";
     /** The same setting as the streaming job's, so one configuration file serves both. */
-    public static final String KAFKA_BOOTSTRAP = KafkaConfig.BOOTSTRAP_SERVERS;
+    public static final String KAFKA_BOOTSTRAP = KafkaOptions.BOOTSTRAP_SERVERS.key();
 
     /** How hyperparameters are searched: Bayesian optimization (GP-EI), or the random and grid baselines. */
     public enum TuningMethod {

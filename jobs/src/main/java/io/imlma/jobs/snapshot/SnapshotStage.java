@@ -37,9 +37,6 @@ import org.apache.flink.util.Collector;
  * of feature rows. Files are committed on checkpoints, so checkpointing must be enabled on the job.
  */
 public final class SnapshotStage {
-    public static final String SNAPSHOT_PATH = SnapshotLocation.PATH;
-    public static final String BACKUP_PATH = SnapshotLocation.BACKUP_PATH;
-    public static final String PARTITION = SnapshotLocation.PARTITION;
     /** How long (wall clock) a complete partition may wait for the sink's committed files before LOOP_STALL. */
     public static final String SEAL_DEADLINE = "snapshot.seal-deadline";
     public static final String MODEL_NAME = "trigger.model-name";

@@ -79,7 +79,7 @@ class ModelLoopIT {
         s.put("snapshot.backup-path", dir.resolve("snapshots-backup").toUri().toString());
         s.put("model.store.path", dir.resolve("models").toUri().toString());
         s.put("model.store.backup-path", dir.resolve("models-backup").toUri().toString());
-        s.put(RegistryDataSource.JDBC_URL, RegistryDataSource.h2File(dir.resolve("registry").toAbsolutePath()));
+        s.put(RegistryDataSource.JDBC_URL.key(), RegistryDataSource.h2File(dir.resolve("registry").toAbsolutePath()));
         s.put("trigger.min-initial-rows", Integer.toString(7 * TRIGGER_DAYS * INTERVALS_PER_DAY));
         s.put("trigger.theta", "1.0");
         s.put("trigger.schedule.enabled", "false");

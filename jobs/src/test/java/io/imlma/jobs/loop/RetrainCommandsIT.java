@@ -101,7 +101,7 @@ class RetrainCommandsIT {
         s.put("snapshot.partition", "hourly");
         s.put("model.store.path", dir.resolve("models").toUri().toString());
         s.put("model.store.backup-path", dir.resolve("models-backup").toUri().toString());
-        s.put(RegistryDataSource.JDBC_URL, RegistryDataSource.h2File(dir.resolve("registry").toAbsolutePath()));
+        s.put(RegistryDataSource.JDBC_URL.key(), RegistryDataSource.h2File(dir.resolve("registry").toAbsolutePath()));
         // only commands request: volume never due, no schedule; a long interval that only operators bypass
         s.put("trigger.min-initial-rows", "1000000000");
         s.put("trigger.schedule.enabled", "false");
@@ -109,7 +109,7 @@ class RetrainCommandsIT {
         s.put("monitor.drift.window", "8");
         s.put("monitor.drift.reference-size", "8");
         s.put("monitor.drift.raise-after", "1");
-        s.put(LauncherConfig.MODE, "kubernetes");
+        s.put(LauncherConfig.MODE.key(), "kubernetes");
         s.put(LauncherConfig.K8S_OUTPUT_DIR.key(), dir.resolve("k8s-jobs").toString());
         Settings settings = new Settings(s);
         PipelineConfig config = PipelineConfig.from(settings);

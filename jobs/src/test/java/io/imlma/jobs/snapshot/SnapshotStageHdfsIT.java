@@ -12,6 +12,7 @@ import io.imlma.common.integrity.IntegrityException;
 import io.imlma.common.integrity.IntegrityVerifier;
 import io.imlma.common.integrity.PartitionCommitted;
 import io.imlma.common.integrity.PartitionGranularity;
+import io.imlma.common.integrity.SnapshotLocation;
 import io.imlma.common.integrity.SnapshotManifest;
 import io.imlma.common.integrity.TimeRange;
 import io.imlma.common.json.Json;
@@ -89,8 +90,8 @@ class SnapshotStageHdfsIT {
     @Test
     void snapshotsOnHdfsAreSealedVerifiedAndRestored() throws Exception {
         SnapshotStage.Config config = SnapshotStage.Config.from(new Settings(Map.of(
-                SnapshotStage.SNAPSHOT_PATH, hdfsUri + "/imlma/snapshots/features",
-                SnapshotStage.BACKUP_PATH, hdfsUri + "/imlma-backup/snapshots/features",
+                SnapshotLocation.PATH.key(), hdfsUri + "/imlma/snapshots/features",
+                SnapshotLocation.BACKUP_PATH.key(), hdfsUri + "/imlma-backup/snapshots/features",
                 SnapshotStage.MIN_INITIAL_ROWS, "100",
                 SnapshotStage.MIN_INTERVAL, "0s")));
 

@@ -11,6 +11,8 @@ import io.imlma.common.config.Catalogue;
 import io.imlma.common.config.ConfigException;
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityStore;
+import io.imlma.common.integrity.SnapshotLocation;
+import io.imlma.common.kafka.KafkaOptions;
 import io.imlma.common.kafka.RetrainCommands;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
@@ -25,6 +27,7 @@ import io.imlma.jobs.pipeline.PipelineConfig;
 import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.jobs.snapshot.SnapshotStage;
 import io.imlma.ml.data.FeatureSpec;
+import io.imlma.registry.ModelStore;
 import io.imlma.registry.jdbc.RegistryDataSource;
 import io.imlma.udf.monitor.DataQualityMonitor;
 import io.imlma.udf.monitor.DriftMonitor;
@@ -96,7 +99,7 @@ class JobConfigurationTest {
         Settings settings = start(JobSettings.meterPipelineJob(), streamingJobArgs);
         startStreamingJob(settings);
         assertRegistryCredentials(settings);
-        assertThat(RegistryDataSource.JDBC_URL_OPTION.value(settings))
+        assertThat(RegistryDataSource.JDBC_URL.value(settings))
                 .as("the MySQL registry, not the embedded default").startsWith("jdbc:mysql:");
     }
 
@@ -144,7 +147,7 @@ class JobConfigurationTest {
     void jobsTheKubernetesLauncherWritesStartTheSameRetraining() throws Exception {
         Settings streaming = Settings.fromArgs(streamingJobArgs.toArray(String[]::new));
         Map<String, String> kubernetes = new HashMap<>(streaming.asMap());
-        kubernetes.put(LauncherConfig.MODE, "kubernetes");
+        kubernetes.put(LauncherConfig.MODE.key(), "kubernetes");
         kubernetes.put(LauncherConfig.K8S_OUTPUT_DIR.key(), podDirectory("launched-jobs").toString());
         LauncherConfig config = launcher(new Settings(kubernetes));
         Path written = Path.of(config.runner().run(config.spec(SAMPLE_REQUEST), 0).results().get("resource"));
@@ -220,9 +223,9 @@ class JobConfigurationTest {
     @Test
     void withoutARequiredSettingTheStreamingJobDoesNotStart() {
         Map<String, String> complete = Settings.fromArgs(streamingJobArgs.toArray(String[]::new)).asMap();
-        for (String required : List.of(PipelineConfig.CHECKPOINT_DIR, KafkaConfig.BOOTSTRAP_SERVERS,
-                SnapshotStage.SNAPSHOT_PATH, SnapshotStage.BACKUP_PATH, RetrainConfig.MODEL_STORE_PATH,
-                RetrainConfig.MODEL_STORE_BACKUP_PATH)) {
+        for (String required : List.of(PipelineConfig.CHECKPOINT_DIR, KafkaOptions.BOOTSTRAP_SERVERS.key(),
+                SnapshotLocation.PATH.key(), SnapshotLocation.BACKUP_PATH.key(), ModelStore.PATH.key(),
+                ModelStore.BACKUP_PATH.key())) {
             Map<String, String> without = new HashMap<>(complete);
             assertThat(without.remove(required)).as(required).isNotNull();
             assertThatThrownBy(() -> startStreamingJob(new Settings(without)))
@@ -242,8 +245,8 @@ class JobConfigurationTest {
         RetrainCommands.topic(settings);
         SnapshotStage.Config.from(settings);
         launcher(settings);
-        new IntegrityStore(settings.uri(RetrainConfig.MODEL_STORE_PATH),
-                settings.uri(RetrainConfig.MODEL_STORE_BACKUP_PATH));
+        new IntegrityStore(settings.uri(ModelStore.PATH.key()),
+                settings.uri(ModelStore.BACKUP_PATH.key()));
         settings.integer(ModelLoop.HISTORY, FeatureSpec.from(settings).lags());
         LatencyMonitor.Config.fromSettings(settings);
         StabilityMonitor.Config.fromSettings(settings);
@@ -254,7 +257,7 @@ class JobConfigurationTest {
     /** The streaming job's launcher, as ModelLoop.attach configures it. */
     private static LauncherConfig launcher(Settings settings) {
         return LauncherConfig.from(
-                settings.withDefaults(Map.of(LauncherConfig.LEDGER, LauncherConfig.Ledger.REGISTRY.name())));
+                settings.withDefaults(Map.of(LauncherConfig.LEDGER.key(), LauncherConfig.Ledger.REGISTRY.name())));
     }
 
     private static void assertRegistryCredentials(Settings settings) {
