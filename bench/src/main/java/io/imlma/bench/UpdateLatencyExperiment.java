@@ -16,12 +16,12 @@ import io.imlma.jobs.pipeline.PipelineConfig;
 import io.imlma.jobs.pipeline.PipelineOutputs;
 import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.jobs.retrain.RetrainResult;
-import io.imlma.jobs.snapshot.SnapshotStage;
 import io.imlma.registry.ModelStore;
 import io.imlma.registry.ModelVersion;
 import io.imlma.registry.jdbc.JdbcModelRegistry;
 import io.imlma.registry.jdbc.RegistryDataSource;
 import io.imlma.udf.ingest.ParseEttLine;
+import io.imlma.udf.trigger.TriggerConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -105,9 +105,9 @@ final class UpdateLatencyExperiment {
         s.put(LauncherConfig.PARALLELISM.key(), Integer.toString(PARALLELISM));
         // the default pass-through hands no tuning.* setting to the retraining job
         s.put(LauncherConfig.PASS_THROUGH.key(), LauncherConfig.PASS_THROUGH.defaultValue().orElseThrow() + ",tuning.");
-        s.put(RetrainConfig.TUNING_TRIALS, Integer.toString(config.latencyTuningTrials()));
-        s.put(RetrainConfig.TUNING_ROUND_SIZE, Integer.toString(Math.min(4, config.latencyTuningTrials())));
-        s.put(SnapshotStage.MIN_INITIAL_ROWS, Long.toString(initialRows(config, channels)));
+        s.put(RetrainConfig.TUNING_TRIALS.key(), Integer.toString(config.latencyTuningTrials()));
+        s.put(RetrainConfig.TUNING_ROUND_SIZE.key(), Integer.toString(Math.min(4, config.latencyTuningTrials())));
+        s.put(TriggerConfig.MIN_INITIAL_ROWS.key(), Long.toString(initialRows(config, channels)));
         // θ, minimum interval and the weekly schedule stay at the system's defaults
         s.put("monitor.latency.event-budget", "0"); // event time of the replay is years behind the wall clock
         return new Settings(s);

@@ -18,10 +18,10 @@ import io.imlma.jobs.pipeline.MeterPipeline;
 import io.imlma.jobs.pipeline.PipelineConfig;
 import io.imlma.jobs.pipeline.PipelineOutputs;
 import io.imlma.jobs.retrain.RetrainConfig;
-import io.imlma.jobs.snapshot.SnapshotStage;
 import io.imlma.registry.ModelStore;
 import io.imlma.registry.jdbc.JdbcModelRegistry;
 import io.imlma.registry.jdbc.RegistryDataSource;
+import io.imlma.udf.trigger.TriggerConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -157,14 +157,14 @@ public final class Demo {
                 Map.entry(LauncherConfig.MODE.key(), "local"),
                 // first training after four weeks of the seven channels, then whenever the data grew by 10 %,
                 // at most once per week of event time (a week replays in seconds; a retraining takes longer)
-                Map.entry(SnapshotStage.MIN_INITIAL_ROWS, Integer.toString(7 * 96 * 28)),
-                Map.entry(SnapshotStage.THETA, "0.10"),
-                Map.entry(SnapshotStage.MIN_INTERVAL, "7d"),
+                Map.entry(TriggerConfig.MIN_INITIAL_ROWS.key(), Integer.toString(7 * 96 * 28)),
+                Map.entry(TriggerConfig.THETA.key(), "0.10"),
+                Map.entry(TriggerConfig.MIN_INTERVAL.key(), "7d"),
                 // the first training is planned after four weeks: a LOOP_STALL alarm after two such cycles
-                Map.entry(SnapshotStage.EXPECTED_CYCLE, "28d"),
+                Map.entry(TriggerConfig.EXPECTED_CYCLE.key(), "28d"),
                 Map.entry(SnapshotLocation.PARTITION.key(), "DAILY"),
-                Map.entry(RetrainConfig.TUNING_TRIALS, "8"),
-                Map.entry(RetrainConfig.TUNING_ROUND_SIZE, "4"),
+                Map.entry(RetrainConfig.TUNING_TRIALS.key(), "8"),
+                Map.entry(RetrainConfig.TUNING_ROUND_SIZE.key(), "4"),
                 // event time of a replay of 2016 data is years behind the wall clock
                 Map.entry("monitor.latency.event-budget", "0"),
                 Map.entry("api.auth", "off"));

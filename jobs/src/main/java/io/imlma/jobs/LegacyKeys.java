@@ -1,39 +1,19 @@
 package io.imlma.jobs;
 
 import io.imlma.common.config.Catalogue;
-import io.imlma.jobs.launch.RetrainJobSpec;
-import io.imlma.jobs.loop.ModelLoop;
 import io.imlma.jobs.pipeline.PipelineConfig;
-import io.imlma.jobs.retrain.RetrainConfig;
-import io.imlma.jobs.snapshot.SnapshotStage;
 import java.util.List;
 
 /**
  * TEMPORARY (phase 1 of typed settings): the keys of the configuration classes that do not declare {@code Option}s
  * yet, so that the programs' unknown-key check knows them. Read from their String constants where they have them;
  * the monitors assemble theirs at run time, so those are spelt out here. Each list goes when its class exposes
- * {@code OPTIONS}: PipelineConfig, SnapshotStage (trigger), RetrainConfig, ModelLoop, the monitors
- * (udf/monitor) and the retrain request's arguments (RetrainJobSpec, read by RetrainConfig).
+ * {@code OPTIONS}: PipelineConfig and the monitors (udf/monitor).
  */
 final class LegacyKeys {
     static final List<String> PIPELINE = List.of(PipelineConfig.WINDOW_SIZE, PipelineConfig.OUT_OF_ORDERNESS,
             PipelineConfig.IDLENESS, PipelineConfig.DEDUP_TTL, PipelineConfig.MAX_FUTURE,
             PipelineConfig.WARM_UP_INTERVALS, PipelineConfig.CHECKPOINT_DIR, PipelineConfig.CHECKPOINT_INTERVAL);
-
-    static final List<String> TRIGGER = List.of(SnapshotStage.MODEL_NAME, SnapshotStage.THETA,
-            SnapshotStage.MIN_INITIAL_ROWS, SnapshotStage.MIN_INTERVAL, SnapshotStage.SCHEDULE_ENABLED,
-            SnapshotStage.SCHEDULE_DAY, SnapshotStage.SCHEDULE_TIME, SnapshotStage.SCHEDULE_ZONE);
-
-    static final List<String> LOOP = List.of(ModelLoop.HISTORY);
-
-    static final List<String> RETRAIN = List.of(RetrainConfig.TRAINER, RetrainConfig.TUNING_METHOD,
-            RetrainConfig.TUNING_TRIALS, RetrainConfig.TUNING_ROUND_SIZE, RetrainConfig.TUNING_PATIENCE,
-            RetrainConfig.TUNING_SEED, RetrainConfig.TUNING_LOSS);
-
-    /** What a launcher passes a retraining besides its settings. */
-    static final List<String> REQUEST = List.of(RetrainJobSpec.REQUEST_ID, RetrainJobSpec.MODEL,
-            RetrainJobSpec.DATA_FROM, RetrainJobSpec.DATA_TO, RetrainJobSpec.REASON, RetrainJobSpec.D0,
-            RetrainJobSpec.DELTA_D);
 
     /** udf/monitor: LatencyMonitor, StabilityMonitor, DriftMonitor, DataQualityMonitor, Monitors, Hysteresis. */
     static final List<String> MONITORS = List.of(

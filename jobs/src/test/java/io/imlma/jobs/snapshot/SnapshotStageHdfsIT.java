@@ -21,6 +21,7 @@ import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
 import io.imlma.common.types.Severity;
+import io.imlma.udf.trigger.TriggerConfig;
 import java.io.File;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -92,8 +93,8 @@ class SnapshotStageHdfsIT {
         SnapshotStage.Config config = SnapshotStage.Config.from(new Settings(Map.of(
                 SnapshotLocation.PATH.key(), hdfsUri + "/imlma/snapshots/features",
                 SnapshotLocation.BACKUP_PATH.key(), hdfsUri + "/imlma-backup/snapshots/features",
-                SnapshotStage.MIN_INITIAL_ROWS, "100",
-                SnapshotStage.MIN_INTERVAL, "0s")));
+                TriggerConfig.MIN_INITIAL_ROWS.key(), "100",
+                TriggerConfig.MIN_INTERVAL.key(), "0s")));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);

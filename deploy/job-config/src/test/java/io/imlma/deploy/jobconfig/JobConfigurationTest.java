@@ -10,7 +10,6 @@ import io.imlma.api.KafkaRetrainRequester;
 import io.imlma.common.config.Catalogue;
 import io.imlma.common.config.ConfigException;
 import io.imlma.common.config.Settings;
-import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.integrity.SnapshotLocation;
 import io.imlma.common.kafka.KafkaOptions;
 import io.imlma.common.kafka.RetrainCommands;
@@ -245,9 +244,8 @@ class JobConfigurationTest {
         RetrainCommands.topic(settings);
         SnapshotStage.Config.from(settings);
         launcher(settings);
-        new IntegrityStore(settings.uri(ModelStore.PATH.key()),
-                settings.uri(ModelStore.BACKUP_PATH.key()));
-        settings.integer(ModelLoop.HISTORY, FeatureSpec.from(settings).lags());
+        ModelStore.location(settings);
+        ModelLoop.HISTORY.find(settings).orElseGet(() -> FeatureSpec.from(settings).lags());
         LatencyMonitor.Config.fromSettings(settings);
         StabilityMonitor.Config.fromSettings(settings);
         DriftMonitor.Config.fromSettings(settings);
