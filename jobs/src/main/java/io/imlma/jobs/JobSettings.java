@@ -13,6 +13,7 @@ import io.imlma.ml.data.TrainingData;
 import io.imlma.ml.eval.ReplacementPolicy;
 import io.imlma.registry.ModelStore;
 import io.imlma.registry.jdbc.RegistryDataSource;
+import io.imlma.udf.monitor.Monitors;
 import java.util.List;
 
 /**
@@ -31,7 +32,7 @@ public final class JobSettings {
                 .with(LauncherConfig.OPTIONS)
                 .with(retraining("MeterPipelineJob"))
                 .with(ModelLoop.OPTIONS);
-        return LegacyKeys.monitors(KafkaConfig.declare(settings));
+        return Monitors.declare(KafkaConfig.declare(settings));
     }
 
     /** The meter pipeline's own settings (PipelineConfig), for programs that run the pipeline alone (benchmarks). */
