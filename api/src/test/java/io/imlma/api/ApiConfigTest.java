@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.imlma.common.config.ConfigException;
 import io.imlma.common.config.Settings;
+import io.imlma.registry.ModelStore;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,32 +16,32 @@ class ApiConfigTest {
 
     @Test
     void listensOnThisMachineOnlyByDefault() {
-        assertThat(ApiConfig.from(settings(Map.of(ApiConfig.AUTH, "off"))).host()).isEqualTo("127.0.0.1");
-        assertThat(ApiConfig.from(settings(Map.of(ApiConfig.TOKEN, TOKEN))).host()).isEqualTo("127.0.0.1");
+        assertThat(ApiConfig.from(settings(Map.of(ApiConfig.AUTH.key(), "off"))).host()).isEqualTo("127.0.0.1");
+        assertThat(ApiConfig.from(settings(Map.of(ApiConfig.TOKEN.key(), TOKEN))).host()).isEqualTo("127.0.0.1");
     }
 
     @Test
     void refusesToOpenAnUnauthenticatedApiToOtherMachines() {
-        assertThatThrownBy(() -> ApiConfig.from(settings(Map.of(ApiConfig.AUTH, "off", ApiConfig.HOST, "0.0.0.0"))))
+        assertThatThrownBy(() -> ApiConfig.from(settings(Map.of(ApiConfig.AUTH.key(), "off", ApiConfig.HOST.key(), "0.0.0.0"))))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("'" + ApiConfig.HOST + "'")
-                .hasMessageContaining(ApiConfig.ALLOW_OPEN_ACCESS);
-        assertThat(ApiConfig.from(settings(Map.of(ApiConfig.AUTH, "off", ApiConfig.HOST, "localhost"))).host())
+                .hasMessageContaining("'" + ApiConfig.HOST.key() + "'")
+                .hasMessageContaining(ApiConfig.ALLOW_OPEN_ACCESS.key());
+        assertThat(ApiConfig.from(settings(Map.of(ApiConfig.AUTH.key(), "off", ApiConfig.HOST.key(), "localhost"))).host())
                 .isEqualTo("localhost");
     }
 
     @Test
     void opensToOtherMachinesWithATokenOrWhenToldTo() {
-        assertThat(ApiConfig.from(settings(Map.of(ApiConfig.TOKEN, TOKEN, ApiConfig.HOST, "0.0.0.0"))).host())
+        assertThat(ApiConfig.from(settings(Map.of(ApiConfig.TOKEN.key(), TOKEN, ApiConfig.HOST.key(), "0.0.0.0"))).host())
                 .isEqualTo("0.0.0.0");
-        assertThat(ApiConfig.from(settings(Map.of(ApiConfig.AUTH, "off", ApiConfig.HOST, "0.0.0.0",
-                ApiConfig.ALLOW_OPEN_ACCESS, "true"))).authRequired()).isFalse();
+        assertThat(ApiConfig.from(settings(Map.of(ApiConfig.AUTH.key(), "off", ApiConfig.HOST.key(), "0.0.0.0",
+                ApiConfig.ALLOW_OPEN_ACCESS.key(), "true"))).authRequired()).isFalse();
     }
 
     private static Settings settings(Map<String, String> given) {
         Map<String, String> s = new HashMap<>(given);
-        s.put(ApiConfig.MODEL_STORE, "file:///tmp/imlma-models");
-        s.put(ApiConfig.MODEL_STORE_BACKUP, "file:///tmp/imlma-models-backup");
+        s.put(ModelStore.PATH.key(), "file:///tmp/imlma-models");
+        s.put(ModelStore.BACKUP_PATH.key(), "file:///tmp/imlma-models-backup");
         return new Settings(s);
     }
 }

@@ -49,7 +49,7 @@ class WebPageBrowserTest {
      */
     private void start() {
         api = new ApiFixture(new Settings(Map.of(RegistryDataSource.JDBC_URL.key(),
-                RegistryDataSource.h2InMemory("web-" + UUID.randomUUID()), ApiConfig.AUTH, "off")), dir, true);
+                RegistryDataSource.h2InMemory("web-" + UUID.randomUUID()), ApiConfig.AUTH.key(), "off")), dir, true);
         // each registered with the champion of its time scored on its test rows, as a retraining registers it
         api.registerTrained("run-1", Map.of("learningRate", 0.001, "epochs", 1.0), 1);
         api.registry.promote(MODEL, 1, "test", "first");

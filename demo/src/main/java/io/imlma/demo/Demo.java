@@ -102,7 +102,7 @@ public final class Demo {
         Settings.require(parallelism >= 1, PARALLELISM, "must be at least 1");
         StartChecks.requireFreePort(LOOPBACK, webPort, WEB_PORT);
         StartChecks.requireFreePort(LOOPBACK, prometheusPort, PROMETHEUS_PORT);
-        StartChecks.requireFreePort(LOOPBACK, ApiConfig.from(settings).port(), ApiConfig.PORT);
+        StartChecks.requireFreePort(LOOPBACK, ApiConfig.from(settings).port(), ApiConfig.PORT.key());
         ReplaySpan span = ReplaySpan.of(input);
 
         List<AutoCloseable> opened = new ArrayList<>();

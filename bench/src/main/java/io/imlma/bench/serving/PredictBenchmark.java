@@ -16,6 +16,7 @@ import io.imlma.ml.model.Hyperparameters;
 import io.imlma.ml.model.LinearRegression;
 import io.imlma.ml.model.Model;
 import io.imlma.ml.model.ModelArtifact;
+import io.imlma.registry.ModelStore;
 import io.imlma.registry.VersionMetrics;
 import io.imlma.registry.ModelVersion;
 import io.imlma.registry.NewVersion;
@@ -116,11 +117,11 @@ public final class PredictBenchmark {
         FeatureSpec spec = FeatureSpec.defaults();
         Settings settings = new Settings(Map.of(
                 RegistryDataSource.JDBC_URL.key(), RegistryDataSource.h2InMemory("bench-" + UUID.randomUUID()),
-                ApiConfig.HOST, "127.0.0.1",
-                ApiConfig.PORT, "0",
-                ApiConfig.TOKEN, UUID.randomUUID().toString(),
-                ApiConfig.MODEL_STORE, dir.resolve("models").toUri().toString(),
-                ApiConfig.MODEL_STORE_BACKUP, dir.resolve("models-backup").toUri().toString()));
+                ApiConfig.HOST.key(), "127.0.0.1",
+                ApiConfig.PORT.key(), "0",
+                ApiConfig.TOKEN.key(), UUID.randomUUID().toString(),
+                ModelStore.PATH.key(), dir.resolve("models").toUri().toString(),
+                ModelStore.BACKUP_PATH.key(), dir.resolve("models-backup").toUri().toString()));
         IntegrityStore store = new IntegrityStore(dir.resolve("models").toUri(), dir.resolve("models-backup").toUri());
         try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, (path, sha) -> { })) {
             ModelVersion champion = registerChampion(registry, store, rows, spec);

@@ -210,7 +210,7 @@ class JobConfigurationTest {
         assertThat(Catalogue.allPrograms().unknown(keys)).as("keys of %s the programs refuse in their --config file",
                 CONFIG_MAP).isEmpty();
         assertThat(keys).as("credentials belong in Secrets").doesNotContain(RegistryDataSource.USER.key(),
-                RegistryDataSource.PASSWORD.key(), ApiConfig.TOKEN);
+                RegistryDataSource.PASSWORD.key(), ApiConfig.TOKEN.key());
     }
 
     /** The settings {@code catalogue}'s program starts with from {@code args}, checked as its main checks them. */
