@@ -19,9 +19,10 @@ import java.util.List;
  * @param token            bearer token of mutating calls, {@code null} when auth is off
  * @param modelStore       primary base of model files
  * @param modelStoreBackup backup base of model files
+ * @param threads          most threads of the HTTP server's pool
  */
 public record ApiConfig(String host, int port, String token, String defaultModel, Duration championRecheck,
-        int maxBatch, URI modelStore, URI modelStoreBackup) {
+        int maxBatch, int threads, URI modelStore, URI modelStoreBackup) {
 
     public static final Option<String> HOST = Option.string("api.host").defaultValue("127.0.0.1")
             .description("Address to bind: 127.0.0.1 is this machine only; 0.0.0.0 all interfaces, which needs a token"
@@ -44,8 +45,13 @@ public record ApiConfig(String host, int port, String token, String defaultModel
                     + " through this API apply at once.");
     public static final Option<Integer> MAX_BATCH = Option.integer("api.predict.max-batch").defaultValue(1_000)
             .check(n -> n >= 1, "must be at least 1").description("Most requests in one batch prediction.");
+    /** Jetty's acceptor, selector and reserved threads need some of the pool besides the request handlers. */
+    static final int MIN_THREADS = 8;
+    public static final Option<Integer> THREADS = Option.integer("api.threads").defaultValue(250)
+            .check(n -> n >= MIN_THREADS, "must be at least " + MIN_THREADS)
+            .description("Most threads of the HTTP server's pool (Javalin's default).");
     public static final List<Option<?>> OPTIONS = List.of(HOST, PORT, AUTH, ALLOW_OPEN_ACCESS, TOKEN,
-            CHAMPION_RECHECK, MAX_BATCH, ModelRegistry.MODEL_NAME);
+            CHAMPION_RECHECK, MAX_BATCH, THREADS, ModelRegistry.MODEL_NAME);
 
     static boolean isLoopback(String host) {
         try {
@@ -69,6 +75,7 @@ public record ApiConfig(String host, int port, String token, String defaultModel
         }
         Duration recheck = CHAMPION_RECHECK.value(settings);
         int maxBatch = MAX_BATCH.value(settings);
+        int threads = THREADS.value(settings);
         IntegrityStore store = ModelStore.location(settings);
         String host = HOST.value(settings);
         // without a token anyone who reaches the port can promote, roll back and retrain: only this machine may
@@ -77,7 +84,7 @@ public record ApiConfig(String host, int port, String token, String defaultModel
                         + " it could change the champion; bind 127.0.0.1, set " + AUTH.key() + "=on with "
                         + TOKEN.key() + ", or set " + ALLOW_OPEN_ACCESS.key() + "=true if that is really meant");
         return new ApiConfig(host, port, token, ModelRegistry.MODEL_NAME.value(settings), recheck, maxBatch,
-                store.primaryBase(), store.backupBase());
+                threads, store.primaryBase(), store.backupBase());
     }
 
 }

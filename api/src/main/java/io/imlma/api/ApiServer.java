@@ -22,6 +22,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import io.javalin.util.ConcurrencyUtil;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -73,6 +74,8 @@ public final class ApiServer implements AutoCloseable {
             javalin.showJavalinBanner = false;
             javalin.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             javalin.http.maxRequestSize = MAX_REQUEST_BYTES;
+            javalin.jetty.threadPool = ConcurrencyUtil.jettyThreadPool("JettyServerThreadPool",
+                    ApiConfig.MIN_THREADS, config.threads(), false);
             javalin.staticFiles.add(files -> {
                 files.hostedPath = "/";
                 // not /web: that is where Flink's dashboard lives, which shares the demo's classpath

@@ -38,6 +38,16 @@ class ApiConfigTest {
                 ApiConfig.ALLOW_OPEN_ACCESS.key(), "true"))).authRequired()).isFalse();
     }
 
+    @Test
+    void theServersThreadPoolDefaultsToJavalinsAndNeedsRoomForJettysOwnThreads() {
+        assertThat(ApiConfig.from(settings(Map.of(ApiConfig.TOKEN.key(), TOKEN))).threads()).isEqualTo(250);
+        assertThat(ApiConfig.from(settings(Map.of(ApiConfig.TOKEN.key(), TOKEN, ApiConfig.THREADS.key(), "16"))).threads())
+                .isEqualTo(16);
+        assertThatThrownBy(() -> ApiConfig.from(settings(Map.of(ApiConfig.TOKEN.key(), TOKEN, ApiConfig.THREADS.key(), "4"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'" + ApiConfig.THREADS.key() + "'");
+    }
+
     private static Settings settings(Map<String, String> given) {
         Map<String, String> s = new HashMap<>(given);
         s.put(ModelStore.PATH.key(), "file:///tmp/imlma-models");

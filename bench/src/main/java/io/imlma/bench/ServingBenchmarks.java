@@ -13,26 +13,25 @@ final class ServingBenchmarks {
     private ServingBenchmarks() {}
 
     static Section api(ExperimentConfig config, Progress progress) throws Exception {
-        progress.step("API latency: PredictBenchmark, %d requests or %d s per level", config.apiRequestsPerLevel(),
-                config.apiSecondsPerLevel());
+        progress.step("API latency: PredictBenchmark, wrk for %d s per level", config.apiSecondsPerLevel());
         PredictBenchmark.Figures figures = PredictBenchmark.run(
-                new PredictBenchmark.Options(config.apiRequestsPerLevel(), config.apiSecondsPerLevel()));
+                new PredictBenchmark.Options(config.apiSecondsPerLevel()));
         figures.printTo(System.out);
         List<Level> levels = figures.levels();
         Section section = new Section("API latency under concurrency (Fig. 4)");
         section.text(String.format(Locale.ROOT, """
-                `PredictBenchmark` (`./bin/imlma %s --requests-per-level %d --seconds-per-level %d`): the real \
-                API (Javalin) on loopback over an H2 registry with a linear champion trained on ETTm1 OT; closed-loop \
-                clients, each sending POST /predict (96 recent values) as soon as its previous answer arrives; at \
-                most %d requests or %d s per level, after a warm-up. Client and server share this machine's cores.%s
-                """, PredictBenchmark.COMMAND, config.apiRequestsPerLevel(), config.apiSecondsPerLevel(),
-                config.apiRequestsPerLevel(), config.apiSecondsPerLevel(), config.full() ? ""
-                : " Quick mode: small request counts, indicative only; `--mode full` runs 20 000 requests per level."));
-        MarkdownTable table = new MarkdownTable("concurrent clients", "requests", "mean (ms)", "p50 (ms)", "p99 (ms)",
-                "max (ms)", "requests/s", "errors");
+                `PredictBenchmark` (`./bin/imlma %s --seconds-per-level %d`): the real API (Javalin) on loopback \
+                over an H2 registry with a linear champion trained on ETTm1 OT, driven by `wrk` in its own process \
+                (2 threads, closed loop, POST /predict with 96 recent values) for %d s per connection level, after \
+                a warm-up. Server and load generator share this machine's cores; the table gives each one's CPU \
+                time and the load average as the level started.%s
+                """, PredictBenchmark.COMMAND, config.apiSecondsPerLevel(), config.apiSecondsPerLevel(),
+                config.full() ? "" : " Quick mode: short levels, indicative only; `--mode full` runs 20 s per level."));
+        MarkdownTable table = new MarkdownTable("connections", "requests", "mean (ms)", "p50 (ms)", "p99 (ms)",
+                "max (ms)", "requests/s", "errors", "server CPU (s)", "wrk CPU (s)", "load average");
         for (Level l : levels) {
             table.row(l.clients(), l.requests(), l.meanMs(), l.p50Ms(), l.p99Ms(), l.maxMs(), l.requestsPerSecond(),
-                    l.errors());
+                    l.errors(), l.serverCpuSeconds(), l.loadGeneratorCpuSeconds(), l.loadAverage());
         }
         section.table(table);
         section.table(new MarkdownTable("measure", "this system", "paper")
@@ -60,8 +59,8 @@ final class ServingBenchmarks {
         long errors = levels.stream().mapToLong(Level::errors).sum();
         section.reading(String.format(Locale.ROOT, "At %d concurrent clients the mean latency is %s, %s. "
                         + "Throughput peaks at %.0f requests/s (%d clients)%s. The p99 is %s at %d "
-                        + "clients, %s a p99 target of %.0f ms; client and server share this machine's %d cores, so "
-                        + "the load generator's own CPU use is in every number. %d requests failed.",
+                        + "clients, %s a p99 target of %.0f ms; wrk and the server share this machine's %d cores, so "
+                        + "the load generator's CPU use (in the table) is in every number. %d requests failed.",
                 top.clients(), Phrases.millis(top.meanMs()),
                 Phrases.versus(top.meanMs(), PAPER_MEAN_MS, "the paper's bound of 480 ms"),
                 fastest.requestsPerSecond(), fastest.clients(), fastest != top && top.meanMs() > fastest.meanMs()

@@ -49,6 +49,8 @@ final class TriggerExperiment {
     private static final long NONE = Long.MIN_VALUE;
     /** A comparison of two models' test MAE closer than this many standard errors is counted as a tie. */
     private static final double TIE_STANDARD_ERRORS = 2;
+    private static final DriftMonitor.Config DRIFT_DEFAULTS = DriftMonitor.Config.fromSettings(new Settings(Map.of()));
+
     /** Values in a published drift reference ("a few hundred suffice"). */
     private static final int REFERENCE_SAMPLE = 500;
 
@@ -163,8 +165,9 @@ final class TriggerExperiment {
                 rows = intervals of the day) through `RetrainTrigger` in Flink's keyed operator test harness; event \
                 time advances hour by hour. Trigger settings: first training after %d rows (%d weeks), minimum \
                 interval 1 h (the system's default), weekly schedule Monday 02:00 UTC. The weekly-only policy is the \
-                same trigger with an unreachable θ. The drift policy feeds the real `DriftMonitor` (defaults: KS on \
-                the standardized value, window 96, α = 0.001, hysteresis) with the rows and sends its retrain \
+                same trigger with an unreachable θ. The drift policy feeds the real `DriftMonitor` (defaults: the last \
+                %d standardized values tested every %d against the champion's training data, KS up to %d values and \
+                the population stability index above, hysteresis) with the rows and sends its retrain \
                 requests to the trigger's request input; each promotion publishes the training window as the new \
                 drift reference. Every request retrains at once: a linear model (default hyperparameters) on the \
                 %d weeks of committed data before the request, 70/15/15 split, judged against the champion on the \
@@ -189,7 +192,8 @@ final class TriggerExperiment {
                 covered too.
                 """, config.input().getFileName(), config.channel(), data.days(),
                 Instant.ofEpochMilli(data.start()).toString().substring(0, 10), minInitialRows,
-                config.triggerWindowWeeks(), config.triggerWindowWeeks(), 100 * config.triggerDegradationMargin()));
+                config.triggerWindowWeeks(), DRIFT_DEFAULTS.window(), DRIFT_DEFAULTS.stride(),
+                DRIFT_DEFAULTS.ksMaxWindow(), config.triggerWindowWeeks(), 100 * config.triggerDegradationMargin()));
         MarkdownTable table = new MarkdownTable("policy", "requests (volume/schedule/drift)",
                 "avg update cycle (days)", "invalid: STRICT rejects", "invalid: not better (MAE)",
                 "invalid: paper's rule rejects", "avg update delay (h)", "delay episodes (unresolved)");

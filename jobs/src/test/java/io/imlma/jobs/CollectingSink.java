@@ -1,9 +1,10 @@
 package io.imlma.jobs;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 
@@ -18,7 +19,8 @@ public final class CollectingSink<T> implements Sink<T> {
 
     /** A sink writing into a fresh list called {@code name}. */
     public static <T> CollectingSink<T> named(String name) {
-        COLLECTED.put(name, new CopyOnWriteArrayList<>());
+        // not copy-on-write: a replay collects tens of thousands of rows, each add would copy them all
+        COLLECTED.put(name, Collections.synchronizedList(new ArrayList<>()));
         return new CollectingSink<>(name);
     }
 

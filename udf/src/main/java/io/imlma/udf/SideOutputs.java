@@ -1,5 +1,6 @@
 package io.imlma.udf;
 
+import io.imlma.common.json.Json;
 import io.imlma.common.types.DeadLetter;
 import io.imlma.common.types.DuplicateConflict;
 import io.imlma.common.types.MeterReading;
@@ -21,4 +22,9 @@ public final class SideOutputs {
             new OutputTag<>("late-readings", TypeInformation.of(MeterReading.class));
 
     private SideOutputs() {}
+
+    /** A reading set aside after parsing, as a dead letter whose payload is the reading as JSON (as Kafka has it). */
+    public static DeadLetter deadLetter(String source, MeterReading reading, String reason) {
+        return new DeadLetter(source, Json.write(reading), reason, System.currentTimeMillis());
+    }
 }

@@ -4,6 +4,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 
 /**
  * The one parser of ETT-format CSV lines ({@code date,HUFL,...,OT}, dates in UTC such as {@code 2016-07-01 00:00:00}),
@@ -13,7 +14,9 @@ import java.time.format.DateTimeParseException;
  */
 public final class EttLineParser {
     public static final String DATE_PATTERN = "yyyy-MM-dd HH:mm:ss";
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern(DATE_PATTERN);
+    /** Strict: an impossible date such as 2016-02-30 is an error, not the last day of February. */
+    private static final DateTimeFormatter DATE =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss").withResolverStyle(ResolverStyle.STRICT);
 
     private EttHeader header;
 

@@ -44,6 +44,10 @@ class EttLineParserTest {
                 .isInstanceOf(EttFormatException.class).hasMessage("expected 8 comma-separated fields, got 3");
         assertThatThrownBy(() -> parser.parse("2016-07-01,5.76,2.076,1.492,0.0,4.142,1.371,30.5"))
                 .hasMessage("date is not yyyy-MM-dd HH:mm:ss: 2016-07-01");
+        assertThatThrownBy(() -> parser.parse("2016-02-30 00:15:00,5.76,2.076,1.492,0.0,4.142,1.371,30.5"))
+                .hasMessage("date is not yyyy-MM-dd HH:mm:ss: 2016-02-30 00:15:00");
+        assertThatThrownBy(() -> parser.parse("2016-07-01 24:00:00,5.76,2.076,1.492,0.0,4.142,1.371,30.5"))
+                .hasMessage("date is not yyyy-MM-dd HH:mm:ss: 2016-07-01 24:00:00");
         assertThatThrownBy(() -> parser.parse("2016-07-01 00:15:00,5.76,abc,1.492,0.0,4.142,1.371,30.5"))
                 .hasMessage("non-numeric value of HULL: abc");
         assertThatThrownBy(() -> parser.parse("2016-07-01 00:15:00,5.76,NaN,1.492,0.0,4.142,1.371,30.5"))

@@ -5,6 +5,7 @@ import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.MeterReading;
 import io.imlma.udf.SideOutputs;
 import io.imlma.udf.ingest.EagerBoundedOutOfOrdernessWatermarks;
+import io.imlma.udf.ingest.EventTimeGuard;
 import io.imlma.udf.ingest.PaceByEventTime;
 import io.imlma.udf.ingest.ParseEttLine;
 import io.imlma.udf.ingest.ParseReading;
@@ -15,10 +16,12 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
- * The preprocessing part of the streaming job: parse → watermarks → per meter, in one keyed operator and one state
- * ({@link PreprocessReadings}): deduplicate → tumbling event-time intervals → impute missing intervals → online
- * z-score; built from the stream of raw input it is given (JSON readings from Kafka, lines of an ETT file,
- * in-memory data in tests).
+ * The preprocessing part of the streaming job: parse → event-time guard ({@link EventTimeGuard}: clock skew is
+ * quarantined before it can move the watermark) → watermarks → per meter, in one keyed operator and one state
+ * ({@link PreprocessReadings}): plausibility (finite, bounds, robust outliers) → deduplicate → tumbling event-time
+ * intervals → impute missing intervals → online z-score; built from the stream of raw input it is given (JSON
+ * readings from Kafka, lines of an ETT file, in-memory data in tests). Every reading set aside on the way is a dead
+ * letter with its reason: {@link PipelineOutputs#deadLetters()} holds those of all three stages.
  *
  * <p>Lateness: intervals have allowed lateness 0, so each (meter, interval) row is emitted exactly once downstream;
  * tolerance for disorder comes from the watermark's out-of-orderness bound instead. A reading behind the watermark
@@ -59,14 +62,21 @@ public final class MeterPipeline {
     /** The keyed part of the pipeline, for readings already parsed. */
     public static PipelineOutputs preprocess(PipelineConfig config, DataStream<MeterReading> readings,
             DataStream<DeadLetter> deadLetters) {
-        SingleOutputStreamOperator<FeatureRow> features = readings
+        SingleOutputStreamOperator<MeterReading> guarded = readings
+                .process(new EventTimeGuard(config.maxAhead(), config.maxBehind()))
+                .name(EventTimeGuard.SOURCE).uid(EventTimeGuard.SOURCE)
+                .setParallelism(readings.getParallelism());
+        SingleOutputStreamOperator<FeatureRow> features = guarded
                 .assignTimestampsAndWatermarks(watermarks(config))
                 .name("watermarks").uid("watermarks")
                 .setParallelism(readings.getParallelism())
                 .keyBy(MeterReading::meterId)
-                .process(new PreprocessReadings(config.windowSize(), config.dedupTtl(), config.warmUpIntervals()))
-                .name("preprocess-readings").uid("preprocess-readings");
-        return new PipelineOutputs(features, deadLetters, features.getSideOutput(SideOutputs.LATE_READINGS),
+                .process(new PreprocessReadings(config.windowSize(), config.dedupTtl(), config.warmUpIntervals(),
+                        config.plausibility()))
+                .name(PreprocessReadings.SOURCE).uid(PreprocessReadings.SOURCE);
+        DataStream<DeadLetter> allDeadLetters = deadLetters.union(guarded.getSideOutput(SideOutputs.DEAD_LETTERS),
+                features.getSideOutput(SideOutputs.DEAD_LETTERS));
+        return new PipelineOutputs(features, allDeadLetters, features.getSideOutput(SideOutputs.LATE_READINGS),
                 features.getSideOutput(SideOutputs.CONFLICTS));
     }
 

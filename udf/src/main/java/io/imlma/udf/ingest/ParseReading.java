@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.imlma.common.json.Json;
 import io.imlma.common.types.DeadLetter;
 import io.imlma.common.types.MeterReading;
+import io.imlma.common.types.RejectReason;
 import io.imlma.udf.PipelineMetrics;
 import io.imlma.udf.SideOutputs;
 import java.time.Duration;
@@ -63,6 +64,11 @@ public class ParseReading extends ProcessFunction<String, MeterReading> {
         if (payload == null || payload.isBlank()) {
             throw new InvalidInput("empty payload");
         }
+        if (payload.indexOf('\uFFFD') >= 0) {
+            // how the Kafka source's UTF-8 decoding shows bytes that are not UTF-8: a garbled meter id would be a
+            // new meter
+            throw new InvalidInput("payload is not valid UTF-8");
+        }
         JsonNode root;
         try {
             root = Json.MAPPER.readTree(payload);
@@ -81,8 +87,8 @@ public class ParseReading extends ProcessFunction<String, MeterReading> {
         }
         long timestamp = timestamp(root.get("timestamp"));
         if (timestamp > now + maxFutureMillis) {
-            throw new InvalidInput("timestamp " + Instant.ofEpochMilli(timestamp) + " is more than "
-                    + Duration.ofMillis(maxFutureMillis) + " in the future");
+            throw new InvalidInput(RejectReason.CLOCK_SKEW_FUTURE.describe("timestamp " + Instant.ofEpochMilli(timestamp)
+                    + " is more than " + Duration.ofMillis(maxFutureMillis) + " in the future of the wall clock"));
         }
         JsonNode value = root.get("value");
         if (value == null || value.isNull()) {

@@ -8,22 +8,33 @@ import java.util.List;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Hand-written serializer of {@link MeterState}: fixed field order, no class names, no Kryo. Format version 1 is the
- * layout documented on {@link MeterState}. The version lives in the checkpoint's serializer snapshot, not in every
- * value: a later layout bumps {@link Snapshot#VERSION}, keeps a reader for the older one, and answers
- * "compatible after migration" for it, so Flink rewrites the state on restore (docs/state.md).
+ * Hand-written serializer of {@link MeterState}: fixed field order, no class names, no Kryo. Format version 2 is the
+ * layout documented on {@link MeterState}; version 1 is the same without {@code recent}. The version lives in the
+ * checkpoint's serializer snapshot, not in every value: state written in version 1 is read by a serializer of that
+ * format ({@link Snapshot#restoreSerializer()}) and, being "compatible after migration", rewritten by Flink in
+ * version 2 on restore (docs/state.md).
  */
-public final class MeterStateSerializer extends TypeSerializerSingleton<MeterState> {
-    private static final long serialVersionUID = 1L;
+public final class MeterStateSerializer extends TypeSerializer<MeterState> {
+    private static final long serialVersionUID = 2L;
 
-    public static final MeterStateSerializer INSTANCE = new MeterStateSerializer();
+    /** Writes and reads the current format. */
+    public static final MeterStateSerializer INSTANCE = new MeterStateSerializer(Snapshot.VERSION);
 
-    private MeterStateSerializer() {}
+    /** The format this instance reads (and writes: only the current one is ever written in a running job). */
+    private final int format;
+
+    private MeterStateSerializer(int format) {
+        this.format = format;
+    }
+
+    @Override
+    public TypeSerializer<MeterState> duplicate() {
+        return this;
+    }
 
     @Override
     public boolean isImmutableType() {
@@ -68,6 +79,12 @@ public final class MeterStateSerializer extends TypeSerializerSingleton<MeterSta
                 out.writeLong(word);
             }
         }
+        if (format >= 2) {
+            out.writeInt(state.recent.length);
+            for (double value : state.recent) {
+                out.writeDouble(value);
+            }
+        }
     }
 
     @Override
@@ -86,7 +103,14 @@ public final class MeterStateSerializer extends TypeSerializerSingleton<MeterSta
             }
             open.add(new OpenInterval(start, maxIngestTime, readings));
         }
-        return new MeterState(new MeterFeatures(nextStart, sumOfMeans, statistics), open);
+        double[] recent = MeterState.NO_VALUES;
+        if (format >= 2) {
+            recent = new double[in.readInt()];
+            for (int i = 0; i < recent.length; i++) {
+                recent[i] = in.readDouble();
+            }
+        }
+        return new MeterState(new MeterFeatures(nextStart, sumOfMeans, statistics), open, recent);
     }
 
     @Override
@@ -104,9 +128,23 @@ public final class MeterStateSerializer extends TypeSerializerSingleton<MeterSta
         return new Snapshot();
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MeterStateSerializer other && other.format == format;
+    }
+
+    @Override
+    public int hashCode() {
+        return format;
+    }
+
+    private Object readResolve() {
+        return format == INSTANCE.format ? INSTANCE : this;
+    }
+
     /** The format version of the state in a checkpoint; the serializer itself has no configuration. */
     public static final class Snapshot implements TypeSerializerSnapshot<MeterState> {
-        static final int VERSION = 1;
+        static final int VERSION = 2;
         private int readVersion = VERSION;
 
         @Override
@@ -128,15 +166,18 @@ public final class MeterStateSerializer extends TypeSerializerSingleton<MeterSta
 
         @Override
         public TypeSerializer<MeterState> restoreSerializer() {
-            return INSTANCE;
+            return readVersion == VERSION ? INSTANCE : new MeterStateSerializer(readVersion);
         }
 
         @Override
         public TypeSerializerSchemaCompatibility<MeterState> resolveSchemaCompatibility(
                 TypeSerializerSnapshot<MeterState> oldSnapshot) {
-            return oldSnapshot instanceof Snapshot old && old.readVersion == VERSION
+            if (!(oldSnapshot instanceof Snapshot old)) {
+                return TypeSerializerSchemaCompatibility.incompatible();
+            }
+            return old.readVersion == VERSION
                     ? TypeSerializerSchemaCompatibility.compatibleAsIs()
-                    : TypeSerializerSchemaCompatibility.incompatible();
+                    : TypeSerializerSchemaCompatibility.compatibleAfterMigration();
         }
     }
 }

@@ -5,9 +5,11 @@ import io.imlma.common.features.MeterFeatures;
 import io.imlma.common.types.DuplicateConflict;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.MeterReading;
+import io.imlma.common.types.RejectReason;
 import io.imlma.udf.PipelineMetrics;
 import io.imlma.udf.SideOutputs;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -22,10 +24,17 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * The keyed preprocessing of one meter in one operator and one value state ({@link MeterState}): duplicate
- * suppression, tumbling event-time intervals (mean, min, max, count), imputation of missing intervals by the running
+ * The keyed preprocessing of one meter in one operator and one value state ({@link MeterState}): plausibility
+ * checks ({@link Plausibility}), duplicate suppression, tumbling event-time intervals (mean, min, max, count), imputation of missing intervals by the running
  * mean and the online z-score ({@link MeterFeatures}). A reading costs one state read and, unless it is a re-send,
  * one write; an interval costs one event-time timer at its end.
+ *
+ * <p>Plausibility first: a value that is not finite or outside its channel's bounds is rejected before any state is
+ * read, one that is an outlier against the meter's recent readings before anything else is done with the state (the
+ * outlier still enters that history, see {@link Plausibility}). A rejected reading goes to
+ * {@link SideOutputs#DEAD_LETTERS} with the reason and is counted by reason
+ * ({@code reason_}{@value PipelineMetrics#REJECTED}); it never reaches dedup, intervals, imputation or statistics.
+ * Negative zero is read as zero, so that a re-send written {@code -0.0} is a duplicate and not a conflict.
  *
  * <p>Duplicates: the first reading of a (meter, timestamp) counts. An exact re-send is dropped and counted; a
  * different value for the same timestamp is a conflict, reported on {@link SideOutputs#CONFLICTS} and counted, and
@@ -45,9 +54,12 @@ import org.apache.flink.util.Collector;
  */
 public class PreprocessReadings extends KeyedProcessFunction<String, MeterReading, FeatureRow> {
     private static final long serialVersionUID = 1L;
+    /** The source of its dead letters. */
+    public static final String SOURCE = "preprocess-readings";
 
     private final FeatureSettings settings;
     private final Duration dedupTtl;
+    private final Plausibility plausibility;
     private transient ValueState<MeterState> meters;
     private transient MapState<Long, long[]> closedReadings;
     private transient Counter duplicates;
@@ -55,15 +67,18 @@ public class PreprocessReadings extends KeyedProcessFunction<String, MeterReadin
     private transient Counter late;
     private transient Counter imputed;
     private transient Counter featureRows;
+    private transient Map<RejectReason, Counter> rejected;
 
     /**
      * @param interval        length of an interval
      * @param dedupTtl        how long the readings of a closed interval are remembered, in processing time
      * @param warmUpIntervals observed intervals before a meter's z-scores are trusted
+     * @param plausibility    the checks a reading passes before it touches state
      */
-    public PreprocessReadings(Duration interval, Duration dedupTtl, int warmUpIntervals) {
+    public PreprocessReadings(Duration interval, Duration dedupTtl, int warmUpIntervals, Plausibility plausibility) {
         this.settings = new FeatureSettings(interval, warmUpIntervals);
         this.dedupTtl = dedupTtl;
+        this.plausibility = plausibility;
     }
 
     @Override
@@ -82,10 +97,20 @@ public class PreprocessReadings extends KeyedProcessFunction<String, MeterReadin
         late = metrics.counter(PipelineMetrics.LATE);
         imputed = metrics.counter(PipelineMetrics.IMPUTED);
         featureRows = metrics.counter(PipelineMetrics.FEATURE_ROWS);
+        rejected = PipelineMetrics.rejectedCounters(metrics, RejectReason.NOT_FINITE, RejectReason.OUT_OF_BOUNDS,
+                RejectReason.OUTLIER);
     }
 
     @Override
-    public void processElement(MeterReading reading, Context ctx, Collector<FeatureRow> out) throws Exception {
+    public void processElement(MeterReading input, Context ctx, Collector<FeatureRow> out) throws Exception {
+        MeterReading reading = Double.compare(input.value(), -0.0) == 0
+                ? new MeterReading(input.meterId(), input.timestamp(), 0.0, input.ingestTime())
+                : input;
+        Plausibility.Rejection implausible = plausibility.checkValue(reading.meterId(), reading.value());
+        if (implausible != null) {
+            reject(reading, implausible, ctx);
+            return;
+        }
         long start = settings.intervalStart(reading.timestamp());
         long end = start + settings.intervalMillis();
         if (end - 1 <= ctx.timerService().currentWatermark()) {
@@ -100,6 +125,13 @@ public class PreprocessReadings extends KeyedProcessFunction<String, MeterReadin
             processLate(reading, start, ctx);
             return;
         }
+        Plausibility.Rejection outlier = plausibility.checkOutlier(reading.value(), state.recent);
+        if (outlier != null) {
+            state.recent = plausibility.remember(state.recent, reading.value());
+            meters.update(state);
+            reject(reading, outlier, ctx);
+            return;
+        }
         OpenInterval interval = state.openInterval(start);
         if (interval == null) {
             interval = state.openNew(start);
@@ -108,7 +140,13 @@ public class PreprocessReadings extends KeyedProcessFunction<String, MeterReadin
             return;
         }
         interval.add(reading.timestamp(), reading.value(), reading.ingestTime());
+        state.recent = plausibility.remember(state.recent, reading.value());
         meters.update(state);
+    }
+
+    private void reject(MeterReading reading, Plausibility.Rejection rejection, Context ctx) {
+        rejected.get(rejection.reason()).inc();
+        ctx.output(SideOutputs.DEAD_LETTERS, SideOutputs.deadLetter(SOURCE, reading, rejection.message()));
     }
 
     /** A reading for an interval already closed: a re-send of one of its readings, or late. */

@@ -57,6 +57,10 @@ class ParseReadingTest {
                 "{\"meterId\":\"m\",\"timestamp\":\"yesterday\",\"value\":1}",
                 "{\"meterId\":\"m\",\"timestamp\":\"2016-07-01 00:00:00\",\"value\":1}",
                 "{\"meterId\":\"m\",\"timestamp\":\"" + future + "\",\"value\":1}",
+                "{\"meterId\":\"m\",\"timestamp\":\"2016-02-30T00:00:00Z\",\"value\":1}",
+                new String(new byte[] {'{', '"', 'm', 'e', 't', 'e', 'r', 'I', 'd', '"', ':', '"', 'm', (byte) 0xFF,
+                    '"', ',', '"', 't', 'i', 'm', 'e', 's', 't', 'a', 'm', 'p', '"', ':', '1', ',', '"', 'v', 'a', 'l',
+                    'u', 'e', '"', ':', '1', '}'}, java.nio.charset.StandardCharsets.UTF_8),
                 "");
         for (String payload : bad) {
             harness.processElement(payload, 0);
@@ -77,7 +81,9 @@ class ParseReadingTest {
                 r -> assertThat(r).startsWith("value is not finite"),
                 r -> assertThat(r).startsWith("timestamp is not ISO-8601"),
                 r -> assertThat(r).startsWith("timestamp is not ISO-8601"),
-                r -> assertThat(r).contains("in the future"),
+                r -> assertThat(r).startsWith("clock skew future: ").contains("in the future of the wall clock"),
+                r -> assertThat(r).startsWith("timestamp is not ISO-8601"),
+                r -> assertThat(r).isEqualTo("payload is not valid UTF-8"),
                 r -> assertThat(r).isEqualTo("empty payload"));
     }
 }

@@ -34,7 +34,8 @@ class EttFalseAlarmRateTest {
     /** Bounds asserted: a monitor that alarms on more than this share of its evaluations of healthy data is noise. */
     private static final double MAX_STABILITY_RATE = 0.0005;
     private static final double MAX_VARIANCE_RATE = 0.10;
-    private static final double MAX_DRIFT_RATE = 0.02;
+    /** Of the drift tests, the share that raised or re-notified an alarm: what an operator sees of the monitor. */
+    private static final double MAX_DRIFT_ALARMED_SHARE = 0.15;
 
     private record Reading(long time, double value) {}
 
@@ -100,27 +101,27 @@ class EttFalseAlarmRateTest {
             long weeks = readings.size() / 672;
             // evaluations: every prediction for δ; one per window after each baseline window for the variance
             long varianceEvaluations = (readings.size() / RETRAIN_EVERY) * (RETRAIN_EVERY / 672 - 1);
-            long driftTests = driftValues / 96;
+            long driftTests = driftValues / DriftMonitor.Config.fromSettings(defaults).stride();
             double stabilityRate = (double) episodes(stabilityAlarms, AlarmType.STABILITY) / deltaEvaluations;
             double varianceRate = (double) episodes(stabilityAlarms, AlarmType.VARIANCE) / varianceEvaluations;
-            double driftRate = (double) episodes(driftAlarms, AlarmType.DRIFT) / driftTests;
+            long driftAlarmed = driftAlarms.stream().filter(a -> a.severity() != Severity.INFO).count();
+            double driftAlarmedShare = (double) driftAlarmed / driftTests;
             System.out.printf("ETTm1 HUFL, %d readings (%d weeks), no injected faults, default settings:%n", readings.size(), weeks);
             System.out.printf("  STABILITY episodes %d over %d predictions: rate %.5f (bound %.4f)%n",
                     episodes(stabilityAlarms, AlarmType.STABILITY), deltaEvaluations, stabilityRate, MAX_STABILITY_RATE);
             System.out.printf("  VARIANCE  episodes %d over %d weekly checks: rate %.3f (bound %.2f)%n",
                     episodes(stabilityAlarms, AlarmType.VARIANCE), varianceEvaluations, varianceRate, MAX_VARIANCE_RATE);
-            System.out.printf("  DRIFT     episodes %d over %d daily KS tests: rate %.3f (bound %.2f)%n",
-                    episodes(driftAlarms, AlarmType.DRIFT), driftTests, driftRate, MAX_DRIFT_RATE);
-            // an episode lasts while tests keep failing: the share of tests that found the alarm open says more
-            // about how quiet the monitor is than the episodes do (reported, not bounded: see DriftMonitor)
-            System.out.printf("  DRIFT     tests that raised or re-notified: %d of %d%n", driftAlarms.stream()
-                    .filter(a -> a.severity() != Severity.INFO).count(), driftTests);
+            System.out.printf("  DRIFT     episodes %d over %d tests (a window of %d values every %d)%n",
+                    episodes(driftAlarms, AlarmType.DRIFT), driftTests,
+                    DriftMonitor.Config.fromSettings(defaults).window(), DriftMonitor.Config.fromSettings(defaults).stride());
+            System.out.printf("  DRIFT     tests that raised or re-notified: %d of %d, share %.3f (bound %.2f)%n",
+                    driftAlarmed, driftTests, driftAlarmedShare, MAX_DRIFT_ALARMED_SHARE);
             System.out.printf("  DRIFT retrain requests %d%n", drift.getSideOutput(DriftMonitor.RETRAIN_REQUESTS) == null
                     ? 0 : drift.getSideOutput(DriftMonitor.RETRAIN_REQUESTS).size());
 
             assertThat(stabilityRate).isLessThan(MAX_STABILITY_RATE);
             assertThat(varianceRate).isLessThan(MAX_VARIANCE_RATE);
-            assertThat(driftRate).isLessThan(MAX_DRIFT_RATE);
+            assertThat(driftAlarmedShare).isLessThan(MAX_DRIFT_ALARMED_SHARE);
         }
     }
 }

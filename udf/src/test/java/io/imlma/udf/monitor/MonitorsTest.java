@@ -66,7 +66,7 @@ class MonitorsTest {
         DataStream<DriftReference> references = env.fromData(
                 new DriftReference("m1", "standardized", training, "load", 1, 0L));
         Monitors.Streams streams = Monitors.attach(env.fromData(predictions), features, deadLetters, late,
-                references, new Settings(Map.of("monitor.drift.raise-after", "1")));
+                references, new Settings(Map.of("monitor.drift.raise-after", "1", "monitor.drift.window", "96")));
         DataStream<String> out = streams.alarms().map(Alarm::type).map(Enum::name)
                 .union(streams.driftRetrainRequests().map(RetrainRequest::reason).map(r -> "REQUEST_" + r.name()));
         List<String> seen = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.imlma.udf.preprocess;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.imlma.common.features.FeatureSettings;
 import io.imlma.common.features.IntervalAccumulator;
@@ -25,6 +26,7 @@ class MeterStateSerializerTest {
         OpenInterval open = state.openNew(I);
         open.add(I + 1, 1.25, 70);
         open.add(I + 2, Double.MIN_VALUE, 71);
+        state.recent = new double[] {4.0, 1.25, -3.5};
         return state;
     }
 
@@ -52,15 +54,18 @@ class MeterStateSerializerTest {
         assertThat(read.open).extracting(i -> i.start).containsExactly(I, 2 * I);
         assertThat(read.open.get(0).maxIngestTime).isEqualTo(71);
         assertThat(read.features.nextStart()).isEqualTo(I);
+        assertThat(read.recent).containsExactly(4.0, 1.25, -3.5);
         assertThat(future(read)).hasSize(2).isEqualTo(future(sample()));
     }
 
     @Test
-    void aMeterReportingOnceAnIntervalCostsEightyBytes() throws Exception {
+    void aMeterReportingOnceAnIntervalCostsEightyFourBytesAndEightPerRememberedValue() throws Exception {
         MeterState common = new MeterState();
         common.openNew(0).add(1, 1.0, 1);
-        // features 40, number of open intervals 4, interval 8 + 8 + 4, one reading 16
-        assertThat(bytes(common)).hasSize(80);
+        // features 40, number of open intervals 4, interval 8 + 8 + 4, one reading 16, number of recent values 4
+        assertThat(bytes(common)).hasSize(84);
+        common.recent = new double[48];
+        assertThat(bytes(common)).hasSize(84 + 48 * 8);
     }
 
     @Test
@@ -82,5 +87,34 @@ class MeterStateSerializerTest {
 
         assertThat(read.restoreSerializer()).isSameAs(SERIALIZER);
         assertThat(SERIALIZER.snapshotConfiguration().resolveSchemaCompatibility(read).isCompatibleAsIs()).isTrue();
+    }
+
+    /** Version 1 bytes: version 2 without the recent values. */
+    private static byte[] version1Bytes(MeterState state) throws Exception {
+        byte[] v2 = bytes(state);
+        return java.util.Arrays.copyOf(v2, v2.length - 4 - 8 * state.recent.length);
+    }
+
+    @Test
+    void readsVersion1StateAndMigratesIt() throws Exception {
+        MeterStateSerializer.Snapshot v1 = new MeterStateSerializer.Snapshot();
+        v1.readSnapshot(1, new DataInputDeserializer(new byte[0]), getClass().getClassLoader());
+
+        assertThat(SERIALIZER.snapshotConfiguration().resolveSchemaCompatibility(v1).isCompatibleAfterMigration())
+                .isTrue();
+        MeterState read = v1.restoreSerializer().deserialize(new DataInputDeserializer(version1Bytes(sample())));
+        assertThat(read.recent).isEmpty();
+        // what Flink writes back after the migration reads as version 2
+        MeterState migrated = SERIALIZER.deserialize(new DataInputDeserializer(bytes(read)));
+        assertThat(future(read)).isEqualTo(future(sample()));
+        assertThat(migrated.recent).isEmpty();
+        assertThat(future(migrated)).isEqualTo(future(sample()));
+    }
+
+    @Test
+    void refusesAVersionItDoesNotKnow() {
+        MeterStateSerializer.Snapshot snapshot = new MeterStateSerializer.Snapshot();
+        assertThatThrownBy(() -> snapshot.readSnapshot(3, new DataInputDeserializer(new byte[0]),
+                getClass().getClassLoader())).hasMessageContaining("version 3");
     }
 }

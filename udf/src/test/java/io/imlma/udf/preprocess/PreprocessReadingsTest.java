@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
+import io.imlma.common.types.DeadLetter;
 import io.imlma.common.types.DuplicateConflict;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.MeterReading;
 import io.imlma.udf.SideOutputs;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -20,6 +22,8 @@ import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PreprocessReadingsTest {
     private static final long MIN = 60_000;
@@ -32,12 +36,17 @@ class PreprocessReadingsTest {
         harness.open();
     }
 
-    /** warm-up 3 intervals, readings of closed intervals remembered for an hour */
+    /** warm-up 3 intervals, readings of closed intervals remembered for an hour, the default plausibility checks */
     private static KeyedOneInputStreamOperatorTestHarness<String, MeterReading, FeatureRow> harness()
             throws Exception {
+        return harness(Plausibility.DEFAULTS);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, MeterReading, FeatureRow> harness(
+            Plausibility plausibility) throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                new PreprocessReadings(Duration.ofMinutes(15), Duration.ofHours(1), 3)), MeterReading::meterId,
-                Types.STRING);
+                new PreprocessReadings(Duration.ofMinutes(15), Duration.ofHours(1), 3, plausibility)),
+                MeterReading::meterId, Types.STRING);
     }
 
     @AfterEach
@@ -212,5 +221,108 @@ class PreprocessReadingsTest {
         assertThat(rows("a")).extracting(FeatureRow::mean, FeatureRow::count).containsExactly(tuple(5.0, 2L));
         assertThat(rows("a").get(0).standardized()).isCloseTo(1.0, within(1e-12)); // 2, 5: the restored statistics
         assertThat(side(SideOutputs.CONFLICTS)).containsExactly(new DuplicateConflict("a", MIN, 2.0, 5.0));
+    }
+
+    /** A meter's day of readings, two an interval, with a load-like wave; {@code extra} slipped in after reading 40. */
+    private List<FeatureRow> dayOfReadings(MeterReading extra) throws Exception {
+        for (int k = 0; k < 192; k++) {
+            long ts = k * I / 2 + MIN;
+            send("ETTm1/HUFL", ts, 10 + 5 * Math.sin(k / 10.0));
+            if (k == 40 && extra != null) {
+                harness.processElement(extra, extra.timestamp());
+            }
+            harness.processWatermark(ts - 2 * MIN);
+        }
+        harness.processWatermark(Long.MAX_VALUE);
+        return rows("ETTm1/HUFL");
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {1e308, -1e308, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, 1001,
+            -1000.5})
+    void anImplausibleValueLeavesTheMetersRowsAndStatisticsAsTheyWere(double absurd) throws Exception {
+        List<FeatureRow> clean = dayOfReadings(null);
+        harness.close();
+        harness = harness();
+        harness.open();
+
+        MeterReading bad = new MeterReading("ETTm1/HUFL", 20 * I + 3 * MIN, absurd, 5);
+        List<FeatureRow> withIt = dayOfReadings(bad);
+
+        assertThat(withIt).hasSize(96).isEqualTo(clean);
+        assertThat(withIt).allSatisfy(r -> assertThat(Double.isFinite(r.standardized())).isTrue());
+        assertThat(side(SideOutputs.DEAD_LETTERS)).singleElement().satisfies(d -> {
+            assertThat(d.source()).isEqualTo(PreprocessReadings.SOURCE);
+            assertThat(d.reason()).startsWith(Double.isFinite(absurd) ? "out of bounds: value " : "not finite: value ")
+                    .contains(Double.toString(absurd));
+            assertThat(d.payload()).contains("\"meterId\":\"ETTm1/HUFL\"").contains("\"timestamp\":" + (20 * I + 3 * MIN));
+        });
+        assertThat(side(SideOutputs.LATE_READINGS)).isEmpty();
+        assertThat(side(SideOutputs.CONFLICTS)).isEmpty();
+    }
+
+    @Test
+    void rejectsAnOutlierAgainstTheMetersRecentReadingsOnceItHasEnoughOfThem() throws Exception {
+        send("ETTm1/HUFL", 0, 900); // no history yet: within the bounds, accepted
+        for (int k = 1; k <= 30; k++) {
+            send("ETTm1/HUFL", k * I, 10 + (k % 3));
+        }
+        send("ETTm1/HUFL", 31 * I, 900); // 890 from the median, scale max(1.4826 * 1, 1)
+        send("ETTm1/HUFL", 32 * I, 50);  // 26 deviations from the median: kept
+        harness.processWatermark(Long.MAX_VALUE);
+
+        List<FeatureRow> rows = rows("ETTm1/HUFL");
+        assertThat(rows).hasSize(33);
+        assertThat(rows.get(0).mean()).isEqualTo(900.0);
+        assertThat(rows.get(31).imputed()).isTrue();
+        assertThat(rows.get(32).mean()).isEqualTo(50.0);
+        assertThat(side(SideOutputs.DEAD_LETTERS)).singleElement().extracting(DeadLetter::reason).asString()
+                .startsWith("outlier: value 900.0 is ").contains("robust deviations from the median 11.0")
+                .contains("last 31 readings (bound 40.0)");
+    }
+
+    @Test
+    void acceptsALastingChangeOfLevelOnceItHoldsHalfTheWindow() throws Exception {
+        Plausibility rule = new Plausibility(Map.of(), Plausibility.DEFAULT_BOUNDS,
+                new Plausibility.OutlierRule(true, 8, 4, 10, 1));
+        harness.close();
+        harness = harness(rule);
+        harness.open();
+        for (int k = 0; k < 8; k++) {
+            send("m", k * I, 1);
+        }
+        for (int k = 8; k < 16; k++) {
+            send("m", k * I, 100);
+        }
+        harness.processWatermark(Long.MAX_VALUE);
+        // the first four at the new level are outliers; with the fifth, it is half the window
+        assertThat(side(SideOutputs.DEAD_LETTERS)).hasSize(4);
+        assertThat(rows("m")).extracting(FeatureRow::mean).endsWith(100.0, 100.0, 100.0, 100.0);
+    }
+
+    @Test
+    void withTheOutlierRuleOffOnlyValueAndBoundsAreChecked() throws Exception {
+        harness.close();
+        harness = harness(new Plausibility(Map.of(), new Plausibility.Bounds(0, 1000),
+                new Plausibility.OutlierRule(false, 8, 4, 10, 1)));
+        harness.open();
+        for (int k = 0; k < 8; k++) {
+            send("m", k * I, 1);
+        }
+        send("m", 8 * I, 999);
+        send("m", 9 * I, -0.5);
+        harness.processWatermark(Long.MAX_VALUE);
+        assertThat(rows("m")).extracting(FeatureRow::mean).endsWith(1.0, 999.0);
+        assertThat(side(SideOutputs.DEAD_LETTERS)).extracting(DeadLetter::reason)
+                .containsExactly("out of bounds: value -0.5 outside 0.0..1000.0");
+    }
+
+    @Test
+    void readsNegativeZeroAsZeroSoItsResendIsADuplicate() throws Exception {
+        send("a", 1000, 0.0);
+        send("a", 1000, -0.0);
+        harness.processWatermark(Long.MAX_VALUE);
+        assertThat(side(SideOutputs.CONFLICTS)).isEmpty();
+        assertThat(rows("a")).extracting(FeatureRow::count).containsExactly(1L);
     }
 }
