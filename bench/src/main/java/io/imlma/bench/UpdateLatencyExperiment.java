@@ -92,10 +92,10 @@ final class UpdateLatencyExperiment {
 
     private static Settings loopSettings(ExperimentConfig config, Path work, int channels) {
         Map<String, String> s = new HashMap<>();
-        s.put(PipelineConfig.CHECKPOINT_DIR, work.resolve("checkpoints").toUri().toString());
+        s.put(PipelineConfig.CHECKPOINT_DIR.key(), work.resolve("checkpoints").toUri().toString());
         // partitions are committed, and so reach the trigger, on checkpoints
-        s.put(PipelineConfig.CHECKPOINT_INTERVAL, "1s");
-        s.put(PipelineConfig.OUT_OF_ORDERNESS, "1min"); // the replay is in file order, as in the demo
+        s.put(PipelineConfig.CHECKPOINT_INTERVAL.key(), "1s");
+        s.put(PipelineConfig.OUT_OF_ORDERNESS.key(), "1min"); // the replay is in file order, as in the demo
         s.put(SnapshotLocation.PATH.key(), work.resolve("snapshots").toUri().toString());
         s.put(SnapshotLocation.BACKUP_PATH.key(), work.resolve("snapshots-backup").toUri().toString());
         s.put(ModelStore.PATH.key(), work.resolve("models").toUri().toString());

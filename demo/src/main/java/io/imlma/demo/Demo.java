@@ -163,11 +163,11 @@ public final class Demo {
 
     private static Map<String, String> defaults(Path workDir) {
         return Map.ofEntries(
-                Map.entry(PipelineConfig.CHECKPOINT_DIR, workDir.resolve("checkpoints").toUri().toString()),
-                Map.entry(PipelineConfig.CHECKPOINT_INTERVAL, "10s"),
+                Map.entry(PipelineConfig.CHECKPOINT_DIR.key(), workDir.resolve("checkpoints").toUri().toString()),
+                Map.entry(PipelineConfig.CHECKPOINT_INTERVAL.key(), "10s"),
                 // the replay is in file order: a little disorder tolerance is enough, and the last minutes of a
                 // silent split should not stall the windows
-                Map.entry(PipelineConfig.OUT_OF_ORDERNESS, "1min"),
+                Map.entry(PipelineConfig.OUT_OF_ORDERNESS.key(), "1min"),
                 Map.entry(SnapshotLocation.PATH.key(), workDir.resolve("snapshots").toUri().toString()),
                 Map.entry(SnapshotLocation.BACKUP_PATH.key(), workDir.resolve("snapshots-backup").toUri().toString()),
                 Map.entry(ModelStore.PATH.key(), workDir.resolve("models").toUri().toString()),

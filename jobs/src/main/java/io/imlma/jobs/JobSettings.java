@@ -6,6 +6,7 @@ import io.imlma.jobs.connect.KafkaConfig;
 import io.imlma.jobs.launch.LauncherConfig;
 import io.imlma.jobs.launch.RetrainJobSpec;
 import io.imlma.jobs.loop.ModelLoop;
+import io.imlma.jobs.pipeline.PipelineConfig;
 import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.jobs.snapshot.SnapshotStage;
 import io.imlma.ml.data.FeatureSpec;
@@ -37,7 +38,7 @@ public final class JobSettings {
 
     /** The meter pipeline's own settings (PipelineConfig), for programs that run the pipeline alone (benchmarks). */
     public static Catalogue pipeline() {
-        return Catalogue.of("the pipeline").keys(LegacyKeys.PIPELINE);
+        return Catalogue.of("the pipeline").with(PipelineConfig.OPTIONS);
     }
 
     /** Everything RetrainJob reads: the request (as a launcher passes it) and {@link #retraining}'s settings. */

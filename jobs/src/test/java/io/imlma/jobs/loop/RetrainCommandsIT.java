@@ -92,10 +92,10 @@ class RetrainCommandsIT {
         String commandsTopic = topics.retrainCommandsTopic();
         String requestsTopic = topics.retrainRequestsTopic();
         Map<String, String> s = new HashMap<>();
-        s.put(PipelineConfig.CHECKPOINT_DIR, dir.resolve("checkpoints").toUri().toString());
-        s.put(PipelineConfig.CHECKPOINT_INTERVAL, "300ms");
-        s.put(PipelineConfig.IDLENESS, "0");
-        s.put(PipelineConfig.WARM_UP_INTERVALS, "2");
+        s.put(PipelineConfig.CHECKPOINT_DIR.key(), dir.resolve("checkpoints").toUri().toString());
+        s.put(PipelineConfig.CHECKPOINT_INTERVAL.key(), "300ms");
+        s.put(PipelineConfig.IDLENESS.key(), "0");
+        s.put(PipelineConfig.WARM_UP_INTERVALS.key(), "2");
         s.put("snapshot.path", dir.resolve("snapshots").toUri().toString());
         s.put("snapshot.backup-path", dir.resolve("snapshots-backup").toUri().toString());
         s.put("snapshot.partition", "hourly");

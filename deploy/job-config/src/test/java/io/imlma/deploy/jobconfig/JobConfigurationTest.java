@@ -222,7 +222,7 @@ class JobConfigurationTest {
     @Test
     void withoutARequiredSettingTheStreamingJobDoesNotStart() {
         Map<String, String> complete = Settings.fromArgs(streamingJobArgs.toArray(String[]::new)).asMap();
-        for (String required : List.of(PipelineConfig.CHECKPOINT_DIR, KafkaOptions.BOOTSTRAP_SERVERS.key(),
+        for (String required : List.of(PipelineConfig.CHECKPOINT_DIR.key(), KafkaOptions.BOOTSTRAP_SERVERS.key(),
                 SnapshotLocation.PATH.key(), SnapshotLocation.BACKUP_PATH.key(), ModelStore.PATH.key(),
                 ModelStore.BACKUP_PATH.key())) {
             Map<String, String> without = new HashMap<>(complete);
