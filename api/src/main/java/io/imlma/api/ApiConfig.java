@@ -37,7 +37,8 @@ public record ApiConfig(String host, int port, String token, String defaultModel
             .description("Allow api.auth=off on an address other machines can reach (anyone could change the"
                     + " champion).");
     public static final Option<String> TOKEN = Option.string("api.token")
-            .check(t -> t.length() >= 16, "must be at least 16 characters long").defaultText("(required while api.auth=on)")
+            .check(t -> t.length() >= 16, "must be at least 16 characters long")
+            .defaultText("(required while api.auth=on)")
             .description("The bearer token of mutating calls (a secret).");
     public static final Option<Duration> CHAMPION_RECHECK = Option.duration("api.champion-recheck")
             .defaultValue(Duration.ofSeconds(1)).check(d -> !d.isNegative(), "must not be negative")

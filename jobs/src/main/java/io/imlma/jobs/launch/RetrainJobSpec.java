@@ -67,7 +67,7 @@ public record RetrainJobSpec(String requestId, String entryClass, List<String> p
         args.add("--" + name + "=" + value);
     }
 
-    /** {@link #DATA_FROM} or {@link #DATA_TO} in epoch milliseconds; {@code null} when it is not one of the accepted forms. */
+    /** {@link #DATA_FROM} or {@link #DATA_TO} in epoch milliseconds; {@code null} when it is in none of the forms. */
     public static Long epochMillis(String raw) {
         if (raw.matches("-?\\d+")) {
             return Long.parseLong(raw);

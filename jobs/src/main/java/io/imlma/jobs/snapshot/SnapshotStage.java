@@ -42,7 +42,8 @@ public final class SnapshotStage {
                     + " LOOP_STALL; checkpoints commit them, so a few checkpoint intervals.");
     /** The snapshot location, the stage's own settings, the model it requests retraining of and the trigger's. */
     public static final List<Option<?>> OPTIONS = Stream.of(SnapshotLocation.OPTIONS,
-            List.of(SEAL_DEADLINE, ModelRegistry.MODEL_NAME), TriggerConfig.OPTIONS).<Option<?>>flatMap(List::stream).toList();
+                    List.of(SEAL_DEADLINE, ModelRegistry.MODEL_NAME), TriggerConfig.OPTIONS)
+            .<Option<?>>flatMap(List::stream).toList();
 
     /** Validated configuration of the stage. */
     public record Config(URI snapshotPath, URI backupPath, PartitionGranularity granularity, String modelName,

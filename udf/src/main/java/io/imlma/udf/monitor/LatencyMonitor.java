@@ -83,7 +83,8 @@ public class LatencyMonitor extends ProcessFunction<Prediction, Alarm> implement
                     + " alarm off)")
             .description("Received by the scorer to scored: " + BUDGET + ".");
     public static final Option<Double> PERCENTILE = Option.decimal("monitor.latency.percentile").defaultValue(99.0)
-            .check(q -> q > 0 && q <= 100, "must be in (0, 100]").description("The percentile compared with the budgets.");
+            .check(q -> q > 0 && q <= 100, "must be in (0, 100]")
+            .description("The percentile compared with the budgets.");
     public static final Option<Integer> WINDOW = Option.integer("monitor.latency.window").defaultValue(1024)
             .check(n -> n >= 1, "must be at least 1").description("Latencies kept per kind.");
     public static final Option<Integer> MIN_SAMPLES = Option.integer("monitor.latency.min-samples").defaultValue(100)
