@@ -51,8 +51,8 @@ final class FlinkJobWatermark {
                 lowest = Math.min(lowest, w.path("value").asLong(Long.MIN_VALUE));
             }
         }
-        // Long.MIN_VALUE: a subtask without a watermark yet
-        return lowest == Long.MAX_VALUE || lowest == Long.MIN_VALUE ? OptionalLong.empty() : OptionalLong.of(lowest);
+        // none listed, or Long.MIN_VALUE: a subtask without a watermark yet; Long.MAX_VALUE: the input has ended
+        return watermarks.isEmpty() || lowest == Long.MIN_VALUE ? OptionalLong.empty() : OptionalLong.of(lowest);
     }
 
     private JsonNode get(URI uri) throws IOException, InterruptedException {

@@ -17,6 +17,10 @@ record ReplayProgress(long eventTime, double fraction, double rowsPerSecond, Dur
     /** @param elapsed wall time since the replay started */
     static ReplayProgress of(ReplaySpan span, long watermark, Duration elapsed) {
         double fraction = span.fraction(watermark);
+        if (fraction >= 1) {
+            return new ReplayProgress(span.lastTime(), 1, span.rows() / Math.max(elapsed.toMillis() / 1000.0, 0.001),
+                    Duration.ZERO);
+        }
         double seconds = Math.max(elapsed.toMillis(), 1) / 1000.0;
         double rowsPerSecond = fraction * span.rows() / seconds;
         Duration remaining = fraction <= 0 ? null
@@ -24,8 +28,11 @@ record ReplayProgress(long eventTime, double fraction, double rowsPerSecond, Dur
         return new ReplayProgress(watermark, fraction, rowsPerSecond, remaining);
     }
 
-    /** {@code replayed 2016-09-18 (11 % · 5.2k rows/s · ETA 8 min)}. */
+    /** {@code replayed 2016-09-18 (11 % · 5.2k rows/s · ETA 8 min)}, or {@code replay done: 2018-06-26 (100 %)}. */
     String describe() {
+        if (fraction >= 1) {
+            return "replay done: " + DAY.format(Instant.ofEpochMilli(eventTime)) + " (100 %)";
+        }
         String eta = remaining == null ? "" : " · ETA " + duration(remaining);
         return String.format(Locale.ROOT, "replayed %s (%d %% · %s rows/s%s)", DAY.format(Instant.ofEpochMilli(eventTime)),
                 Math.round(fraction * 100), count(rowsPerSecond), eta);

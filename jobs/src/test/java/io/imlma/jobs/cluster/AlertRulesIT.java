@@ -67,7 +67,7 @@ import org.slf4j.LoggerFactory;
  *   <li>failing checkpoints (the next checkpoint directories cannot be created: a file is in their place, as on a
  *       broken volume) fire {@code CheckpointFailures} alone, delivered to the webhook, and it resolves once
  *       checkpoints complete again;</li>
- *   <li>unstable predictions (one meter's readings swing between 0 and 200 for eight intervals) fire
+ *   <li>unstable predictions (one meter's readings swing between 0 and 40 for eight intervals) fire
  *       {@code PredictionUnstable} alone, delivered to the webhook;</li>
  *   <li>an unreachable reporter (a TaskManager killed with SIGKILL; it held no task, so the job keeps running) fires
  *       {@code FlinkMetricsUnreachable} alone, delivered to the webhook.</li>
@@ -101,6 +101,11 @@ class AlertRulesIT {
     private static final int INTERVALS_PER_SECOND = 4;
     /** How long (scaled: 30 minutes) the loop must serve its champion without an alert. */
     private static final Duration HEALTHY_SERVING = Duration.ofSeconds(30);
+    /**
+     * Top of the swing: plausible for a load (the plausibility check's outlier rule rejects a value more than 40
+     * robust deviations from the meter's recent median, and 200 would be one), far enough to swing the forecasts.
+     */
+    private static final double SWING = 40;
     /** Intervals of swinging readings that make the predictions unstable. */
     private static final int SPIKE_INTERVALS = 8;
     private static final Pattern DURATION = Pattern.compile("(?<![\\w.])(\\d+)([mhd])\\b");
@@ -202,7 +207,7 @@ class AlertRulesIT {
         await("CheckpointFailures resolved at the webhook").atMost(Duration.ofSeconds(30)).pollInterval(POLL)
                 .until(() -> notified("CheckpointFailures", "resolved"));
 
-        // unstable predictions: one meter's readings swing between 0 and 200 for a few intervals
+        // unstable predictions: one meter's readings swing between 0 and 40 for a few intervals
         spikes.set(produced.get() + SPIKE_INTERVALS);
         expectAlone(prometheus, "PredictionUnstable");
         await("PredictionUnstable resolved").atMost(Duration.ofMinutes(1)).pollInterval(POLL)
@@ -298,7 +303,7 @@ class AlertRulesIT {
 
     /**
      * One reading per meter (channel) of each row, as JSON; the row's time is the reading's timestamp. Before the
-     * interval {@link #spikes}, the first meter reads 0 and 200 by turns instead of its value.
+     * interval {@link #spikes}, the first meter reads 0 and {@link #SWING} by turns instead of its value.
      */
     private void produce(KafkaProducer<String, String> producer, Topics topics, List<EttRow> rows, int first) {
         for (int i = 0; i < rows.size(); i++) {
@@ -307,7 +312,7 @@ class AlertRulesIT {
             for (String meter : METERS) {
                 boolean spike = meter.equals(METERS.get(0)) && interval < spikes.get()
                         && interval >= spikes.get() - SPIKE_INTERVALS;
-                double value = spike ? 200 * (interval % 2) : row.value(meter);
+                double value = spike ? SWING * (interval % 2) : row.value(meter);
                 producer.send(new ProducerRecord<>(topics.readings(), "{\"meterId\":\"" + meter
                         + "\",\"timestamp\":" + row.timestamp() + ",\"value\":" + value + "}"));
             }

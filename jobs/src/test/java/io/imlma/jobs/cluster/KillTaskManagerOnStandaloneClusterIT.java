@@ -132,11 +132,14 @@ class KillTaskManagerOnStandaloneClusterIT {
         }
         assertThat(killedLaunch).as("a retraining was running at some point to be killed").isNotNull();
         awaitLaunchesSettled(rest, jobId, topics);
-        // a day more, once the loop's champion serves (the stream does not wait for a model), and two hours later
-        // on every meter, which closes the last windows and commits their snapshot partitions
+        // a day more, once the loop's champion serves (the stream does not wait for a model), then readings 40 and
+        // 80 minutes later on every meter, which close the last windows and commit their snapshot partitions (in
+        // steps: a reading more than clock.max-ahead (1 h) ahead of the newest one is quarantined as clock skew)
         produce(topics, scoringDay);
         long end = readings.get(readings.size() - 1).timestamp() + 15 * 60_000L;
-        produce(topics, METERS.stream().map(m -> new Reading(m, end + Duration.ofHours(2).toMillis(), 0)).toList());
+        for (long minutes : new long[] {40, 80}) {
+            produce(topics, METERS.stream().map(m -> new Reading(m, end + minutes * 60_000L, 0)).toList());
+        }
 
         int expectedWindows = readings.size();
         List<FeatureRow> rows = KafkaRecords.values(KafkaRecords.readCommitted(kafka.bootstrapServers(),

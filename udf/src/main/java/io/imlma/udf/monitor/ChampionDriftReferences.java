@@ -55,6 +55,7 @@ public class ChampionDriftReferences extends KeyedProcessFunction<String, ModelU
     private final IntegrityStore snapshots;
     private final PartitionGranularity granularity;
     private transient ValueState<ModelUpdate> published;
+    private transient RaisedAlarms raisedAlarms;
 
     /**
      * @param config      the drift monitor's configuration: the features watched and the reference size
@@ -74,6 +75,7 @@ public class ChampionDriftReferences extends KeyedProcessFunction<String, ModelU
     public void open(Configuration parameters) {
         published = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("published-reference-of", TypeInformation.of(ModelUpdate.class)));
+        raisedAlarms = new RaisedAlarms(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -85,14 +87,14 @@ public class ChampionDriftReferences extends KeyedProcessFunction<String, ModelU
         }
         List<FeatureRow> rows;
         try {
-            ModelArtifact artifact = models.load(update, alarm -> ctx.output(ALARMS, alarm));
+            ModelArtifact artifact = models.load(update, alarm -> ctx.output(ALARMS, raisedAlarms.count(alarm)));
             TimeRange range = new TimeRange(artifact.dataFrom(), artifact.dataTo());
             VerificationReport report = new IntegrityVerifier(snapshots, Clock.systemUTC())
                     .verifySnapshot(range, granularity);
-            report.alarms().forEach(alarm -> ctx.output(ALARMS, alarm));
+            report.alarms().forEach(alarm -> ctx.output(ALARMS, raisedAlarms.count(alarm)));
             rows = new SnapshotReader(snapshots).read(report.manifests(), range);
         } catch (IntegrityException e) {
-            e.report().alarms().forEach(alarm -> ctx.output(ALARMS, alarm));
+            e.report().alarms().forEach(alarm -> ctx.output(ALARMS, raisedAlarms.count(alarm)));
             LOG.error("No drift reference for {} v{}: its training snapshot was refused: {}", update.modelName(),
                     update.version(), e.getMessage());
             return;

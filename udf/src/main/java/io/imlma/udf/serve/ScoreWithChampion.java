@@ -7,6 +7,7 @@ import io.imlma.common.types.ModelUpdate;
 import io.imlma.common.types.Prediction;
 import io.imlma.common.types.Severity;
 import io.imlma.ml.model.ModelArtifact;
+import io.imlma.udf.monitor.RaisedAlarms;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -57,6 +58,7 @@ public final class ScoreWithChampion extends KeyedBroadcastProcessFunction<Strin
     private final ChampionLoader loader;
 
     private transient ValueState<double[]> recentMeans;
+    private transient RaisedAlarms raisedAlarms;
     /** The artifact of {@link #loadedFor}; both null until the first load of this task. */
     private transient ModelArtifact champion;
     private transient ModelUpdate loadedFor;
@@ -84,6 +86,7 @@ public final class ScoreWithChampion extends KeyedBroadcastProcessFunction<Strin
                 (Gauge<Integer>) () -> loadedFor == null ? 0 : loadedFor.version());
         getRuntimeContext().getMetricGroup().gauge(CHAMPION_TEST_MAE,
                 (Gauge<Double>) () -> champion == null ? Double.NaN : champion.testMetrics().mae());
+        raisedAlarms = new RaisedAlarms(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -115,7 +118,7 @@ public final class ScoreWithChampion extends KeyedBroadcastProcessFunction<Strin
         if (current != null && (sameArtifact(current, update) || update.publishedAt() < current.publishedAt())) {
             return;
         }
-        ModelArtifact artifact = load(update, alarm -> ctx.output(ALARMS, alarm));
+        ModelArtifact artifact = load(update, alarm -> ctx.output(ALARMS, raisedAlarms.count(alarm)));
         if (artifact == null) {
             return; // refused: the current champion keeps serving
         }
@@ -136,7 +139,7 @@ public final class ScoreWithChampion extends KeyedBroadcastProcessFunction<Strin
         if (update.equals(refused)) {
             return null;
         }
-        ModelArtifact artifact = load(update, alarm -> ctx.output(ALARMS, alarm));
+        ModelArtifact artifact = load(update, alarm -> ctx.output(ALARMS, raisedAlarms.count(alarm)));
         if (artifact == null) {
             refused = update;
             return null;
