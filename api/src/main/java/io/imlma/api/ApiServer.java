@@ -28,7 +28,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -225,9 +224,7 @@ public final class ApiServer implements AutoCloseable {
      */
     public static Catalogue settings() {
         return Catalogue.of("ApiServer")
-                // phase 1 of the typed settings: ApiConfig's keys, until it declares OPTIONS
-                .keys(List.of(ApiConfig.HOST, ApiConfig.PORT, ApiConfig.AUTH, ApiConfig.ALLOW_OPEN_ACCESS,
-                        ApiConfig.TOKEN, ApiConfig.DEFAULT_MODEL, ApiConfig.CHAMPION_RECHECK, ApiConfig.MAX_BATCH))
+                .with(ApiConfig.OPTIONS)
                 .with(ModelStore.OPTIONS).with(RegistryDataSource.OPTIONS)
                 .with(SnapshotLocation.OPTIONS).with(TrainingData.OPTIONS).with(ReplacementPolicy.OPTIONS)
                 .with(KafkaRetrainRequester.OPTIONS);

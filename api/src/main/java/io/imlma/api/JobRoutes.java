@@ -101,7 +101,7 @@ final class JobRoutes {
         ModelVersion against = againstVersion == null ? null : registry.version(model, againstVersion);
         if (evaluator == null) {
             throw new ApiException(503, "evaluation is not available: this API server has no snapshots to evaluate"
-                    + " on (set " + SnapshotLocation.PATH + " and " + SnapshotLocation.BACKUP_PATH + ")");
+                    + " on (set " + SnapshotLocation.PATH.key() + " and " + SnapshotLocation.BACKUP_PATH.key() + ")");
         }
         Evaluator.Result result;
         try {

@@ -17,6 +17,7 @@ import io.imlma.ml.model.Hyperparameters;
 import io.imlma.ml.model.LinearRegression;
 import io.imlma.ml.model.Model;
 import io.imlma.ml.model.ModelArtifact;
+import io.imlma.registry.ModelStore;
 import io.imlma.registry.VersionMetrics;
 import io.imlma.registry.ModelVersion;
 import io.imlma.registry.NewVersion;
@@ -76,12 +77,12 @@ final class ApiFixture implements AutoCloseable {
         IntegrityVerifier verifier = new IntegrityVerifier(store, Clock.systemUTC());
         registry = JdbcModelRegistry.open(database, verifier::verifyFile);
         Map<String, String> settings = new HashMap<>(database.asMap());
-        settings.put(ApiConfig.HOST, "127.0.0.1");
-        settings.put(ApiConfig.PORT, "0");
-        settings.put(ApiConfig.TOKEN, TOKEN);
-        settings.put(ApiConfig.CHAMPION_RECHECK, "100ms");
-        settings.put(ApiConfig.MODEL_STORE, store.primaryBase().toString());
-        settings.put(ApiConfig.MODEL_STORE_BACKUP, store.backupBase().toString());
+        settings.put(ApiConfig.HOST.key(), "127.0.0.1");
+        settings.put(ApiConfig.PORT.key(), "0");
+        settings.put(ApiConfig.TOKEN.key(), TOKEN);
+        settings.put(ApiConfig.CHAMPION_RECHECK.key(), "100ms");
+        settings.put(ModelStore.PATH.key(), store.primaryBase().toString());
+        settings.put(ModelStore.BACKUP_PATH.key(), store.backupBase().toString());
         serverSettings = Map.copyOf(settings);
         if (withJobs) {
             settings.putAll(snapshotOf(rows, dir));
@@ -101,9 +102,9 @@ final class ApiFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Map.of(SnapshotLocation.PATH, snapshots.primaryBase().toString(),
-                SnapshotLocation.BACKUP_PATH, snapshots.backupBase().toString(),
-                TrainingData.MIN_TARGETS, "100");
+        return Map.of(SnapshotLocation.PATH.key(), snapshots.primaryBase().toString(),
+                SnapshotLocation.BACKUP_PATH.key(), snapshots.backupBase().toString(),
+                TrainingData.MIN_TARGETS.key(), "100");
     }
 
     /**

@@ -10,7 +10,7 @@ class H2ApiTest extends ApiContractTest {
 
     @Override
     protected Settings createDatabase() {
-        return new Settings(Map.of(RegistryDataSource.JDBC_URL,
+        return new Settings(Map.of(RegistryDataSource.JDBC_URL.key(),
                 RegistryDataSource.h2InMemory("api-" + UUID.randomUUID())));
     }
 

@@ -7,6 +7,7 @@ import io.imlma.common.config.Settings;
 import io.imlma.common.json.Json;
 import io.imlma.common.kafka.KafkaOptions;
 import io.imlma.common.kafka.RetrainCommands;
+import io.imlma.registry.ModelStore;
 import io.imlma.registry.jdbc.RegistryDataSource;
 import io.imlma.testkit.KafkaBroker;
 import io.imlma.testkit.KafkaBrokerExtension;
@@ -83,13 +84,13 @@ class StandaloneTrainTest {
 
     private Map<String, String> settings() {
         Map<String, String> settings = new HashMap<>();
-        settings.put(RegistryDataSource.JDBC_URL,
+        settings.put(RegistryDataSource.JDBC_URL.key(),
                 RegistryDataSource.h2InMemory("standalone-" + UUID.randomUUID()));
-        settings.put(ApiConfig.HOST, "127.0.0.1");
-        settings.put(ApiConfig.PORT, "0");
-        settings.put(ApiConfig.TOKEN, TOKEN);
-        settings.put(ApiConfig.MODEL_STORE, dir.resolve("models").toUri().toString());
-        settings.put(ApiConfig.MODEL_STORE_BACKUP, dir.resolve("models-backup").toUri().toString());
+        settings.put(ApiConfig.HOST.key(), "127.0.0.1");
+        settings.put(ApiConfig.PORT.key(), "0");
+        settings.put(ApiConfig.TOKEN.key(), TOKEN);
+        settings.put(ModelStore.PATH.key(), dir.resolve("models").toUri().toString());
+        settings.put(ModelStore.BACKUP_PATH.key(), dir.resolve("models-backup").toUri().toString());
         return settings;
     }
 

@@ -48,8 +48,8 @@ class WebPageBrowserTest {
      * has none to enter), so the page's comparison scores both versions by POST /evaluate.
      */
     private void start() {
-        api = new ApiFixture(new Settings(Map.of(RegistryDataSource.JDBC_URL,
-                RegistryDataSource.h2InMemory("web-" + UUID.randomUUID()), ApiConfig.AUTH, "off")), dir, true);
+        api = new ApiFixture(new Settings(Map.of(RegistryDataSource.JDBC_URL.key(),
+                RegistryDataSource.h2InMemory("web-" + UUID.randomUUID()), ApiConfig.AUTH.key(), "off")), dir, true);
         // each registered with the champion of its time scored on its test rows, as a retraining registers it
         api.registerTrained("run-1", Map.of("learningRate", 0.001, "epochs", 1.0), 1);
         api.registry.promote(MODEL, 1, "test", "first");
@@ -137,7 +137,7 @@ class WebPageBrowserTest {
     void withoutTheTokenTheComparisonSaysItsNumbersAreNotOnTheSameRows() throws Exception {
         assertThat(CHROMIUM).as("headless Chromium is needed for this test").isExecutable();
         // a token is required and the page has none; and no snapshots to score on
-        api = new ApiFixture(new Settings(Map.of(RegistryDataSource.JDBC_URL,
+        api = new ApiFixture(new Settings(Map.of(RegistryDataSource.JDBC_URL.key(),
                 RegistryDataSource.h2InMemory("web-" + UUID.randomUUID()))), dir, false);
         api.registerUncompared("run-1", Map.of("learningRate", 0.001, "epochs", 1.0), 1);
         api.registerUncompared("run-2", Map.of("learningRate", 0.05, "epochs", 40.0), 2);

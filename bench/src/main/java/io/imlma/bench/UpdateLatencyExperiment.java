@@ -2,6 +2,7 @@ package io.imlma.bench;
 
 import io.imlma.common.config.Settings;
 import io.imlma.common.ett.EttFiles;
+import io.imlma.common.integrity.SnapshotLocation;
 import io.imlma.common.types.Prediction;
 import io.imlma.common.types.RetrainRequest;
 import io.imlma.jobs.connect.InProcessQueueSource;
@@ -15,11 +16,12 @@ import io.imlma.jobs.pipeline.PipelineConfig;
 import io.imlma.jobs.pipeline.PipelineOutputs;
 import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.jobs.retrain.RetrainResult;
-import io.imlma.jobs.snapshot.SnapshotStage;
+import io.imlma.registry.ModelStore;
 import io.imlma.registry.ModelVersion;
 import io.imlma.registry.jdbc.JdbcModelRegistry;
 import io.imlma.registry.jdbc.RegistryDataSource;
 import io.imlma.udf.ingest.ParseEttLine;
+import io.imlma.udf.trigger.TriggerConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -90,22 +92,22 @@ final class UpdateLatencyExperiment {
 
     private static Settings loopSettings(ExperimentConfig config, Path work, int channels) {
         Map<String, String> s = new HashMap<>();
-        s.put(PipelineConfig.CHECKPOINT_DIR, work.resolve("checkpoints").toUri().toString());
+        s.put(PipelineConfig.CHECKPOINT_DIR.key(), work.resolve("checkpoints").toUri().toString());
         // partitions are committed, and so reach the trigger, on checkpoints
-        s.put(PipelineConfig.CHECKPOINT_INTERVAL, "1s");
-        s.put(PipelineConfig.OUT_OF_ORDERNESS, "1min"); // the replay is in file order, as in the demo
-        s.put(SnapshotStage.SNAPSHOT_PATH, work.resolve("snapshots").toUri().toString());
-        s.put(SnapshotStage.BACKUP_PATH, work.resolve("snapshots-backup").toUri().toString());
-        s.put(RetrainConfig.MODEL_STORE_PATH, work.resolve("models").toUri().toString());
-        s.put(RetrainConfig.MODEL_STORE_BACKUP_PATH, work.resolve("models-backup").toUri().toString());
-        s.put(RegistryDataSource.JDBC_URL, RegistryDataSource.h2File(work.resolve("registry").toAbsolutePath()));
-        s.put(LauncherConfig.MODE, "local");
+        s.put(PipelineConfig.CHECKPOINT_INTERVAL.key(), "1s");
+        s.put(PipelineConfig.OUT_OF_ORDERNESS.key(), "1min"); // the replay is in file order, as in the demo
+        s.put(SnapshotLocation.PATH.key(), work.resolve("snapshots").toUri().toString());
+        s.put(SnapshotLocation.BACKUP_PATH.key(), work.resolve("snapshots-backup").toUri().toString());
+        s.put(ModelStore.PATH.key(), work.resolve("models").toUri().toString());
+        s.put(ModelStore.BACKUP_PATH.key(), work.resolve("models-backup").toUri().toString());
+        s.put(RegistryDataSource.JDBC_URL.key(), RegistryDataSource.h2File(work.resolve("registry").toAbsolutePath()));
+        s.put(LauncherConfig.MODE.key(), "local");
         s.put(LauncherConfig.PARALLELISM.key(), Integer.toString(PARALLELISM));
         // the default pass-through hands no tuning.* setting to the retraining job
         s.put(LauncherConfig.PASS_THROUGH.key(), LauncherConfig.PASS_THROUGH.defaultValue().orElseThrow() + ",tuning.");
-        s.put(RetrainConfig.TUNING_TRIALS, Integer.toString(config.latencyTuningTrials()));
-        s.put(RetrainConfig.TUNING_ROUND_SIZE, Integer.toString(Math.min(4, config.latencyTuningTrials())));
-        s.put(SnapshotStage.MIN_INITIAL_ROWS, Long.toString(initialRows(config, channels)));
+        s.put(RetrainConfig.TUNING_TRIALS.key(), Integer.toString(config.latencyTuningTrials()));
+        s.put(RetrainConfig.TUNING_ROUND_SIZE.key(), Integer.toString(Math.min(4, config.latencyTuningTrials())));
+        s.put(TriggerConfig.MIN_INITIAL_ROWS.key(), Long.toString(initialRows(config, channels)));
         // θ, minimum interval and the weekly schedule stay at the system's defaults
         s.put("monitor.latency.event-budget", "0"); // event time of the replay is years behind the wall clock
         return new Settings(s);

@@ -2,8 +2,12 @@ package io.imlma.demo;
 
 import io.imlma.api.ApiConfig;
 import io.imlma.api.ApiServer;
+import io.imlma.common.config.Catalogue;
+import io.imlma.common.config.Option;
 import io.imlma.common.config.Settings;
+import io.imlma.common.integrity.SnapshotLocation;
 import io.imlma.common.types.RetrainCommand;
+import io.imlma.jobs.JobSettings;
 import io.imlma.jobs.MeterPipelineJob;
 import io.imlma.jobs.connect.EttFileSource;
 import io.imlma.jobs.connect.InProcessQueueSource;
@@ -17,15 +21,18 @@ import io.imlma.jobs.pipeline.MeterPipeline;
 import io.imlma.jobs.pipeline.PipelineConfig;
 import io.imlma.jobs.pipeline.PipelineOutputs;
 import io.imlma.jobs.retrain.RetrainConfig;
-import io.imlma.jobs.snapshot.SnapshotStage;
+import io.imlma.registry.ModelStore;
 import io.imlma.registry.jdbc.JdbcModelRegistry;
 import io.imlma.registry.jdbc.RegistryDataSource;
+import io.imlma.udf.monitor.LatencyMonitor;
+import io.imlma.udf.trigger.TriggerConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,20 +57,25 @@ import org.slf4j.LoggerFactory;
  * server. The console shows a status line and one line per retraining outcome and alarm ({@link DemoConsole});
  * SIGTERM or Ctrl-C stops it within seconds, also during a retraining, which is recorded as abandoned.
  *
- * <p>Settings (besides those of {@link PipelineConfig}, {@link ModelLoop} and the API, with demo defaults under the
- * work directory): {@code --input} (default {@code data/ETTm1.csv.gz}, plain or gzip CSV), {@code --speed-up} (event
- * time per wall time, default 100000: two years in about ten minutes; 0 = as fast as possible), {@code --work-dir}
- * (default {@code demo-work}), {@code --web-port} (8081), {@code --prometheus-port} (9249), {@code --api.port}
- * (7070), {@code --parallelism} (2).
+ * <p>Settings: the streaming job's and the API's, with demo defaults under the work directory, and the demo's own
+ * {@link #OPTIONS}; {@link #settings} lists them all (docs/settings.md lists the programs' and {@code --help} the
+ * demo's).
  */
 public final class Demo {
     private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
-    static final String INPUT = "input";
-    static final String SPEED_UP = "speed-up";
-    static final String WORK_DIR = "work-dir";
-    static final String WEB_PORT = "web-port";
-    static final String PROMETHEUS_PORT = "prometheus-port";
-    static final String PARALLELISM = "parallelism";
+    static final Option<String> INPUT = Option.string("input").defaultValue("data/ETTm1.csv.gz")
+            .description("The ETT-format CSV replayed, plain or gzip.");
+    static final Option<Double> SPEED_UP = Option.decimal("speed-up").defaultValue(100_000.0)
+            .check(x -> x >= 0, "must be 0 (as fast as possible) or positive")
+            .description("Event time per wall time: 100000 replays two years in about ten minutes; 0 = as fast as"
+                    + " possible.");
+    static final Option<String> WORK_DIR = Option.string("work-dir").defaultValue("demo-work")
+            .description("Where checkpoints, snapshots, models, the registry and the outputs go.");
+    static final Option<Integer> WEB_PORT = port("web-port", 8081, "The Flink dashboard's port.");
+    static final Option<Integer> PROMETHEUS_PORT = port("prometheus-port", 9249, "The Prometheus reporter's port.");
+    static final Option<Integer> PARALLELISM = Option.integer("parallelism").defaultValue(2)
+            .check(n -> n >= 1, "must be at least 1").description("Parallelism of the job on the local cluster.");
+    static final List<Option<?>> OPTIONS = List.of(INPUT, SPEED_UP, WORK_DIR, WEB_PORT, PROMETHEUS_PORT, PARALLELISM);
     /** Exit status of a start that could not complete. */
     static final int START_FAILED = 2;
     private static final String LOOPBACK = "127.0.0.1";
@@ -71,10 +83,24 @@ public final class Demo {
 
     private Demo() {}
 
+    private static Option<Integer> port(String key, int defaultPort, String description) {
+        return Option.integer(key).defaultValue(defaultPort).check(p -> p >= 1 && p <= 65_535,
+                "must be a TCP port (1..65535)").description(description);
+    }
+
+    /** What the demo reads: the streaming job's settings, the API's and its own. */
+    static Catalogue settings() {
+        return Catalogue.of("demo").with(JobSettings.meterPipelineJob()).with(ApiServer.settings()).with(OPTIONS);
+    }
+
     public static void main(String[] args) {
         Running demo;
         try {
-            demo = start(Settings.fromArgs(args));
+            Optional<Settings> settings = settings().start(args);
+            if (settings.isEmpty()) { // --help
+                return;
+            }
+            demo = start(settings.get());
         } catch (Exception e) {
             System.err.println("imlma demo: " + StartChecks.describe(e));
             LOG.error("The demo could not start", e);
@@ -87,25 +113,23 @@ public final class Demo {
 
     /** Checks what the start needs, then starts the job, the API and the console; nothing is left running on failure. */
     static Running start(Settings given) throws Exception {
-        Path workDir = Path.of(given.string(WORK_DIR, "demo-work")).toAbsolutePath().normalize();
+        Path workDir = Path.of(WORK_DIR.value(given)).toAbsolutePath().normalize();
         Settings settings = given.withDefaults(defaults(workDir));
         PipelineConfig config = PipelineConfig.from(settings);
-        Path input = Path.of(settings.string(INPUT, "data/ETTm1.csv.gz"));
-        StartChecks.requireReadableFile(input, INPUT);
-        double speedUp = settings.decimal(SPEED_UP, 100_000);
-        Settings.require(speedUp >= 0, SPEED_UP, "must be 0 (as fast as possible) or positive");
-        int webPort = settings.integer(WEB_PORT, 8081);
-        int prometheusPort = settings.integer(PROMETHEUS_PORT, 9249);
-        int parallelism = settings.integer(PARALLELISM, 2);
-        Settings.require(parallelism >= 1, PARALLELISM, "must be at least 1");
-        StartChecks.requireFreePort(LOOPBACK, webPort, WEB_PORT);
-        StartChecks.requireFreePort(LOOPBACK, prometheusPort, PROMETHEUS_PORT);
-        StartChecks.requireFreePort(LOOPBACK, ApiConfig.from(settings).port(), ApiConfig.PORT);
+        Path input = Path.of(INPUT.value(settings));
+        StartChecks.requireReadableFile(input, INPUT.key());
+        double speedUp = SPEED_UP.value(settings);
+        int webPort = WEB_PORT.value(settings);
+        int prometheusPort = PROMETHEUS_PORT.value(settings);
+        int parallelism = PARALLELISM.value(settings);
+        StartChecks.requireFreePort(LOOPBACK, webPort, WEB_PORT.key());
+        StartChecks.requireFreePort(LOOPBACK, prometheusPort, PROMETHEUS_PORT.key());
+        StartChecks.requireFreePort(LOOPBACK, ApiConfig.from(settings).port(), ApiConfig.PORT.key());
         ReplaySpan span = ReplaySpan.of(input);
 
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            JdbcModelRegistry registry = StartChecks.opening(RegistryDataSource.JDBC_URL,
+            JdbcModelRegistry registry = StartChecks.opening(RegistryDataSource.JDBC_URL.key(),
                     () -> JdbcModelRegistry.open(settings, (path, sha256) -> { }));
             opened.add(registry);
             JdbcLaunchLedger ledger = JdbcLaunchLedger.open(settings);
@@ -139,33 +163,33 @@ public final class Demo {
 
     private static Map<String, String> defaults(Path workDir) {
         return Map.ofEntries(
-                Map.entry(PipelineConfig.CHECKPOINT_DIR, workDir.resolve("checkpoints").toUri().toString()),
-                Map.entry(PipelineConfig.CHECKPOINT_INTERVAL, "10s"),
+                Map.entry(PipelineConfig.CHECKPOINT_DIR.key(), workDir.resolve("checkpoints").toUri().toString()),
+                Map.entry(PipelineConfig.CHECKPOINT_INTERVAL.key(), "10s"),
                 // the replay is in file order: a little disorder tolerance is enough, and the last minutes of a
                 // silent split should not stall the windows
-                Map.entry(PipelineConfig.OUT_OF_ORDERNESS, "1min"),
-                Map.entry(SnapshotStage.SNAPSHOT_PATH, workDir.resolve("snapshots").toUri().toString()),
-                Map.entry(SnapshotStage.BACKUP_PATH, workDir.resolve("snapshots-backup").toUri().toString()),
-                Map.entry(RetrainConfig.MODEL_STORE_PATH, workDir.resolve("models").toUri().toString()),
-                Map.entry(RetrainConfig.MODEL_STORE_BACKUP_PATH, workDir.resolve("models-backup").toUri().toString()),
+                Map.entry(PipelineConfig.OUT_OF_ORDERNESS.key(), "1min"),
+                Map.entry(SnapshotLocation.PATH.key(), workDir.resolve("snapshots").toUri().toString()),
+                Map.entry(SnapshotLocation.BACKUP_PATH.key(), workDir.resolve("snapshots-backup").toUri().toString()),
+                Map.entry(ModelStore.PATH.key(), workDir.resolve("models").toUri().toString()),
+                Map.entry(ModelStore.BACKUP_PATH.key(), workDir.resolve("models-backup").toUri().toString()),
                 // one process: the job, the API and the console share the embedded database; it is closed by the
                 // demo's own stop, after the job's last writes (H2's exit hook would race them)
-                Map.entry(RegistryDataSource.JDBC_URL,
+                Map.entry(RegistryDataSource.JDBC_URL.key(),
                         RegistryDataSource.h2File(workDir.resolve("registry")) + ";DB_CLOSE_ON_EXIT=FALSE"),
-                Map.entry(LauncherConfig.MODE, "local"),
+                Map.entry(LauncherConfig.MODE.key(), "local"),
                 // first training after four weeks of the seven channels, then whenever the data grew by 10 %,
                 // at most once per week of event time (a week replays in seconds; a retraining takes longer)
-                Map.entry(SnapshotStage.MIN_INITIAL_ROWS, Integer.toString(7 * 96 * 28)),
-                Map.entry(SnapshotStage.THETA, "0.10"),
-                Map.entry(SnapshotStage.MIN_INTERVAL, "7d"),
+                Map.entry(TriggerConfig.MIN_INITIAL_ROWS.key(), Integer.toString(7 * 96 * 28)),
+                Map.entry(TriggerConfig.THETA.key(), "0.10"),
+                Map.entry(TriggerConfig.MIN_INTERVAL.key(), "7d"),
                 // the first training is planned after four weeks: a LOOP_STALL alarm after two such cycles
-                Map.entry(SnapshotStage.EXPECTED_CYCLE, "28d"),
-                Map.entry(SnapshotStage.PARTITION, "DAILY"),
-                Map.entry(RetrainConfig.TUNING_TRIALS, "8"),
-                Map.entry(RetrainConfig.TUNING_ROUND_SIZE, "4"),
+                Map.entry(TriggerConfig.EXPECTED_CYCLE.key(), "28d"),
+                Map.entry(SnapshotLocation.PARTITION.key(), "DAILY"),
+                Map.entry(RetrainConfig.TUNING_TRIALS.key(), "8"),
+                Map.entry(RetrainConfig.TUNING_ROUND_SIZE.key(), "4"),
                 // event time of a replay of 2016 data is years behind the wall clock
-                Map.entry("monitor.latency.event-budget", "0"),
-                Map.entry("api.auth", "off"));
+                Map.entry(LatencyMonitor.EVENT_BUDGET.key(), "0"),
+                Map.entry(ApiConfig.AUTH.key(), "off"));
     }
 
     /**
@@ -236,8 +260,8 @@ public final class Demo {
                 retraining's outcome and each alarm gets a line below. Stop with Ctrl-C.
                 %n""", input, speedUp == 0 ? "max" : speedUp, job.getJobID(), webPort, apiPort, prometheusPort,
                 outputs.features(), outputs.predictions(), outputs.alarms(), outputs.deadLetters(),
-                settings.string(SnapshotStage.SNAPSHOT_PATH), settings.string(RetrainConfig.MODEL_STORE_PATH),
-                settings.string(RegistryDataSource.JDBC_URL), config.checkpointDir(),
+                settings.string(SnapshotLocation.PATH.key()), settings.string(ModelStore.PATH.key()),
+                settings.string(RegistryDataSource.JDBC_URL.key()), config.checkpointDir(),
                 System.getProperty("imlma.log.file", "(log4j2 default)"));
     }
 

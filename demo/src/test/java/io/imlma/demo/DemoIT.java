@@ -81,7 +81,7 @@ class DemoIT {
         assertThat(stop).isLessThan(STOP_BUDGET);
         assertThat(Files.readString(demo.output())).contains("stopping: cancelling the job");
 
-        try (JdbcLaunchLedger ledger = JdbcLaunchLedger.open(new Settings(Map.of(RegistryDataSource.JDBC_URL,
+        try (JdbcLaunchLedger ledger = JdbcLaunchLedger.open(new Settings(Map.of(RegistryDataSource.JDBC_URL.key(),
                 RegistryDataSource.h2File(dir.resolve("work/registry")))))) {
             List<LaunchOutcome> launches = ledger.launches();
             assertThat(launches).isNotEmpty().noneMatch(l -> l.status() == LaunchOutcome.Status.RUNNING);

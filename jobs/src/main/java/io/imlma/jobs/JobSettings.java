@@ -1,15 +1,20 @@
 package io.imlma.jobs;
 
 import io.imlma.common.config.Catalogue;
-import io.imlma.common.integrity.SnapshotLocation;
 import io.imlma.common.kafka.KafkaOptions;
 import io.imlma.jobs.connect.KafkaConfig;
 import io.imlma.jobs.launch.LauncherConfig;
+import io.imlma.jobs.launch.RetrainJobSpec;
+import io.imlma.jobs.loop.ModelLoop;
+import io.imlma.jobs.pipeline.PipelineConfig;
+import io.imlma.jobs.retrain.RetrainConfig;
+import io.imlma.jobs.snapshot.SnapshotStage;
 import io.imlma.ml.data.FeatureSpec;
 import io.imlma.ml.data.TrainingData;
 import io.imlma.ml.eval.ReplacementPolicy;
 import io.imlma.registry.ModelStore;
 import io.imlma.registry.jdbc.RegistryDataSource;
+import io.imlma.udf.monitor.Monitors;
 import java.util.List;
 
 /**
@@ -27,32 +32,32 @@ public final class JobSettings {
         Catalogue settings = Catalogue.of("MeterPipelineJob").with(pipeline())
                 .with(LauncherConfig.OPTIONS)
                 .with(retraining("MeterPipelineJob"))
-                .keys(LegacyKeys.LOOP);
-        return LegacyKeys.monitors(KafkaConfig.declare(settings));
+                .with(ModelLoop.OPTIONS);
+        return Monitors.declare(KafkaConfig.declare(settings));
     }
 
     /** The meter pipeline's own settings (PipelineConfig), for programs that run the pipeline alone (benchmarks). */
     public static Catalogue pipeline() {
-        return Catalogue.of("the pipeline").keys(LegacyKeys.PIPELINE);
+        return Catalogue.of("the pipeline").with(PipelineConfig.OPTIONS);
     }
 
     /** Everything RetrainJob reads: the request (as a launcher passes it) and {@link #retraining}'s settings. */
     public static Catalogue retrainJob() {
-        return retraining("RetrainJob").keys(LegacyKeys.REQUEST);
+        return retraining("RetrainJob").with(RetrainJobSpec.REQUEST_OPTIONS);
     }
 
     /** A launcher passes VerifySnapshotJob what it passes RetrainJob, whose stand-in it is. */
     public static Catalogue verifySnapshotJob() {
-        return retraining("VerifySnapshotJob").keys(LegacyKeys.REQUEST);
+        return retraining("VerifySnapshotJob").with(RetrainJobSpec.REQUEST_OPTIONS);
     }
 
     /** The settings of a retraining besides its request: what a launcher passes through to it. */
     static Catalogue retraining(String program) {
         return Catalogue.of(program)
-                .with(SnapshotLocation.OPTIONS).keys(LegacyKeys.TRIGGER)
+                .with(SnapshotStage.OPTIONS)
                 .with(RegistryDataSource.OPTIONS).with(ModelStore.OPTIONS)
                 .with(FeatureSpec.OPTIONS).with(TrainingData.OPTIONS).with(ReplacementPolicy.OPTIONS)
-                .keys(LegacyKeys.RETRAIN)
+                .with(RetrainConfig.OPTIONS)
                 .with(List.of(KafkaOptions.BOOTSTRAP_SERVERS, KafkaConfig.MODEL_UPDATES_TOPIC));
     }
 }

@@ -17,8 +17,8 @@ import java.util.List;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
 import org.apache.flink.core.fs.Path;
@@ -48,9 +48,9 @@ public final class VerifySnapshotJob implements BatchJobEntry {
 
     @Override
     public BatchJobResult run(StreamExecutionEnvironment env, Settings settings) throws Exception {
-        String requestId = settings.string(RetrainJobSpec.REQUEST_ID);
-        TimeRange range = new TimeRange(settings.longValue(RetrainJobSpec.DATA_FROM, 0),
-                settings.longValue(RetrainJobSpec.DATA_TO, 0));
+        String requestId = RetrainJobSpec.REQUEST_ID.value(settings);
+        TimeRange range = new TimeRange(RetrainJobSpec.epochMillis(RetrainJobSpec.DATA_FROM.value(settings)),
+                RetrainJobSpec.epochMillis(RetrainJobSpec.DATA_TO.value(settings)));
         SnapshotStage.Config snapshot = SnapshotStage.Config.from(settings);
         VerificationReport report = new IntegrityVerifier(snapshot.store(), Clock.systemUTC())
                 .verifySnapshot(range, snapshot.granularity());

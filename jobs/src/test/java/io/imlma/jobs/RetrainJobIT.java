@@ -98,7 +98,8 @@ class RetrainJobIT {
         base.put("snapshot.backup-path", snapshots.backupBase().toString());
         base.put("model.store.path", models.primaryBase().toString());
         base.put("model.store.backup-path", models.backupBase().toString());
-        base.put(RegistryDataSource.JDBC_URL, RegistryDataSource.h2File(dir.resolve("registry").toAbsolutePath()));
+        base.put(RegistryDataSource.JDBC_URL.key(),
+                RegistryDataSource.h2File(dir.resolve("registry").toAbsolutePath()));
         base.put("training.model", "linear");
         base.put("tuning.method", "bo");
         base.put("tuning.trials", "6");

@@ -1,5 +1,6 @@
 package io.imlma.registry;
 
+import io.imlma.common.config.Option;
 import io.imlma.common.types.Alarm;
 import java.time.Instant;
 import java.util.List;
@@ -11,6 +12,12 @@ import java.util.Optional;
  * a version's state raise {@link RegistryConflictException}.
  */
 public interface ModelRegistry extends AutoCloseable {
+    /** The model the loop trains (its trigger requests retrainings of it) and the API serves by default. */
+    Option<String> MODEL_NAME = Option.string("trigger.model-name").defaultValue("load-forecast")
+            .check(m -> m.matches("[A-Za-z0-9._-]+"), "must be a simple name (letters, digits, '.', '_', '-'): it"
+                    + " names a directory")
+            .description("The model the loop trains (its trigger requests retrainings of it) and the API serves by"
+                    + " default.");
 
     /**
      * Registers a trained model as the next version of its model (created on first use), status

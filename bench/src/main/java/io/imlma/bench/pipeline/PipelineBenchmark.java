@@ -279,9 +279,9 @@ public final class PipelineBenchmark {
         Run(Options options) throws Exception {
             checkpoints = Files.createTempDirectory("imlma-bench-checkpoints");
             config = PipelineConfig.from(options.settings().withDefaults(Map.of(
-                    PipelineConfig.CHECKPOINT_DIR, checkpoints.toUri().toString(),
-                    PipelineConfig.CHECKPOINT_INTERVAL, "10s",
-                    PipelineConfig.OUT_OF_ORDERNESS, "1min")));
+                    PipelineConfig.CHECKPOINT_DIR.key(), checkpoints.toUri().toString(),
+                    PipelineConfig.CHECKPOINT_INTERVAL.key(), "10s",
+                    PipelineConfig.OUT_OF_ORDERNESS.key(), "1min")));
             readings = (long) options.meters() * options.intervals();
             records = readings + readings / (options.duplicateEvery() - 1);
             watch = CheckpointWatch.start();

@@ -16,6 +16,7 @@ import io.imlma.ml.model.Hyperparameters;
 import io.imlma.ml.model.LinearRegression;
 import io.imlma.ml.model.Model;
 import io.imlma.ml.model.ModelArtifact;
+import io.imlma.registry.ModelStore;
 import io.imlma.registry.VersionMetrics;
 import io.imlma.registry.ModelVersion;
 import io.imlma.registry.NewVersion;
@@ -66,7 +67,7 @@ public final class PredictBenchmark {
 
     /** @param serverThreads most threads of the server's pool ({@link ApiConfig#THREADS}) */
     public record Options(int secondsPerLevel, int serverThreads) {
-        private static final int SERVER_THREADS = 250;
+        private static final int SERVER_THREADS = ApiConfig.THREADS.defaultValue().orElseThrow();
 
         public Options {
             Settings.require(secondsPerLevel >= 1, "seconds-per-level", "must be at least 1");
@@ -78,7 +79,7 @@ public final class PredictBenchmark {
 
         public static Options from(Arguments a) {
             return new Options(a.integer("seconds-per-level", 20, "seconds of load per connection level"),
-                    a.integer(ApiConfig.THREADS, SERVER_THREADS, "most threads of the server's pool"));
+                    a.integer(ApiConfig.THREADS.key(), SERVER_THREADS, "most threads of the server's pool"));
         }
     }
 
@@ -169,13 +170,13 @@ public final class PredictBenchmark {
         List<FeatureRow> rows = EttCsv.read(BundledData.ettm1(), "OT", 0, 6_000);
         FeatureSpec spec = FeatureSpec.defaults();
         Settings settings = new Settings(Map.of(
-                RegistryDataSource.JDBC_URL, RegistryDataSource.h2InMemory("bench-" + UUID.randomUUID()),
-                ApiConfig.HOST, "127.0.0.1",
-                ApiConfig.PORT, "0",
-                ApiConfig.THREADS, Integer.toString(options.serverThreads()),
-                ApiConfig.TOKEN, UUID.randomUUID().toString(),
-                ApiConfig.MODEL_STORE, dir.resolve("models").toUri().toString(),
-                ApiConfig.MODEL_STORE_BACKUP, dir.resolve("models-backup").toUri().toString()));
+                RegistryDataSource.JDBC_URL.key(), RegistryDataSource.h2InMemory("bench-" + UUID.randomUUID()),
+                ApiConfig.HOST.key(), "127.0.0.1",
+                ApiConfig.PORT.key(), "0",
+                ApiConfig.THREADS.key(), Integer.toString(options.serverThreads()),
+                ApiConfig.TOKEN.key(), UUID.randomUUID().toString(),
+                ModelStore.PATH.key(), dir.resolve("models").toUri().toString(),
+                ModelStore.BACKUP_PATH.key(), dir.resolve("models-backup").toUri().toString()));
         IntegrityStore store = new IntegrityStore(dir.resolve("models").toUri(), dir.resolve("models-backup").toUri());
         try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, (path, sha) -> { })) {
             ModelVersion champion = registerChampion(registry, store, rows, spec);

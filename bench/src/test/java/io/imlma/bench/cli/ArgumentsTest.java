@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.imlma.common.config.Catalogue;
 import io.imlma.common.config.ConfigException;
+import io.imlma.common.config.Option;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -41,19 +43,21 @@ class ArgumentsTest {
         assertThat(Arguments.of("-h").helpAsked()).isTrue();
     }
 
+    private static final Option<Duration> WINDOW = Option.duration("window.size").description("Length of an interval.");
+
     @Test
     void aSettingNoOneReadsFailsNamingItAndTheClosestOption() {
         Arguments a = Arguments.of("--meters", "5", "--intervalls", "9", "--window.size", "1h");
         a.integer("meters", 10, "meters generated");
         a.integer("intervals", 60, "readings per meter");
-        a.note("plus the pipeline's settings", Catalogue.of("pipeline").keys(List.of("window.size")));
+        a.note("plus the pipeline's settings", Catalogue.of("pipeline").with(List.of(WINDOW)));
 
         assertThatThrownBy(() -> a.catalogue("bin/imlma bench-x").check(a.settings()))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.setting()).isEqualTo("intervalls"))
                 .hasMessageContaining("bench-x").hasMessageContaining("did you mean 'intervals'");
         Arguments known = Arguments.of("--meters", "5", "--window.size", "1h");
         known.integer("meters", 10, "meters generated");
-        known.note("plus the pipeline's settings", Catalogue.of("pipeline").keys(List.of("window.size")));
+        known.note("plus the pipeline's settings", Catalogue.of("pipeline").with(List.of(WINDOW)));
         assertThat(known.catalogue("bin/imlma bench-x").check(known.settings())).isSameAs(known.settings());
     }
 

@@ -35,6 +35,7 @@ public final class Catalogue {
     private final String program;
     private final Map<String, Option<?>> options = new LinkedHashMap<>();
     private final List<Family> families = new ArrayList<>();
+    /** Keys known by name only: those of {@link #allPrograms}, read from a list of names. */
     private final Set<String> otherKeys = new TreeSet<>();
 
     private Catalogue(String program) {
@@ -80,15 +81,6 @@ public final class Catalogue {
         return this;
     }
 
-    /**
-     * Keys known only by name, for components not yet declaring {@link Option}s: the check accepts them, the
-     * listings show them without type or default.
-     */
-    public Catalogue keys(Collection<String> keys) {
-        otherKeys.addAll(keys);
-        return this;
-    }
-
     public String program() {
         return program;
     }
@@ -99,13 +91,6 @@ public final class Catalogue {
 
     public List<Family> families() {
         return List.copyOf(families);
-    }
-
-    /** Keys declared by name only (see {@link #keys}), not as an option. */
-    public Set<String> otherKeys() {
-        Set<String> keys = new TreeSet<>(otherKeys);
-        keys.removeAll(options.keySet());
-        return keys;
     }
 
     public boolean knows(String key) {
@@ -223,7 +208,6 @@ public final class Catalogue {
         List<String[]> rows = new ArrayList<>();
         options.values().stream().sorted(Comparator.comparing(Option::key)).forEach(o ->
                 rows.add(new String[] {"--" + o.key(), o.type(), o.defaultText(), o.description()}));
-        otherKeys().forEach(k -> rows.add(new String[] {"--" + k, "", "", ""}));
         families.forEach(f -> rows.add(new String[] {"--" + f.template(), "", "", f.description()}));
         int[] width = new int[3];
         rows.forEach(r -> {

@@ -48,6 +48,26 @@ public final class Option<T> {
         this.description = description;
     }
 
+    private Option(Option<T> o, String key) {
+        this.key = key;
+        this.type = o.type;
+        this.parser = o.parser;
+        this.format = o.format;
+        this.defaultValue = null;
+        this.defaultText = null;
+        this.checks = o.checks;
+        this.description = o.description;
+    }
+
+    /**
+     * This option's type and checks under another key, without a default: a run-time name of a declared pattern
+     * ({@code monitor.latency.raise-after} for the shared {@code monitor.hysteresis.raise-after}), read with
+     * {@link #find} and falling back to this one.
+     */
+    public Option<T> under(String otherKey) {
+        return new Option<>(this, otherKey);
+    }
+
     public static Builder<String> string(String key) {
         return new Builder<>(key, "string", (s, k) -> s.string(k), String::valueOf);
     }

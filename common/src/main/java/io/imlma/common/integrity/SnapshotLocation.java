@@ -13,32 +13,26 @@ import java.util.List;
  */
 public record SnapshotLocation(URI snapshotPath, URI backupPath, PartitionGranularity granularity)
         implements Serializable {
-    public static final Option<URI> PATH_OPTION = Option.uri("snapshot.path")
+    public static final Option<URI> PATH = Option.uri("snapshot.path")
             .description("Where the committed feature snapshots are written and read (hdfs://..., file:/... or a path).");
-    public static final Option<URI> BACKUP_PATH_OPTION = Option.uri("snapshot.backup-path")
+    public static final Option<URI> BACKUP_PATH = Option.uri("snapshot.backup-path")
             .description("The snapshots' backup copy, restored from on a checksum mismatch; must differ from snapshot.path.");
-    public static final Option<PartitionGranularity> PARTITION_OPTION = Option
+    public static final Option<PartitionGranularity> PARTITION = Option
             .enumValue("snapshot.partition", PartitionGranularity.class).defaultValue(PartitionGranularity.DAILY)
             .description("How snapshots are partitioned in time.");
-    public static final List<Option<?>> OPTIONS = List.of(PATH_OPTION, BACKUP_PATH_OPTION, PARTITION_OPTION);
-
-    // phase 1 of the typed settings: the keys for SnapshotStage, until it reads the options (then these go and the
-    // options lose their _OPTION suffix)
-    public static final String PATH = PATH_OPTION.key();
-    public static final String BACKUP_PATH = BACKUP_PATH_OPTION.key();
-    public static final String PARTITION = PARTITION_OPTION.key();
+    public static final List<Option<?>> OPTIONS = List.of(PATH, BACKUP_PATH, PARTITION);
 
     /** Whether the settings name a snapshot location at all. */
     public static boolean isConfigured(Settings settings) {
-        return settings.has(PATH_OPTION.key());
+        return settings.has(PATH.key());
     }
 
     public static SnapshotLocation from(Settings settings) {
-        URI snapshot = PATH_OPTION.value(settings);
-        URI backup = BACKUP_PATH_OPTION.value(settings);
-        Settings.require(!snapshot.normalize().equals(backup.normalize()), BACKUP_PATH_OPTION.key(),
-                "must differ from " + PATH_OPTION.key() + " (" + snapshot + "): the backup is the second copy");
-        return new SnapshotLocation(snapshot, backup, PARTITION_OPTION.value(settings));
+        URI snapshot = PATH.value(settings);
+        URI backup = BACKUP_PATH.value(settings);
+        Settings.require(!snapshot.normalize().equals(backup.normalize()), BACKUP_PATH.key(),
+                "must differ from " + PATH.key() + " (" + snapshot + "): the backup is the second copy");
+        return new SnapshotLocation(snapshot, backup, PARTITION.value(settings));
     }
 
     public IntegrityStore store() {

@@ -20,7 +20,7 @@ class CatalogueTest {
             .with(List.of(PATH)) // a second component reading the same setting
             .prefix("kafka.properties.", "Kafka client properties.")
             .pattern("monitor.<name>.raise-after", "Observations before a monitor raises.")
-            .keys(List.of("trigger.theta"));
+            .with(List.of(Option.decimal("trigger.theta").defaultValue(0.1).description("Volume threshold.")));
 
     @Test
     void knownKeysPrefixesPatternsAndTheConfigFilePass() {
@@ -28,7 +28,8 @@ class CatalogueTest {
                 "kafka.properties.security.protocol", "SSL", "monitor.latency.raise-after", "3",
                 "trigger.theta", "0.1", Settings.CONFIG_FILE, "job.properties"));
         assertThat(CATALOGUE.check(settings)).isSameAs(settings);
-        assertThat(CATALOGUE.options()).extracting(Option::key).containsExactly("snapshot.path", "window.size");
+        assertThat(CATALOGUE.options()).extracting(Option::key).containsExactly("snapshot.path", "window.size",
+                "trigger.theta");
     }
 
     @Test

@@ -54,6 +54,19 @@ class OptionTest {
     }
 
     @Test
+    void underAnotherKeyTheChecksStayAndTheDefaultGoes() {
+        Option<Integer> shared = Option.integer("monitor.hysteresis.raise-after").defaultValue(2)
+                .check(n -> n >= 1, "must be at least 1").description("Evaluations before an alarm.");
+        Option<Integer> own = shared.under("monitor.latency.raise-after");
+        assertThat(own.key()).isEqualTo("monitor.latency.raise-after");
+        assertThat(own.find(new Settings(Map.of()))).isEmpty();
+        assertThat(own.find(new Settings(Map.of("monitor.latency.raise-after", "4")))).contains(4);
+        assertThatThrownBy(() -> own.find(new Settings(Map.of("monitor.latency.raise-after", "0"))))
+                .isInstanceOfSatisfying(ConfigException.class,
+                        e -> assertThat(e.setting()).isEqualTo("monitor.latency.raise-after"));
+    }
+
+    @Test
     void aDefaultThatFailsItsOwnCheckIsADeclarationError() {
         assertThatThrownBy(() -> Option.integer("pool").defaultValue(0).check(n -> n >= 1, "must be at least 1")
                 .description("")).isInstanceOf(IllegalStateException.class).hasMessageContaining("pool");

@@ -66,10 +66,6 @@ public record KafkaConfig(
             RETRAIN_REQUESTS_TOPIC, MODEL_UPDATES_TOPIC, RetrainCommands.TOPIC, GROUP_ID, TRANSACTIONAL_ID_PREFIX,
             STARTING_OFFSETS);
 
-    // phase 1 of the typed settings: the key for RetrainConfig, until it reads KafkaOptions.BOOTSTRAP_SERVERS (then
-    // this goes)
-    public static final String BOOTSTRAP_SERVERS = KafkaOptions.BOOTSTRAP_SERVERS.key();
-
     /** Adds these settings to a program's catalogue, with the client properties' prefix. */
     public static Catalogue declare(Catalogue catalogue) {
         return catalogue.with(OPTIONS).prefix(CLIENT_PROPERTIES_PREFIX, "Kafka client properties, passed through.");

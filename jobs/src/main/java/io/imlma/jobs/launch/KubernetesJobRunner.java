@@ -49,7 +49,7 @@ public final class KubernetesJobRunner implements JobRunner {
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             // a request id or quantity such as 2024 stays a string (annotations must be strings)
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
-    private static final String REQUEST_ARGS_START = "--" + RetrainJobSpec.REQUEST_ID;
+    private static final String REQUEST_ARGS_START = "--" + RetrainJobSpec.REQUEST_ID.key();
 
     /**
      * What a deployment sets in the template's container.

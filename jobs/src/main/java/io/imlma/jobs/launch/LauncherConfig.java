@@ -34,7 +34,7 @@ public record LauncherConfig(Mode mode, String entryClass, int parallelism, Map<
     /** The retraining job; {@code io.imlma.jobs.VerifySnapshotJob} only verifies and reads the range. */
     public static final String DEFAULT_ENTRY = "io.imlma.jobs.RetrainJob";
 
-    public static final Option<Mode> MODE_OPTION = Option.enumValue("launcher.mode", Mode.class)
+    public static final Option<Mode> MODE = Option.enumValue("launcher.mode", Mode.class)
             .defaultValue(Mode.LOCAL)
             .description("local: the job and its Flink jobs in this process; flink-client: the job's driver here,"
                     + " each of its Flink jobs on a session cluster (like an attached flink run, for jobs that"
@@ -84,19 +84,14 @@ public record LauncherConfig(Mode mode, String entryClass, int parallelism, Map<
             .check(n -> isKubernetesName(n, false), "must be a Kubernetes name of at most 63 lower-case letters,"
                     + " digits and '-'")
             .defaultText("(the Job's default)").description("kubernetes: namespace of the Jobs.");
-    public static final Option<Ledger> LEDGER_OPTION = Option.enumValue("launcher.ledger", Ledger.class)
+    public static final Option<Ledger> LEDGER = Option.enumValue("launcher.ledger", Ledger.class)
             .defaultValue(Ledger.MEMORY)
             .description("Where launches are recorded: memory (one process) or registry (the registry database"
                     + " named by the passed-through registry.* settings, so a request replayed after a restart"
                     + " starts nothing).");
-    public static final List<Option<?>> OPTIONS = List.of(MODE_OPTION, ENTRY_CLASS, PARALLELISM, PASS_THROUGH,
+    public static final List<Option<?>> OPTIONS = List.of(MODE, ENTRY_CLASS, PARALLELISM, PASS_THROUGH,
             REST_ADDRESS, JAR, POLL_INTERVAL, TIMEOUT, K8S_OUTPUT_DIR, K8S_IMAGE, K8S_CONFIG_MAP, K8S_REGISTRY_SECRET,
-            K8S_NAMESPACE, LEDGER_OPTION);
-
-    // phase 1 of the typed settings: the keys for the demo and ModelLoop, until they read the options (then these go
-    // and the options lose their _OPTION suffix)
-    public static final String MODE = MODE_OPTION.key();
-    public static final String LEDGER = LEDGER_OPTION.key();
+            K8S_NAMESPACE, LEDGER);
 
     public enum Mode { LOCAL, FLINK_CLIENT, FLINK_REST, KUBERNETES }
 
@@ -107,7 +102,7 @@ public record LauncherConfig(Mode mode, String entryClass, int parallelism, Map<
     }
 
     public static LauncherConfig from(Settings settings) {
-        Mode mode = MODE_OPTION.value(settings);
+        Mode mode = MODE.value(settings);
         String entryClass = ENTRY_CLASS.value(settings);
         int parallelism = PARALLELISM.value(settings);
         Duration pollInterval = POLL_INTERVAL.value(settings);
@@ -143,7 +138,7 @@ public record LauncherConfig(Mode mode, String entryClass, int parallelism, Map<
         }
         return new LauncherConfig(mode, entryClass, parallelism, jobSettings(settings), restAddress, jar,
                 pollInterval, timeout, outputDir, pod, namespace,
-                LEDGER_OPTION.value(settings));
+                LEDGER.value(settings));
     }
 
     /** The template's container with the configured image, ConfigMap and Secret. */

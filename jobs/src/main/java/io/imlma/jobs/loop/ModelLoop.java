@@ -1,5 +1,6 @@
 package io.imlma.jobs.loop;
 
+import io.imlma.common.config.Option;
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.types.Alarm;
@@ -13,7 +14,6 @@ import io.imlma.jobs.launch.LaunchOutcome;
 import io.imlma.jobs.launch.LaunchRetrainFunction;
 import io.imlma.jobs.launch.LauncherConfig;
 import io.imlma.jobs.pipeline.PipelineOutputs;
-import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.jobs.retrain.RetrainResult;
 import io.imlma.jobs.snapshot.SnapshotStage;
 import io.imlma.ml.data.FeatureSpec;
@@ -60,15 +60,17 @@ import org.slf4j.LoggerFactory;
  * exactly once, to the retrain-commands topic as DRIFT commands and reads that topic back as the trigger's command
  * input, with the operators' commands the API publishes there.
  *
- * <p>Settings: those of {@link SnapshotStage.Config}, {@link LauncherConfig}, {@link Monitors}, the registry
- * ({@code registry.*}), the model store ({@value RetrainConfig#MODEL_STORE_PATH},
- * {@value RetrainConfig#MODEL_STORE_BACKUP_PATH}) and {@value #HISTORY} (interval means kept per meter for scoring;
- * default the trainer's {@code features.lags}).
+ * <p>Settings: those of {@link SnapshotStage}, {@link LauncherConfig}, {@link Monitors}, the registry
+ * ({@code registry.*}), the model store ({@link ModelStore#location}) and {@link #OPTIONS} (listed in
+ * docs/settings.md).
  */
 public final class ModelLoop {
     private static final Logger LOG = LoggerFactory.getLogger(ModelLoop.class);
 
-    public static final String HISTORY = "serve.history-intervals";
+    public static final Option<Integer> HISTORY = Option.integer("serve.history-intervals")
+            .check(n -> n >= 1, "must be at least 1").defaultText("features.lags")
+            .description("Interval means kept per meter for scoring; the trained model's lags need at most that many.");
+    public static final List<Option<?>> OPTIONS = List.of(HISTORY);
 
     /** After this long without a command the request input turns idle and stops holding back the trigger's time. */
     private static final Duration COMMANDS_IDLE_AFTER = Duration.ofSeconds(5);
@@ -109,11 +111,9 @@ public final class ModelLoop {
         SnapshotStage.Config snapshots = SnapshotStage.Config.from(settings);
         // the loop always has a registry: launches are recorded there, so a restart never launches a request twice
         LauncherConfig launcher = LauncherConfig.from(
-                settings.withDefaults(Map.of(LauncherConfig.LEDGER, LauncherConfig.Ledger.REGISTRY.name())));
-        IntegrityStore models = new IntegrityStore(settings.uri(RetrainConfig.MODEL_STORE_PATH),
-                settings.uri(RetrainConfig.MODEL_STORE_BACKUP_PATH));
-        int history = settings.integer(HISTORY, FeatureSpec.from(settings).lags());
-        Settings.require(history >= 1, HISTORY, "must be at least 1, got " + history);
+                settings.withDefaults(Map.of(LauncherConfig.LEDGER.key(), LauncherConfig.Ledger.REGISTRY.name())));
+        IntegrityStore models = ModelStore.location(settings);
+        int history = HISTORY.find(settings).orElseGet(() -> FeatureSpec.from(settings).lags());
         String model = snapshots.modelName();
 
         SnapshotStage.Outputs snapshot = SnapshotStage.attach(pipeline.features(), manualRequests, snapshots);

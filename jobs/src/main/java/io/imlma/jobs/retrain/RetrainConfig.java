@@ -1,10 +1,12 @@
 package io.imlma.jobs.retrain;
 
-import io.imlma.common.config.ConfigException;
+import io.imlma.common.config.Option;
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.integrity.TimeRange;
+import io.imlma.common.kafka.KafkaOptions;
 import io.imlma.jobs.connect.KafkaConfig;
+import io.imlma.jobs.launch.RetrainJobSpec;
 import io.imlma.jobs.snapshot.SnapshotStage;
 import io.imlma.ml.data.FeatureSpec;
 import io.imlma.ml.data.TrainingData;
@@ -18,19 +20,18 @@ import io.imlma.ml.tune.GridSearch;
 import io.imlma.ml.tune.RandomSearch;
 import io.imlma.ml.tune.Tuner;
 import io.imlma.ml.tune.TuningBudget;
-import java.net.URI;
-import java.time.DateTimeException;
+import io.imlma.registry.ModelStore;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * Validated settings of one retraining request; every problem is reported at start, naming the setting.
+ * Validated settings of one retraining request; every problem is reported at start, naming the setting. The
+ * training's own settings are {@link #OPTIONS}, the request's {@link RetrainJobSpec#REQUEST_OPTIONS} (listed in
+ * docs/settings.md).
  *
  * @param snapshots     the snapshot stage's configuration (paths, partitioning)
- * @param modelStore    where model files and their backup copies go ({@code model.store.path},
- *                      {@code model.store.backup-path})
+ * @param modelStore    where model files and their backup copies go ({@link ModelStore#location})
  * @param minTargets    meters with fewer usable targets than this are left out of training
  * @param modelUpdatesTopic Kafka topic for model-update events; {@code kafkaBootstrap} null = do not publish
  */
@@ -51,22 +52,27 @@ public record RetrainConfig(
         String kafkaBootstrap,
         String modelUpdatesTopic) {
 
-    public static final String REQUEST_ID = "request-id";
-    public static final String MODEL = "model";
-    public static final String DATA_FROM = "data-from";
-    public static final String DATA_TO = "data-to";
-    public static final String MODEL_STORE_PATH = "model.store.path";
-    public static final String MODEL_STORE_BACKUP_PATH = "model.store.backup-path";
-    public static final String TRAINER = "training.model";
-    public static final String MIN_TARGETS = TrainingData.MIN_TARGETS;
-    public static final String TUNING_METHOD = "tuning.method";
-    public static final String TUNING_TRIALS = "tuning.trials";
-    public static final String TUNING_ROUND_SIZE = "tuning.round-size";
-    public static final String TUNING_PATIENCE = "tuning.patience";
-    public static final String TUNING_SEED = "tuning.seed";
-    public static final String TUNING_LOSS = "tuning.loss";
-    /** The same setting as the streaming job's, so one configuration file serves both. */
-    public static final String KAFKA_BOOTSTRAP = KafkaConfig.BOOTSTRAP_SERVERS;
+    public static final Option<String> TRAINER = Option.string("training.model").defaultValue("linear")
+            .check(t -> List.of("linear", "mlp").contains(t.toLowerCase(Locale.ROOT)), "expected linear or mlp")
+            .description("The estimator trained: linear (ridge regression) or mlp.");
+    public static final Option<TuningMethod> TUNING_METHOD = Option.enumValue("tuning.method", TuningMethod.class)
+            .defaultValue(TuningMethod.BO)
+            .description("How hyperparameters are searched: bo (Bayesian optimization, GP-EI), random or grid.");
+    public static final Option<Integer> TUNING_TRIALS = Option.integer("tuning.trials").defaultValue(20)
+            .check(n -> n >= 1, "must be at least 1").description("Most tuning trials of one retraining.");
+    public static final Option<Integer> TUNING_ROUND_SIZE = Option.integer("tuning.round-size").defaultValue(4)
+            .check(n -> n >= 1, "must be at least 1").description("Trials proposed and evaluated together per round.");
+    public static final Option<Integer> TUNING_PATIENCE = Option.integer("tuning.patience").defaultValue(8)
+            .check(n -> n >= 0, "must be at least 0 (0 = never stop early)")
+            .description("Stop tuning after this many trials without improvement; 0 never stops early.");
+    public static final Option<Long> TUNING_SEED = Option.longValue("tuning.seed").defaultValue(42L)
+            .description("Seed of the tuner's random choices (the same request tunes the same way).");
+    public static final Option<Metric> TUNING_LOSS = Option.enumValue("tuning.loss", Metric.class)
+            .defaultValue(Metric.MAE).check(m -> !m.higherIsBetter(), "must be an error metric: mae or mse")
+            .description("The validation error the tuner minimizes.");
+    /** The training's own settings; {@link #from} also reads those of the components it configures. */
+    public static final List<Option<?>> OPTIONS = List.of(TRAINER, TUNING_METHOD, TUNING_TRIALS, TUNING_ROUND_SIZE,
+            TUNING_PATIENCE, TUNING_SEED, TUNING_LOSS);
 
     /** How hyperparameters are searched: Bayesian optimization (GP-EI), or the random and grid baselines. */
     public enum TuningMethod {
@@ -74,36 +80,20 @@ public record RetrainConfig(
     }
 
     public static RetrainConfig from(Settings settings) {
-        String requestId = settings.string(REQUEST_ID);
-        String model = settings.string(MODEL);
-        Settings.require(model.matches("[A-Za-z0-9._-]+"), MODEL,
-                "must be a simple name (letters, digits, '.', '_', '-'): it names a directory, got '" + model + "'");
-        long from = time(settings, DATA_FROM);
-        long to = time(settings, DATA_TO);
-        Settings.require(to > from, DATA_TO, "must be after " + DATA_FROM + " (" + Instant.ofEpochMilli(from) + ")");
-        URI store = settings.uri(MODEL_STORE_PATH);
-        URI backup = settings.uri(MODEL_STORE_BACKUP_PATH);
-        Settings.require(!store.normalize().equals(backup.normalize()), MODEL_STORE_BACKUP_PATH,
-                "must differ from " + MODEL_STORE_PATH + " (" + store + "): the backup is the second copy");
-        String trainer = settings.string(TRAINER, "linear").toLowerCase(Locale.ROOT);
-        Settings.require(trainer.equals("linear") || trainer.equals("mlp"), TRAINER,
-                "expected linear or mlp, got '" + trainer + "'");
-        int minTargets = TrainingData.minTargets(settings);
-        int trials = settings.integer(TUNING_TRIALS, 20);
-        Settings.require(trials >= 1, TUNING_TRIALS, "must be at least 1, got " + trials);
-        int roundSize = settings.integer(TUNING_ROUND_SIZE, 4);
-        Settings.require(roundSize >= 1, TUNING_ROUND_SIZE, "must be at least 1, got " + roundSize);
-        int patience = settings.integer(TUNING_PATIENCE, 8);
-        Settings.require(patience >= 0, TUNING_PATIENCE, "must be at least 0 (0 = never stop early), got " + patience);
-        long seed = settings.longValue(TUNING_SEED, 42);
-        Metric loss = settings.enumValue(TUNING_LOSS, Metric.class, Metric.MAE);
-        Settings.require(!loss.higherIsBetter(), TUNING_LOSS, "must be an error metric: mae or mse");
+        String requestId = RetrainJobSpec.REQUEST_ID.value(settings);
+        String model = RetrainJobSpec.MODEL.value(settings);
+        long from = RetrainJobSpec.epochMillis(RetrainJobSpec.DATA_FROM.value(settings));
+        long to = RetrainJobSpec.epochMillis(RetrainJobSpec.DATA_TO.value(settings));
+        Settings.require(to > from, RetrainJobSpec.DATA_TO.key(), "must be after " + RetrainJobSpec.DATA_FROM.key()
+                + " (" + Instant.ofEpochMilli(from) + ")");
+        long seed = TUNING_SEED.value(settings);
         return new RetrainConfig(requestId, model, new TimeRange(from, to), SnapshotStage.Config.from(settings),
-                new IntegrityStore(store, backup), trainer, FeatureSpec.from(settings), minTargets,
-                settings.enumValue(TUNING_METHOD, TuningMethod.class, TuningMethod.BO),
-                new TuningBudget(trials, roundSize, patience, seed), seed, loss, ReplacementPolicy.from(settings),
-                settings.has(KAFKA_BOOTSTRAP) ? settings.string(KAFKA_BOOTSTRAP) : null,
-                KafkaConfig.modelUpdatesTopic(settings));
+                ModelStore.location(settings), TRAINER.value(settings).toLowerCase(Locale.ROOT),
+                FeatureSpec.from(settings), TrainingData.minTargets(settings), TUNING_METHOD.value(settings),
+                new TuningBudget(TUNING_TRIALS.value(settings), TUNING_ROUND_SIZE.value(settings),
+                        TUNING_PATIENCE.value(settings), seed),
+                seed, TUNING_LOSS.value(settings), ReplacementPolicy.from(settings),
+                KafkaOptions.BOOTSTRAP_SERVERS.find(settings).orElse(null), KafkaConfig.modelUpdatesTopic(settings));
     }
 
     public EstimatorFactory estimatorFactory() {
@@ -122,23 +112,4 @@ public record RetrainConfig(
             case GRID -> new GridSearch(factory.searchSpace(), budget.maxTrials(), tunerSeed);
         };
     }
-
-    /** Epoch milliseconds, an ISO-8601 instant ({@code 2016-07-01T00:00:00Z}) or a UTC date ({@code 2016-07-01}). */
-    static long time(Settings settings, String key) {
-        String raw = settings.string(key);
-        if (raw.matches("-?\\d+")) {
-            return Long.parseLong(raw);
-        }
-        try {
-            return Instant.parse(raw).toEpochMilli();
-        } catch (DateTimeException e) {
-            try {
-                return LocalDate.parse(raw).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-            } catch (DateTimeException e2) {
-                throw new ConfigException(key, "expected epoch milliseconds, an ISO-8601 instant such as "
-                        + "2016-07-01T00:00:00Z or a date such as 2016-07-01, got '" + raw + "'");
-            }
-        }
-    }
-
 }

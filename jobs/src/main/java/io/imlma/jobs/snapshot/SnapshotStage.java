@@ -1,6 +1,6 @@
 package io.imlma.jobs.snapshot;
 
-import io.imlma.common.config.ConfigException;
+import io.imlma.common.config.Option;
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.integrity.PartitionCommitted;
@@ -10,19 +10,17 @@ import io.imlma.common.types.Alarm;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.RetrainCommand;
 import io.imlma.common.types.RetrainRequest;
+import io.imlma.registry.ModelRegistry;
 import io.imlma.udf.snapshot.EventTimePartitionAssigner;
 import io.imlma.udf.snapshot.FeatureRowJsonEncoder;
 import io.imlma.udf.snapshot.SnapshotManifestWriter;
 import io.imlma.udf.trigger.RetrainTrigger;
 import io.imlma.udf.trigger.TriggerConfig;
-import io.imlma.udf.trigger.TriggerSchedule;
 import java.io.Serializable;
 import java.net.URI;
-import java.time.DateTimeException;
-import java.time.DayOfWeek;
 import java.time.Duration;
-import java.time.LocalTime;
-import java.time.ZoneId;
+import java.util.List;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.Path;
@@ -34,26 +32,18 @@ import org.apache.flink.util.Collector;
 
 /**
  * Data flow steps 3–4: attaches the snapshot FileSink, the manifest writer and the retraining trigger to a stream
- * of feature rows. Files are committed on checkpoints, so checkpointing must be enabled on the job.
+ * of feature rows. Files are committed on checkpoints, so checkpointing must be enabled on the job. Its settings
+ * are {@link #OPTIONS} (listed in docs/settings.md).
  */
 public final class SnapshotStage {
-    public static final String SNAPSHOT_PATH = SnapshotLocation.PATH;
-    public static final String BACKUP_PATH = SnapshotLocation.BACKUP_PATH;
-    public static final String PARTITION = SnapshotLocation.PARTITION;
-    /** How long (wall clock) a complete partition may wait for the sink's committed files before LOOP_STALL. */
-    public static final String SEAL_DEADLINE = "snapshot.seal-deadline";
-    public static final String MODEL_NAME = "trigger.model-name";
-    public static final String THETA = "trigger.theta";
-    public static final String MIN_INITIAL_ROWS = "trigger.min-initial-rows";
-    public static final String MIN_INTERVAL = "trigger.min-interval";
-    public static final String SCHEDULE_ENABLED = "trigger.schedule.enabled";
-    public static final String SCHEDULE_DAY = "trigger.schedule.day";
-    public static final String SCHEDULE_TIME = "trigger.schedule.time";
-    public static final String SCHEDULE_ZONE = "trigger.schedule.zone";
-    /** The retraining cycle the loop is expected to keep (data time): the schedule's week by default. */
-    public static final String EXPECTED_CYCLE = "trigger.stall.expected-cycle";
-    /** LOOP_STALL after this many expected cycles of committed data without a request; 0 switches it off. */
-    public static final String STALL_CYCLES = "trigger.stall.cycles";
+    public static final Option<Duration> SEAL_DEADLINE = Option.duration("snapshot.seal-deadline")
+            .defaultValue(Duration.ofMinutes(10)).check(d -> !d.isNegative() && !d.isZero(), "must be positive")
+            .description("How long (wall clock) a complete partition may wait for the sink's committed files before"
+                    + " LOOP_STALL; checkpoints commit them, so a few checkpoint intervals.");
+    /** The snapshot location, the stage's own settings, the model it requests retraining of and the trigger's. */
+    public static final List<Option<?>> OPTIONS = Stream.of(SnapshotLocation.OPTIONS,
+                    List.of(SEAL_DEADLINE, ModelRegistry.MODEL_NAME), TriggerConfig.OPTIONS)
+            .<Option<?>>flatMap(List::stream).toList();
 
     /** Validated configuration of the stage. */
     public record Config(URI snapshotPath, URI backupPath, PartitionGranularity granularity, String modelName,
@@ -61,51 +51,14 @@ public final class SnapshotStage {
 
         public static Config from(Settings settings) {
             SnapshotLocation location = SnapshotLocation.from(settings);
-            double theta = settings.decimal(THETA, 0.10);
-            Settings.require(theta > 0, THETA, "must be greater than 0, got " + theta);
-            long minInitialRows = settings.longValue(MIN_INITIAL_ROWS, 1_000);
-            Settings.require(minInitialRows >= 1, MIN_INITIAL_ROWS, "must be at least 1, got " + minInitialRows);
-            Duration minInterval = settings.duration(MIN_INTERVAL, Duration.ofHours(1));
-            Settings.require(!minInterval.isNegative(), MIN_INTERVAL, "must not be negative, got " + minInterval);
-            TriggerSchedule schedule = settings.bool(SCHEDULE_ENABLED, true) ? schedule(settings) : null;
-            // checkpoints commit the sink's files; a few intervals late is a stall, not a slow checkpoint
-            Duration sealDeadline = settings.duration(SEAL_DEADLINE, Duration.ofMinutes(10));
-            Settings.require(!sealDeadline.isNegative() && !sealDeadline.isZero(), SEAL_DEADLINE,
-                    "must be positive, got " + sealDeadline);
-            Duration cycle = settings.duration(EXPECTED_CYCLE, Duration.ofDays(7));
-            Settings.require(!cycle.isNegative() && !cycle.isZero(), EXPECTED_CYCLE, "must be positive, got " + cycle);
-            double cycles = settings.decimal(STALL_CYCLES, 2);
-            Settings.require(cycles >= 0 && Double.isFinite(cycles), STALL_CYCLES,
-                    "must be 0 (off) or positive, got " + cycles);
             return new Config(location.snapshotPath(), location.backupPath(), location.granularity(),
-                    settings.string(MODEL_NAME, "load-forecast"),
-                    new TriggerConfig(theta, minInitialRows, minInterval, schedule,
-                            Duration.ofMillis((long) (cycles * cycle.toMillis()))), sealDeadline);
+                    ModelRegistry.MODEL_NAME.value(settings), TriggerConfig.from(settings),
+                    SEAL_DEADLINE.value(settings));
         }
 
         public IntegrityStore store() {
             return new IntegrityStore(snapshotPath, backupPath);
         }
-
-        private static TriggerSchedule schedule(Settings settings) {
-            DayOfWeek day = settings.enumValue(SCHEDULE_DAY, DayOfWeek.class, DayOfWeek.MONDAY);
-            LocalTime time;
-            try {
-                time = LocalTime.parse(settings.string(SCHEDULE_TIME, "02:00"));
-            } catch (DateTimeException e) {
-                throw new ConfigException(SCHEDULE_TIME, "expected a time such as 02:00, got '"
-                        + settings.string(SCHEDULE_TIME, "") + "'");
-            }
-            ZoneId zone;
-            try {
-                zone = ZoneId.of(settings.string(SCHEDULE_ZONE, "UTC"));
-            } catch (DateTimeException e) {
-                throw new ConfigException(SCHEDULE_ZONE, "expected a time zone such as UTC or Europe/Berlin, got '"
-                        + settings.string(SCHEDULE_ZONE, "") + "'");
-            }
-            return new TriggerSchedule(day, time, zone);
-        }
-
     }
 
     /** What the stage produces. */

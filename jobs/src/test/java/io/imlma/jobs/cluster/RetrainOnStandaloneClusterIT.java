@@ -109,7 +109,7 @@ class RetrainOnStandaloneClusterIT {
     void theFlinkClientLauncherRunsEveryTuningRoundOnTheCluster() throws Exception {
         assertThat(JOB_JAR).as("the shaded job jar (run as a failsafe IT after package)").isRegularFile();
         Map<String, String> settings = new HashMap<>(jobSettings);
-        settings.put(LauncherConfig.MODE, "flink-client");
+        settings.put(LauncherConfig.MODE.key(), "flink-client");
         settings.put(LauncherConfig.REST_ADDRESS.key(), CLUSTER.cluster().restAddress().toString());
         settings.put(LauncherConfig.JAR.key(), JOB_JAR.toString());
         String model = "load-forecast-launcher";
@@ -159,7 +159,7 @@ class RetrainOnStandaloneClusterIT {
     @Order(3)
     void theFlinkRestLauncherRunsASingleJobProgramOnTheCluster() throws Exception {
         Map<String, String> settings = new HashMap<>(jobSettings);
-        settings.put(LauncherConfig.MODE, "flink-rest");
+        settings.put(LauncherConfig.MODE.key(), "flink-rest");
         settings.put(LauncherConfig.REST_ADDRESS.key(), CLUSTER.cluster().restAddress().toString());
         settings.put(LauncherConfig.JAR.key(), JOB_JAR.toString());
         settings.put(LauncherConfig.ENTRY_CLASS.key(), VerifySnapshotJob.class.getName());

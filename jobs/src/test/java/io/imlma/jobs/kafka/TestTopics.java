@@ -1,6 +1,7 @@
 package io.imlma.jobs.kafka;
 
 import io.imlma.common.config.Settings;
+import io.imlma.common.kafka.KafkaOptions;
 import io.imlma.common.kafka.RetrainCommands;
 import io.imlma.common.types.DeadLetter;
 import io.imlma.common.types.FeatureRow;
@@ -62,7 +63,7 @@ public final class TestTopics {
             String... moreSettings) {
         String name = testName + "-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> args = new ArrayList<>(List.of(
-                "--" + KafkaConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
+                "--" + KafkaOptions.BOOTSTRAP_SERVERS.key(), broker.bootstrapServers(),
                 "--kafka.topic.readings", name + "-readings",
                 "--kafka.topic.features", name + "-features",
                 "--kafka.topic.dead-letters", name + "-dead-letters",

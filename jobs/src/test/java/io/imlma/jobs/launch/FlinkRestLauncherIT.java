@@ -55,7 +55,7 @@ class FlinkRestLauncherIT {
 
     private RetrainLauncher restLauncher(SnapshotFixture snapshot, URI rest) {
         Map<String, String> settings = new HashMap<>(snapshot.settings());
-        settings.put(LauncherConfig.MODE, "flink-rest");
+        settings.put(LauncherConfig.MODE.key(), "flink-rest");
         settings.put(LauncherConfig.REST_ADDRESS.key(), rest.toString());
         settings.put(LauncherConfig.JAR.key(), JOB_JAR.toString());
         settings.put(LauncherConfig.POLL_INTERVAL.key(), "200ms");

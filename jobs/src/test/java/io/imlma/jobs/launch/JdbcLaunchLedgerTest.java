@@ -30,7 +30,7 @@ class JdbcLaunchLedgerTest {
     @Test
     void h2() throws Exception {
         claimsAreExclusiveAndOutliveTheProcess(
-                Map.of(RegistryDataSource.JDBC_URL, RegistryDataSource.h2File(dir.resolve("registry"))));
+                Map.of(RegistryDataSource.JDBC_URL.key(), RegistryDataSource.h2File(dir.resolve("registry"))));
     }
 
     @Test

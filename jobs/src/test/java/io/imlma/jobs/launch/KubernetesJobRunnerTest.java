@@ -48,14 +48,14 @@ class KubernetesJobRunnerTest {
     /** The streaming job's settings (credentials included, as its pod appends them) with the kubernetes launcher. */
     private LauncherConfig config(Map<String, String> launcher) {
         Map<String, String> settings = new HashMap<>(Map.of(
-                LauncherConfig.MODE, "kubernetes",
+                LauncherConfig.MODE.key(), "kubernetes",
                 LauncherConfig.K8S_OUTPUT_DIR.key(), dir.toString(),
                 "snapshot.path", "hdfs://nn:8020/imlma/snapshots/features",
                 "snapshot.backup-path", "hdfs://backup:8020/imlma/snapshots/features",
                 "model.store.path", "hdfs://nn:8020/imlma/models",
                 "model.store.backup-path", "hdfs://backup:8020/imlma/models",
                 "tuning.trials", "7",
-                RegistryDataSource.JDBC_URL, "jdbc:mysql://mysql:3306/imlma",
+                RegistryDataSource.JDBC_URL.key(), "jdbc:mysql://mysql:3306/imlma",
                 RegistryDataSource.USER.key(), "imlma",
                 RegistryDataSource.PASSWORD.key(), PASSWORD));
         settings.put("kafka.bootstrap.servers", "kafka:9092");

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LauncherConfigTest {
+    private static final String MODE = LauncherConfig.MODE.key();
+    private static final String LEDGER = LauncherConfig.LEDGER.key();
     private static void assertRefused(Map<String, String> settings, String setting, String problem) {
         assertThatThrownBy(() -> LauncherConfig.from(new Settings(settings)))
                 .isInstanceOf(ConfigException.class)
@@ -42,7 +44,7 @@ class LauncherConfigTest {
     @Test
     void flinkClientRunsTheDriverHereAndTheJobsOnTheSessionCluster(@TempDir Path dir) throws Exception {
         Path jar = Files.createFile(dir.resolve("job.jar"));
-        LauncherConfig config = LauncherConfig.from(new Settings(Map.of(LauncherConfig.MODE, "flink-client",
+        LauncherConfig config = LauncherConfig.from(new Settings(Map.of(MODE, "flink-client",
                 LauncherConfig.REST_ADDRESS.key(), "http://jm:8081", LauncherConfig.JAR.key(), jar.toString())));
         assertThat(config.mode()).isEqualTo(LauncherConfig.Mode.FLINK_CLIENT);
         assertThat(config.restAddress()).hasHost("jm").hasPort(8081);
@@ -51,14 +53,14 @@ class LauncherConfigTest {
 
     @Test
     void kubernetesWritesJobsWithTheRepositorysImageConfigMapAndSecretUnlessSet(@TempDir Path dir) {
-        LauncherConfig defaults = LauncherConfig.from(new Settings(Map.of(LauncherConfig.MODE, "kubernetes",
+        LauncherConfig defaults = LauncherConfig.from(new Settings(Map.of(MODE, "kubernetes",
                 LauncherConfig.K8S_OUTPUT_DIR.key(), dir.toString())));
         assertThat(defaults.k8sPod()).isEqualTo(new KubernetesJobRunner.Pod("imlma/flink:0.1.0", "imlma-job-config",
                 "imlma-registry-credentials"));
         assertThat(defaults.k8sNamespace()).isNull();
         assertThat(defaults.runner().mode()).isEqualTo("kubernetes");
 
-        LauncherConfig set = LauncherConfig.from(new Settings(Map.of(LauncherConfig.MODE, "kubernetes",
+        LauncherConfig set = LauncherConfig.from(new Settings(Map.of(MODE, "kubernetes",
                 LauncherConfig.K8S_OUTPUT_DIR.key(), dir.toString(), LauncherConfig.K8S_NAMESPACE.key(), "imlma",
                 LauncherConfig.K8S_IMAGE.key(), "registry.example.org/imlma/flink@sha256:0123abcd",
                 LauncherConfig.K8S_CONFIG_MAP.key(), "imlma.prod-config", LauncherConfig.K8S_REGISTRY_SECRET.key(), "registry")));
@@ -69,39 +71,39 @@ class LauncherConfigTest {
 
     @Test
     void incompleteSettingsAreNamed() {
-        assertRefused(Map.of(LauncherConfig.MODE, "yarn"), LauncherConfig.MODE, "[flink-client, flink-rest, kubernetes, local]");
-        assertRefused(Map.of(LauncherConfig.LEDGER, "disk"), LauncherConfig.LEDGER, "[memory, registry]");
-        assertRefused(Map.of(LauncherConfig.MODE, "flink-rest"), LauncherConfig.REST_ADDRESS.key(), "required");
-        assertRefused(Map.of(LauncherConfig.MODE, "flink-rest", LauncherConfig.REST_ADDRESS.key(), "jm:8081"),
+        assertRefused(Map.of(MODE, "yarn"), MODE, "[flink-client, flink-rest, kubernetes, local]");
+        assertRefused(Map.of(LEDGER, "disk"), LEDGER, "[memory, registry]");
+        assertRefused(Map.of(MODE, "flink-rest"), LauncherConfig.REST_ADDRESS.key(), "required");
+        assertRefused(Map.of(MODE, "flink-rest", LauncherConfig.REST_ADDRESS.key(), "jm:8081"),
                 LauncherConfig.REST_ADDRESS.key(), "http");
-        assertRefused(Map.of(LauncherConfig.MODE, "flink-rest", LauncherConfig.REST_ADDRESS.key(), "http://jm:8081"),
+        assertRefused(Map.of(MODE, "flink-rest", LauncherConfig.REST_ADDRESS.key(), "http://jm:8081"),
                 LauncherConfig.JAR.key(), "required");
-        assertRefused(Map.of(LauncherConfig.MODE, "flink-rest", LauncherConfig.REST_ADDRESS.key(), "http://jm:8081",
+        assertRefused(Map.of(MODE, "flink-rest", LauncherConfig.REST_ADDRESS.key(), "http://jm:8081",
                 LauncherConfig.JAR.key(), "/no/such/job.jar"), LauncherConfig.JAR.key(), "no such file");
-        assertRefused(Map.of(LauncherConfig.MODE, "flink-client"), LauncherConfig.REST_ADDRESS.key(), "required");
-        assertRefused(Map.of(LauncherConfig.MODE, "flink-client", LauncherConfig.REST_ADDRESS.key(), "jm:8081"),
+        assertRefused(Map.of(MODE, "flink-client"), LauncherConfig.REST_ADDRESS.key(), "required");
+        assertRefused(Map.of(MODE, "flink-client", LauncherConfig.REST_ADDRESS.key(), "jm:8081"),
                 LauncherConfig.REST_ADDRESS.key(), "http");
-        assertRefused(Map.of(LauncherConfig.MODE, "flink-client", LauncherConfig.REST_ADDRESS.key(), "http://jm"),
+        assertRefused(Map.of(MODE, "flink-client", LauncherConfig.REST_ADDRESS.key(), "http://jm"),
                 LauncherConfig.REST_ADDRESS.key(), "http://host:port");
-        assertRefused(Map.of(LauncherConfig.MODE, "flink-client", LauncherConfig.REST_ADDRESS.key(), "https://jm:8081"),
+        assertRefused(Map.of(MODE, "flink-client", LauncherConfig.REST_ADDRESS.key(), "https://jm:8081"),
                 LauncherConfig.REST_ADDRESS.key(), "security.ssl.rest");
-        assertRefused(Map.of(LauncherConfig.MODE, "flink-client", LauncherConfig.REST_ADDRESS.key(), "http://jm:8081"),
+        assertRefused(Map.of(MODE, "flink-client", LauncherConfig.REST_ADDRESS.key(), "http://jm:8081"),
                 LauncherConfig.JAR.key(), "required");
-        assertRefused(Map.of(LauncherConfig.MODE, "flink-client", LauncherConfig.REST_ADDRESS.key(), "http://jm:8081",
+        assertRefused(Map.of(MODE, "flink-client", LauncherConfig.REST_ADDRESS.key(), "http://jm:8081",
                 LauncherConfig.JAR.key(), "/no/such/job.jar"), LauncherConfig.JAR.key(), "no such file");
-        assertRefused(Map.of(LauncherConfig.MODE, "flink-client", LauncherConfig.REST_ADDRESS.key(), "http://jm:8081",
+        assertRefused(Map.of(MODE, "flink-client", LauncherConfig.REST_ADDRESS.key(), "http://jm:8081",
                 LauncherConfig.ENTRY_CLASS.key(), "java.lang.String"), LauncherConfig.ENTRY_CLASS.key(), "does not implement");
-        assertRefused(Map.of(LauncherConfig.MODE, "kubernetes"), LauncherConfig.K8S_OUTPUT_DIR.key(), "required");
-        assertRefused(Map.of(LauncherConfig.MODE, "kubernetes", LauncherConfig.K8S_OUTPUT_DIR.key(), "/tmp/k8s",
+        assertRefused(Map.of(MODE, "kubernetes"), LauncherConfig.K8S_OUTPUT_DIR.key(), "required");
+        assertRefused(Map.of(MODE, "kubernetes", LauncherConfig.K8S_OUTPUT_DIR.key(), "/tmp/k8s",
                 LauncherConfig.K8S_IMAGE.key(), "imlma/flink 0.1.0"), LauncherConfig.K8S_IMAGE.key(), "image reference");
-        assertRefused(Map.of(LauncherConfig.MODE, "kubernetes", LauncherConfig.K8S_OUTPUT_DIR.key(), "/tmp/k8s",
+        assertRefused(Map.of(MODE, "kubernetes", LauncherConfig.K8S_OUTPUT_DIR.key(), "/tmp/k8s",
                 LauncherConfig.K8S_CONFIG_MAP.key(), "Imlma_Config"), LauncherConfig.K8S_CONFIG_MAP.key(), "Kubernetes name");
-        assertRefused(Map.of(LauncherConfig.MODE, "kubernetes", LauncherConfig.K8S_OUTPUT_DIR.key(), "/tmp/k8s",
+        assertRefused(Map.of(MODE, "kubernetes", LauncherConfig.K8S_OUTPUT_DIR.key(), "/tmp/k8s",
                 LauncherConfig.K8S_REGISTRY_SECRET.key(), "-registry"), LauncherConfig.K8S_REGISTRY_SECRET.key(),
                 "Kubernetes name");
-        assertRefused(Map.of(LauncherConfig.MODE, "kubernetes", LauncherConfig.K8S_OUTPUT_DIR.key(), "/tmp/k8s",
+        assertRefused(Map.of(MODE, "kubernetes", LauncherConfig.K8S_OUTPUT_DIR.key(), "/tmp/k8s",
                 LauncherConfig.K8S_NAMESPACE.key(), "imlma.prod"), LauncherConfig.K8S_NAMESPACE.key(), "at most 63");
-        assertRefused(Map.of(LauncherConfig.MODE, "kubernetes", LauncherConfig.K8S_OUTPUT_DIR.key(), "/tmp/k8s",
+        assertRefused(Map.of(MODE, "kubernetes", LauncherConfig.K8S_OUTPUT_DIR.key(), "/tmp/k8s",
                 LauncherConfig.ENTRY_CLASS.key(), "io.imlma.jobs.NoSuchJob"), LauncherConfig.ENTRY_CLASS.key(), "class not found");
         assertRefused(Map.of(LauncherConfig.ENTRY_CLASS.key(), "io.imlma.jobs.NoSuchJob"), LauncherConfig.ENTRY_CLASS.key(),
                 "class not found");

@@ -1,5 +1,6 @@
 package io.imlma.jobs.launch;
 
+import io.imlma.common.integrity.SnapshotLocation;
 import io.imlma.jobs.VerifySnapshotJob;
 import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.integrity.SealedSnapshot;
@@ -8,7 +9,6 @@ import io.imlma.common.integrity.TimeRange;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
-import io.imlma.jobs.snapshot.SnapshotStage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,9 +65,9 @@ final class SnapshotFixture {
     /** Launcher settings that pass the snapshot paths through to the job. */
     Map<String, String> settings() {
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put(SnapshotStage.SNAPSHOT_PATH, primary.toUri().toString());
-        settings.put(SnapshotStage.BACKUP_PATH, backup.toUri().toString());
-        settings.put(SnapshotStage.PARTITION, "daily");
+        settings.put(SnapshotLocation.PATH.key(), primary.toUri().toString());
+        settings.put(SnapshotLocation.BACKUP_PATH.key(), backup.toUri().toString());
+        settings.put(SnapshotLocation.PARTITION.key(), "daily");
         // these tests are about launching, so the job they launch only verifies and reads the snapshot
         settings.put(LauncherConfig.ENTRY_CLASS.key(), VerifySnapshotJob.class.getName());
         return settings;

@@ -41,7 +41,8 @@ class ModelLoopChampionTest {
 
     @BeforeEach
     void championV1() throws Exception {
-        settings = new Settings(Map.of(RegistryDataSource.JDBC_URL, RegistryDataSource.h2File(dir.resolve("registry"))));
+        settings = new Settings(Map.of(RegistryDataSource.JDBC_URL.key(),
+                RegistryDataSource.h2File(dir.resolve("registry"))));
         models = new IntegrityStore(dir.resolve("models").toUri(), dir.resolve("models-backup").toUri());
         path = ModelStore.relativePath(MODEL, 1);
         ModelArtifact artifact = new ModelArtifact(ModelArtifact.FORMAT_VERSION, MODEL, "linear",

@@ -72,14 +72,14 @@ class ModelLoopIT {
     @Test
     void retrainsPromotesAndServesTheNewChampionWithoutRestart() throws Exception {
         Map<String, String> s = new HashMap<>();
-        s.put(PipelineConfig.CHECKPOINT_DIR, dir.resolve("checkpoints").toUri().toString());
-        s.put(PipelineConfig.CHECKPOINT_INTERVAL, "1s");
-        s.put(PipelineConfig.OUT_OF_ORDERNESS, "1min");
+        s.put(PipelineConfig.CHECKPOINT_DIR.key(), dir.resolve("checkpoints").toUri().toString());
+        s.put(PipelineConfig.CHECKPOINT_INTERVAL.key(), "1s");
+        s.put(PipelineConfig.OUT_OF_ORDERNESS.key(), "1min");
         s.put("snapshot.path", dir.resolve("snapshots").toUri().toString());
         s.put("snapshot.backup-path", dir.resolve("snapshots-backup").toUri().toString());
         s.put("model.store.path", dir.resolve("models").toUri().toString());
         s.put("model.store.backup-path", dir.resolve("models-backup").toUri().toString());
-        s.put(RegistryDataSource.JDBC_URL, RegistryDataSource.h2File(dir.resolve("registry").toAbsolutePath()));
+        s.put(RegistryDataSource.JDBC_URL.key(), RegistryDataSource.h2File(dir.resolve("registry").toAbsolutePath()));
         s.put("trigger.min-initial-rows", Integer.toString(7 * TRIGGER_DAYS * INTERVALS_PER_DAY));
         s.put("trigger.theta", "1.0");
         s.put("trigger.schedule.enabled", "false");

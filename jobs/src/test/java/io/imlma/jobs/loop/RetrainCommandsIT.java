@@ -92,16 +92,16 @@ class RetrainCommandsIT {
         String commandsTopic = topics.retrainCommandsTopic();
         String requestsTopic = topics.retrainRequestsTopic();
         Map<String, String> s = new HashMap<>();
-        s.put(PipelineConfig.CHECKPOINT_DIR, dir.resolve("checkpoints").toUri().toString());
-        s.put(PipelineConfig.CHECKPOINT_INTERVAL, "300ms");
-        s.put(PipelineConfig.IDLENESS, "0");
-        s.put(PipelineConfig.WARM_UP_INTERVALS, "2");
+        s.put(PipelineConfig.CHECKPOINT_DIR.key(), dir.resolve("checkpoints").toUri().toString());
+        s.put(PipelineConfig.CHECKPOINT_INTERVAL.key(), "300ms");
+        s.put(PipelineConfig.IDLENESS.key(), "0");
+        s.put(PipelineConfig.WARM_UP_INTERVALS.key(), "2");
         s.put("snapshot.path", dir.resolve("snapshots").toUri().toString());
         s.put("snapshot.backup-path", dir.resolve("snapshots-backup").toUri().toString());
         s.put("snapshot.partition", "hourly");
         s.put("model.store.path", dir.resolve("models").toUri().toString());
         s.put("model.store.backup-path", dir.resolve("models-backup").toUri().toString());
-        s.put(RegistryDataSource.JDBC_URL, RegistryDataSource.h2File(dir.resolve("registry").toAbsolutePath()));
+        s.put(RegistryDataSource.JDBC_URL.key(), RegistryDataSource.h2File(dir.resolve("registry").toAbsolutePath()));
         // only commands request: volume never due, no schedule; a long interval that only operators bypass
         s.put("trigger.min-initial-rows", "1000000000");
         s.put("trigger.schedule.enabled", "false");
@@ -109,7 +109,7 @@ class RetrainCommandsIT {
         s.put("monitor.drift.window", "8");
         s.put("monitor.drift.reference-size", "8");
         s.put("monitor.drift.raise-after", "1");
-        s.put(LauncherConfig.MODE, "kubernetes");
+        s.put(LauncherConfig.MODE.key(), "kubernetes");
         s.put(LauncherConfig.K8S_OUTPUT_DIR.key(), dir.resolve("k8s-jobs").toString());
         Settings settings = new Settings(s);
         PipelineConfig config = PipelineConfig.from(settings);

@@ -12,6 +12,7 @@ import io.imlma.common.integrity.IntegrityException;
 import io.imlma.common.integrity.IntegrityVerifier;
 import io.imlma.common.integrity.PartitionCommitted;
 import io.imlma.common.integrity.PartitionGranularity;
+import io.imlma.common.integrity.SnapshotLocation;
 import io.imlma.common.integrity.SnapshotManifest;
 import io.imlma.common.integrity.TimeRange;
 import io.imlma.common.json.Json;
@@ -20,6 +21,7 @@ import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
 import io.imlma.common.types.Severity;
+import io.imlma.udf.trigger.TriggerConfig;
 import java.io.File;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -89,10 +91,10 @@ class SnapshotStageHdfsIT {
     @Test
     void snapshotsOnHdfsAreSealedVerifiedAndRestored() throws Exception {
         SnapshotStage.Config config = SnapshotStage.Config.from(new Settings(Map.of(
-                SnapshotStage.SNAPSHOT_PATH, hdfsUri + "/imlma/snapshots/features",
-                SnapshotStage.BACKUP_PATH, hdfsUri + "/imlma-backup/snapshots/features",
-                SnapshotStage.MIN_INITIAL_ROWS, "100",
-                SnapshotStage.MIN_INTERVAL, "0s")));
+                SnapshotLocation.PATH.key(), hdfsUri + "/imlma/snapshots/features",
+                SnapshotLocation.BACKUP_PATH.key(), hdfsUri + "/imlma-backup/snapshots/features",
+                TriggerConfig.MIN_INITIAL_ROWS.key(), "100",
+                TriggerConfig.MIN_INTERVAL.key(), "0s")));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);

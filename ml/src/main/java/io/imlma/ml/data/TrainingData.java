@@ -34,19 +34,15 @@ import org.slf4j.LoggerFactory;
  */
 public record TrainingData(Dataset.Split pooled, List<MeterSplit> meters, List<String> skipped) {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingData.class);
-    public static final Option<Integer> MIN_TARGETS_OPTION = Option.integer("training.min-targets-per-meter")
+    public static final Option<Integer> MIN_TARGETS = Option.integer("training.min-targets-per-meter")
             .defaultValue(672).check(n -> n >= 20, "must be at least 20 (a 70/15/15 split needs rows)")
             .description("Meters with fewer usable targets (rows after the lag history) are left out of training;"
                     + " 672 is a week of 15-minute intervals.");
-    public static final List<Option<?>> OPTIONS = List.of(MIN_TARGETS_OPTION);
+    public static final List<Option<?>> OPTIONS = List.of(MIN_TARGETS);
 
-    // phase 1 of the typed settings: the key for RetrainConfig, until it reads the option (then this goes and the
-    // option loses its _OPTION suffix)
-    public static final String MIN_TARGETS = MIN_TARGETS_OPTION.key();
-
-    /** The {@link #MIN_TARGETS_OPTION} setting. */
+    /** The {@link #MIN_TARGETS} setting. */
     public static int minTargets(Settings settings) {
-        return MIN_TARGETS_OPTION.value(settings);
+        return MIN_TARGETS.value(settings);
     }
 
     /** One meter's time-ordered split. */

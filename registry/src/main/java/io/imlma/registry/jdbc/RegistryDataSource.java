@@ -32,7 +32,7 @@ public final class RegistryDataSource {
     static final Duration VALIDATION_TIMEOUT = Duration.ofSeconds(3);
 
     /** Embedded default: an H2 file database in MySQL mode, shareable by several local processes. */
-    public static final Option<String> JDBC_URL_OPTION = Option.string("registry.jdbc-url")
+    public static final Option<String> JDBC_URL = Option.string("registry.jdbc-url")
             .defaultValue(h2SharedFile(Path.of("./imlma-data/registry")))
             .check(url -> url.startsWith("jdbc:h2:") || url.startsWith("jdbc:mysql:"),
                     "expected a jdbc:mysql: or jdbc:h2: URL")
@@ -48,12 +48,8 @@ public final class RegistryDataSource {
             .check(d -> d.compareTo(VALIDATION_TIMEOUT) > 0, "must be longer than the validation timeout "
                     + VALIDATION_TIMEOUT)
             .description("How long a caller waits for a registry connection before failing.");
-    public static final List<Option<?>> OPTIONS = List.of(JDBC_URL_OPTION, USER, PASSWORD, POOL_SIZE,
+    public static final List<Option<?>> OPTIONS = List.of(JDBC_URL, USER, PASSWORD, POOL_SIZE,
             CONNECTION_TIMEOUT);
-
-    // phase 1 of the typed settings: the key for the demo, until it reads the option (then this goes and the option
-    // loses its _OPTION suffix)
-    public static final String JDBC_URL = JDBC_URL_OPTION.key();
     static final Duration KEEPALIVE = Duration.ofMinutes(1);
     static final Duration SOCKET_TIMEOUT = Duration.ofMinutes(1);
 
@@ -84,7 +80,7 @@ public final class RegistryDataSource {
 
     /** Opens the pool and migrates the schema; fails with a {@link ConfigException} if the database is unusable. */
     public static HikariDataSource open(Settings settings) {
-        String url = JDBC_URL_OPTION.value(settings);
+        String url = JDBC_URL.value(settings);
         boolean h2 = url.startsWith("jdbc:h2:");
         int poolSize = POOL_SIZE.value(settings);
         Duration connectionTimeout = CONNECTION_TIMEOUT.value(settings);
@@ -130,7 +126,7 @@ public final class RegistryDataSource {
     private static ConfigException startupFailure(String url, String user, RuntimeException failure) {
         SQLException sql = sqlCause(failure);
         if (sql == null) {
-            return withCause(new ConfigException(JDBC_URL_OPTION.key(),
+            return withCause(new ConfigException(JDBC_URL.key(),
                     "cannot open a connection to " + url + ": " + failure.getMessage()), failure);
         }
         String state = sql.getSQLState() == null ? "" : sql.getSQLState();
@@ -139,14 +135,14 @@ public final class RegistryDataSource {
                     + " (check " + USER.key() + " and " + PASSWORD.key() + "): " + sql.getMessage()), failure);
         }
         if (sql.getErrorCode() == MYSQL_UNKNOWN_DATABASE) {
-            return withCause(new ConfigException(JDBC_URL_OPTION.key(),
+            return withCause(new ConfigException(JDBC_URL.key(),
                     "the database named in " + url + " does not exist: " + sql.getMessage()), failure);
         }
         if (state.startsWith("08")) {
-            return withCause(new ConfigException(JDBC_URL_OPTION.key(), "cannot connect to " + url
+            return withCause(new ConfigException(JDBC_URL.key(), "cannot connect to " + url
                     + " (is the database server running and reachable?): " + sql.getMessage()), failure);
         }
-        return withCause(new ConfigException(JDBC_URL_OPTION.key(), "cannot use " + url + ": " + sql.getMessage()), failure);
+        return withCause(new ConfigException(JDBC_URL.key(), "cannot use " + url + ": " + sql.getMessage()), failure);
     }
 
     private static SQLException sqlCause(Throwable e) {

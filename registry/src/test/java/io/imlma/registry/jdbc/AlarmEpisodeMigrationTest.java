@@ -31,20 +31,20 @@ class AlarmEpisodeMigrationTest {
 
     @Test
     void v2AlarmsBecomeEpisodesOnH2() throws SQLException {
-        migrateV2AlarmsToEpisodes(new Settings(Map.of(RegistryDataSource.JDBC_URL,
+        migrateV2AlarmsToEpisodes(new Settings(Map.of(RegistryDataSource.JDBC_URL.key(),
                 RegistryDataSource.h2InMemory("migration-" + UUID.randomUUID()) + ";DB_CLOSE_DELAY=-1")));
     }
 
     @Test
     void v2AlarmsBecomeEpisodesOnMariaDb() throws SQLException {
         try (MariaDbDatabase database = MariaDbDatabase.create()) {
-            migrateV2AlarmsToEpisodes(new Settings(Map.of(RegistryDataSource.JDBC_URL, database.jdbcUrl(),
+            migrateV2AlarmsToEpisodes(new Settings(Map.of(RegistryDataSource.JDBC_URL.key(), database.jdbcUrl(),
                     RegistryDataSource.USER.key(), database.user(), RegistryDataSource.PASSWORD.key(), database.password())));
         }
     }
 
     private static void migrateV2AlarmsToEpisodes(Settings settings) throws SQLException {
-        String url = settings.string(RegistryDataSource.JDBC_URL, null);
+        String url = settings.string(RegistryDataSource.JDBC_URL.key(), null);
         Flyway.configure().dataSource(url, settings.string(RegistryDataSource.USER.key(), "sa"),
                         settings.string(RegistryDataSource.PASSWORD.key(), ""))
                 .locations("classpath:db/migration").target("2").load().migrate();

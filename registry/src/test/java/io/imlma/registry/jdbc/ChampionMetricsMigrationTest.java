@@ -28,20 +28,20 @@ class ChampionMetricsMigrationTest {
 
     @Test
     void v3VersionsReadAsNotMeasuredOnTheSameRowsOnH2() throws SQLException {
-        migrateV3Versions(new Settings(Map.of(RegistryDataSource.JDBC_URL,
+        migrateV3Versions(new Settings(Map.of(RegistryDataSource.JDBC_URL.key(),
                 RegistryDataSource.h2InMemory("migration-" + UUID.randomUUID()) + ";DB_CLOSE_DELAY=-1")));
     }
 
     @Test
     void v3VersionsReadAsNotMeasuredOnTheSameRowsOnMariaDb() throws SQLException {
         try (MariaDbDatabase database = MariaDbDatabase.create()) {
-            migrateV3Versions(new Settings(Map.of(RegistryDataSource.JDBC_URL, database.jdbcUrl(),
+            migrateV3Versions(new Settings(Map.of(RegistryDataSource.JDBC_URL.key(), database.jdbcUrl(),
                     RegistryDataSource.USER.key(), database.user(), RegistryDataSource.PASSWORD.key(), database.password())));
         }
     }
 
     private static void migrateV3Versions(Settings settings) throws SQLException {
-        String url = settings.string(RegistryDataSource.JDBC_URL, null);
+        String url = settings.string(RegistryDataSource.JDBC_URL.key(), null);
         String user = settings.string(RegistryDataSource.USER.key(), "sa");
         String password = settings.string(RegistryDataSource.PASSWORD.key(), "");
         Flyway.configure().dataSource(url, user, password).locations("classpath:db/migration").target("3").load()

@@ -9,7 +9,7 @@ class H2ModelRegistryTest extends ModelRegistryContractTest {
 
     @Override
     protected Settings createDatabase() {
-        return new Settings(Map.of(RegistryDataSource.JDBC_URL,
+        return new Settings(Map.of(RegistryDataSource.JDBC_URL.key(),
                 RegistryDataSource.h2InMemory("registry-" + UUID.randomUUID())));
     }
 

@@ -12,7 +12,7 @@ class MariaDbModelRegistryTest extends ModelRegistryContractTest {
     protected Settings createDatabase() {
         database = MariaDbDatabase.create();
         return new Settings(Map.of(
-                RegistryDataSource.JDBC_URL, database.jdbcUrl(),
+                RegistryDataSource.JDBC_URL.key(), database.jdbcUrl(),
                 RegistryDataSource.USER.key(), database.user(),
                 RegistryDataSource.PASSWORD.key(), database.password()));
     }

@@ -35,7 +35,7 @@ class RegistryReconnectTest {
         String[] serverArgs = {"-tcpPort", String.valueOf(port), "-baseDir", dir.toString(), "-ifNotExists"};
         Server server = Server.createTcpServer(serverArgs).start();
         Settings settings = new Settings(Map.of(
-                RegistryDataSource.JDBC_URL,
+                RegistryDataSource.JDBC_URL.key(),
                 RegistryDataSource.h2("tcp://127.0.0.1:" + port + "/registry"),
                 RegistryDataSource.CONNECTION_TIMEOUT.key(), "4s"));
         try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, (path, sha256) -> {})) {

@@ -37,7 +37,7 @@ class RegistryStartupTest {
 
             assertThatThrownBy(() -> RegistryDataSource.open(settings(url, db.user(), db.password())))
                     .isInstanceOfSatisfying(ConfigException.class, e -> {
-                        assertThat(e.setting()).isEqualTo(RegistryDataSource.JDBC_URL);
+                        assertThat(e.setting()).isEqualTo(RegistryDataSource.JDBC_URL.key());
                         assertThat(e.getMessage()).contains(url).contains("does not exist");
                     });
         }
@@ -49,7 +49,7 @@ class RegistryStartupTest {
 
         assertThatThrownBy(() -> RegistryDataSource.open(settings(url, "root", "")))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
-                    assertThat(e.setting()).isEqualTo(RegistryDataSource.JDBC_URL);
+                    assertThat(e.setting()).isEqualTo(RegistryDataSource.JDBC_URL.key());
                     assertThat(e.getMessage()).contains(url).contains("cannot connect");
                 });
     }
@@ -58,9 +58,9 @@ class RegistryStartupTest {
     void unsupportedUrlNamesTheUrlSetting() {
         assertThatThrownBy(() -> RegistryDataSource.open(settings("jdbc:postgresql://localhost/registry", "u", "")))
                 .isInstanceOfSatisfying(ConfigException.class,
-                        e -> assertThat(e.setting()).isEqualTo(RegistryDataSource.JDBC_URL));
+                        e -> assertThat(e.setting()).isEqualTo(RegistryDataSource.JDBC_URL.key()));
         assertThatThrownBy(() -> RegistryDataSource.open(new Settings(Map.of(
-                        RegistryDataSource.JDBC_URL, "jdbc:mysql://127.0.0.1/registry"))))
+                        RegistryDataSource.JDBC_URL.key(), "jdbc:mysql://127.0.0.1/registry"))))
                 .isInstanceOfSatisfying(ConfigException.class,
                         e -> assertThat(e.setting()).isEqualTo(RegistryDataSource.USER.key()));
     }
@@ -77,7 +77,7 @@ class RegistryStartupTest {
     }
 
     private static Settings settings(String url, String user, String password) {
-        return new Settings(Map.of(RegistryDataSource.JDBC_URL, url, RegistryDataSource.USER.key(), user,
+        return new Settings(Map.of(RegistryDataSource.JDBC_URL.key(), url, RegistryDataSource.USER.key(), user,
                 RegistryDataSource.PASSWORD.key(), password));
     }
 

@@ -22,14 +22,14 @@ class SqlErrorsTest {
 
     @Test
     void recognizesDuplicateKeysOnH2() throws SQLException {
-        recognizesDuplicateKeys(new Settings(Map.of(RegistryDataSource.JDBC_URL,
+        recognizesDuplicateKeys(new Settings(Map.of(RegistryDataSource.JDBC_URL.key(),
                 RegistryDataSource.h2InMemory("errors-" + UUID.randomUUID()))));
     }
 
     @Test
     void recognizesDuplicateKeysOnMariaDb() throws SQLException {
         try (MariaDbDatabase database = MariaDbDatabase.create()) {
-            recognizesDuplicateKeys(new Settings(Map.of(RegistryDataSource.JDBC_URL, database.jdbcUrl(),
+            recognizesDuplicateKeys(new Settings(Map.of(RegistryDataSource.JDBC_URL.key(), database.jdbcUrl(),
                     RegistryDataSource.USER.key(), database.user(), RegistryDataSource.PASSWORD.key(), database.password())));
         }
     }

@@ -23,7 +23,7 @@ class TransactionsTest {
 
     @BeforeEach
     void open() {
-        transactions = Transactions.open(new Settings(Map.of(RegistryDataSource.JDBC_URL,
+        transactions = Transactions.open(new Settings(Map.of(RegistryDataSource.JDBC_URL.key(),
                 RegistryDataSource.h2InMemory("transactions-" + UUID.randomUUID()))));
     }
 

@@ -1,5 +1,6 @@
 package io.imlma.udf.monitor;
 
+import io.imlma.common.config.Option;
 import io.imlma.common.config.Settings;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
@@ -14,6 +15,8 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -41,19 +44,30 @@ public class DataQualityMonitor extends KeyedProcessFunction<String, QualityCoun
         }
     }
 
+    public static final Option<Double> DEAD_LETTER_RATE = rate("monitor.quality.dead-letter-rate", 0.01,
+            "Alarm when more of an interval's records than this are dead letters.");
+    public static final Option<Double> IMPUTED_RATE = rate("monitor.quality.imputed-rate", 0.10,
+            "Alarm when more of an interval's feature rows than this are imputed.");
+    public static final Option<Double> LATE_RATE = rate("monitor.quality.late-rate", 0.01,
+            "Alarm when more of an interval's readings than this arrive too late.");
+    public static final Option<Long> MIN_RECORDS = Option.longValue("monitor.quality.min-records").defaultValue(20L)
+            .check(n -> n >= 1, "must be at least 1").description("Intervals with fewer records are not evaluated.");
+    public static final Option<Duration> INTERVAL = Option.duration("monitor.quality.interval")
+            .defaultValue(Duration.ofMinutes(5)).check(d -> !d.isNegative() && !d.isZero(), "must be positive")
+            .description("The rates' interval (processing time: dead letters carry only their rejection's time).");
+    public static final List<Option<?>> OPTIONS = List.of(DEAD_LETTER_RATE, IMPUTED_RATE, LATE_RATE, MIN_RECORDS,
+            INTERVAL);
+
+    private static Option<Double> rate(String key, double defaultRate, String description) {
+        return Option.decimal(key).defaultValue(defaultRate).check(r -> r > 0 && r < 1, "must be in (0, 1)")
+                .description(description);
+    }
+
     public record Config(double deadLetterRate, double imputedRate, double lateRate, long minRecords,
                          Hysteresis hysteresis) implements Serializable {
         public static Config fromSettings(Settings s) {
-            String p = "monitor.quality";
-            double dead = s.decimal(p + ".dead-letter-rate", 0.01);
-            double imputed = s.decimal(p + ".imputed-rate", 0.10);
-            double late = s.decimal(p + ".late-rate", 0.01);
-            long min = s.longValue(p + ".min-records", 20);
-            Settings.require(dead > 0 && dead < 1, p + ".dead-letter-rate", "must be in (0, 1)");
-            Settings.require(imputed > 0 && imputed < 1, p + ".imputed-rate", "must be in (0, 1)");
-            Settings.require(late > 0 && late < 1, p + ".late-rate", "must be in (0, 1)");
-            Settings.require(min >= 1, p + ".min-records", "must be at least 1");
-            return new Config(dead, imputed, late, min, Hysteresis.fromSettings(s, p, 2));
+            return new Config(DEAD_LETTER_RATE.value(s), IMPUTED_RATE.value(s), LATE_RATE.value(s),
+                    MIN_RECORDS.value(s), Hysteresis.fromSettings(s, "monitor.quality", 2));
         }
 
         double threshold(Rate rate) {

@@ -1,6 +1,6 @@
 package io.imlma.udf.monitor;
 
-import io.imlma.common.config.ConfigException;
+import io.imlma.common.config.Option;
 import io.imlma.common.config.Settings;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -53,6 +54,43 @@ public class DriftMonitor extends KeyedCoProcessFunction<String, FeatureRow, Dri
 
     public static final OutputTag<RetrainRequest> RETRAIN_REQUESTS = new OutputTag<>("drift-retrain-requests") {};
 
+    public static final Option<String> FEATURES = Option.string("monitor.drift.features").defaultValue("standardized")
+            .check(DriftMonitor::areFeatures, "expected a comma-separated list of "
+                    + Arrays.toString(DriftFeature.values()).toLowerCase(Locale.ROOT))
+            .description("The model inputs whose distribution is watched (standardized, mean, range).");
+    public static final Option<Double> KS_ALPHA = Option.decimal("monitor.drift.ks-alpha").defaultValue(1e-3)
+            .check(a -> a > 0 && a < 1, "must be in (0, 1)")
+            .description("KS significance level, for every feature without its own monitor.drift.<feature>.ks-alpha.");
+    public static final Option<Double> PSI_THRESHOLD = Option.decimal("monitor.drift.psi-threshold").defaultValue(0.25)
+            .check(t -> t > 0, "must be positive")
+            .description("PSI limit, for every feature without its own monitor.drift.<feature>.psi-threshold.");
+    /** A week of 15-minute values. */
+    private static final int WEEK = 672;
+    // four weeks tested once a week: on two years of real ETTm1 data a day-long window tested daily failed 446 of
+    // 697 tests (15-minute values are strongly autocorrelated and a month's level moves with the weather), four
+    // weeks weekly 10 of about 100 (EttFalseAlarmRateTest prints both)
+    public static final Option<Integer> WINDOW = Option.integer("monitor.drift.window").defaultValue(4 * WEEK)
+            .check(n -> n >= 8, "must be at least 8").description("Values per test.");
+    public static final Option<Integer> STRIDE = Option.integer("monitor.drift.stride")
+            .check(n -> n >= 1, "must be at least 1").defaultText("672 (a week), or the window if shorter")
+            .description("Values between tests.");
+    public static final Option<Integer> REFERENCE_SIZE = Option.integer("monitor.drift.reference-size")
+            .defaultValue(WEEK).check(n -> n >= 8, "must be at least 8")
+            .description("Values in a published reference, evenly spaced over the champion's training range.");
+    public static final Option<Integer> KS_MAX_WINDOW = Option.integer("monitor.drift.ks-max-window").defaultValue(200)
+            .description("Windows up to this size are tested with KS, larger ones with PSI.");
+    public static final Option<Integer> PSI_BINS = Option.integer("monitor.drift.psi-bins").defaultValue(10)
+            .check(n -> n >= 2, "must be at least 2").description("PSI bins, at the reference's quantiles.");
+    public static final Option<String> MODEL_NAME = Option.string("model.name").defaultValue("load-forecast")
+            .description("Model named in drift retrain requests when the reference names none.");
+    public static final Option<Boolean> RETRAIN_REQUEST = Option.bool("monitor.drift.retrain-request")
+            .defaultValue(true).description("Emit a DRIFT retrain request when a drift alarm is raised.");
+    public static final List<Option<?>> OPTIONS = List.of(FEATURES, KS_ALPHA, PSI_THRESHOLD, WINDOW, STRIDE,
+            REFERENCE_SIZE, KS_MAX_WINDOW, PSI_BINS, MODEL_NAME, RETRAIN_REQUEST);
+    /** Per-feature thresholds, {@code <feature>} one of {@link DriftFeature#key}. */
+    static final List<String> PATTERNS = List.of("monitor.drift.<feature>.ks-alpha",
+            "monitor.drift.<feature>.psi-threshold");
+
     /** Thresholds of one feature: KS significance level and PSI limit. */
     public record Thresholds(double ksAlpha, double psi) implements Serializable {}
 
@@ -72,37 +110,24 @@ public class DriftMonitor extends KeyedCoProcessFunction<String, FeatureRow, Dri
         public static Config fromSettings(Settings s) {
             String p = "monitor.drift";
             Map<DriftFeature, Thresholds> thresholds = new EnumMap<>(DriftFeature.class);
-            for (String name : s.string(p + ".features", "standardized").split(",")) {
-                DriftFeature feature;
-                try {
-                    feature = DriftFeature.valueOf(name.trim().toUpperCase(Locale.ROOT));
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigException(p + ".features", "unknown feature '" + name.trim() + "', expected any of "
-                            + Arrays.toString(DriftFeature.values()).toLowerCase(Locale.ROOT));
-                }
+            for (String name : FEATURES.value(s).split(",")) {
+                DriftFeature feature = DriftFeature.valueOf(name.trim().toUpperCase(Locale.ROOT));
                 String f = p + "." + feature.key();
-                double alpha = s.decimal(f + ".ks-alpha", s.decimal(p + ".ks-alpha", 1e-3));
-                double psi = s.decimal(f + ".psi-threshold", s.decimal(p + ".psi-threshold", 0.25));
-                Settings.require(alpha > 0 && alpha < 1, f + ".ks-alpha", "must be in (0, 1)");
-                Settings.require(psi > 0, f + ".psi-threshold", "must be positive");
-                thresholds.put(feature, new Thresholds(alpha, psi));
+                thresholds.put(feature, new Thresholds(
+                        KS_ALPHA.under(f + ".ks-alpha").find(s).orElseGet(() -> KS_ALPHA.value(s)),
+                        PSI_THRESHOLD.under(f + ".psi-threshold").find(s).orElseGet(() -> PSI_THRESHOLD.value(s))));
             }
-            // four weeks tested once a week: on two years of real ETTm1 data a day-long window tested daily failed
-            // 446 of 697 tests (15-minute values are strongly autocorrelated and a month's level moves with the
-            // weather), four weeks weekly 10 of about 100 (EttFalseAlarmRateTest prints both)
-            int window = s.integer(p + ".window", 4 * 672);
-            int stride = s.integer(p + ".stride", Math.min(window, 672)); // a week, or the window if shorter
-            int referenceSize = s.integer(p + ".reference-size", 672);
-            int ksMax = s.integer(p + ".ks-max-window", 200);
-            int bins = s.integer(p + ".psi-bins", 10);
-            Settings.require(window >= 8, p + ".window", "must be at least 8");
-            Settings.require(stride >= 1, p + ".stride", "must be at least 1");
-            Settings.require(referenceSize >= 8, p + ".reference-size", "must be at least 8");
-            Settings.require(bins >= 2, p + ".psi-bins", "must be at least 2");
-            return new Config(thresholds, window, stride, referenceSize, ksMax, bins,
-                    s.string("model.name", "load-forecast"), s.bool(p + ".retrain-request", true),
+            int window = WINDOW.value(s);
+            return new Config(thresholds, window, STRIDE.find(s).orElse(Math.min(window, WEEK)),
+                    REFERENCE_SIZE.value(s), KS_MAX_WINDOW.value(s), PSI_BINS.value(s), MODEL_NAME.value(s),
+                    RETRAIN_REQUEST.value(s),
                     Hysteresis.fromSettings(s, p, 2));
         }
+    }
+
+    private static boolean areFeatures(String names) {
+        return Arrays.stream(names.split(",")).map(n -> n.trim().toUpperCase(Locale.ROOT))
+                .allMatch(n -> Arrays.stream(DriftFeature.values()).anyMatch(f -> f.name().equals(n)));
     }
 
     private final Config config;

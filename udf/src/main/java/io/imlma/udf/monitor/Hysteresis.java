@@ -1,10 +1,14 @@
 package io.imlma.udf.monitor;
 
+import io.imlma.common.config.Catalogue;
+import io.imlma.common.config.Option;
 import io.imlma.common.config.Settings;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -40,22 +44,47 @@ public final class Hysteresis implements Serializable {
         this.renotifyEveryMs = renotifyEvery.toMillis();
     }
 
+    public static final Option<Integer> RAISE_AFTER = Option.integer("monitor.hysteresis.raise-after")
+            .check(n -> n >= 1, "must be at least 1").defaultText("2 (monitor.stability.delta: 3)")
+            .description("Consecutive bad evaluations that raise an alarm, for every monitor without its own"
+                    + " monitor.<monitor>.raise-after.");
+    public static final Option<Integer> CLEAR_AFTER = Option.integer("monitor.hysteresis.clear-after").defaultValue(3)
+            .check(n -> n >= 1, "must be at least 1")
+            .description("Consecutive calm evaluations that clear an alarm (monitor.<monitor>.clear-after overrides).");
+    public static final Option<Double> CLEAR_MARGIN = Option.decimal("monitor.hysteresis.clear-margin")
+            .defaultValue(0.1).check(m -> m >= 0 && m < 1, "must be in [0, 1)")
+            .description("An evaluation is calm below threshold × (1 − margin) (monitor.<monitor>.clear-margin"
+                    + " overrides).");
+    public static final Option<Duration> RENOTIFY_EVERY = Option.duration("monitor.hysteresis.renotify-every")
+            .defaultValue(Duration.ofHours(1)).check(d -> !d.isNegative(), "must not be negative")
+            .description("An active alarm is notified again at most this often (monitor.<monitor>.renotify-every"
+                    + " overrides).");
+    /** The shared settings; each monitor reads the same names under its own prefix first ({@link #declare}). */
+    public static final List<Option<?>> OPTIONS = List.of(RAISE_AFTER, CLEAR_AFTER, CLEAR_MARGIN, RENOTIFY_EVERY);
+
+    /** Adds the shared settings and the per-monitor ones, {@code <template>.raise-after} and so on, to a catalogue. */
+    static Catalogue declare(Catalogue catalogue, String template, String description) {
+        catalogue.with(OPTIONS);
+        for (Option<?> shared : OPTIONS) {
+            catalogue.pattern(template + shared.key().substring(shared.key().lastIndexOf('.')), description);
+        }
+        return catalogue;
+    }
+
     /**
      * Reads {@code <prefix>.raise-after}, {@code .clear-after}, {@code .clear-margin} and {@code .renotify-every},
-     * falling back to the same keys under {@code monitor.hysteresis} and then to the given defaults.
+     * falling back to {@link #OPTIONS} and, for raise-after, to {@code defaultRaiseAfter}.
      */
     public static Hysteresis fromSettings(Settings settings, String prefix, int defaultRaiseAfter) {
-        String common = "monitor.hysteresis";
-        int raiseAfter = settings.integer(prefix + ".raise-after", settings.integer(common + ".raise-after", defaultRaiseAfter));
-        int clearAfter = settings.integer(prefix + ".clear-after", settings.integer(common + ".clear-after", 3));
-        double margin = settings.decimal(prefix + ".clear-margin", settings.decimal(common + ".clear-margin", 0.1));
-        Duration renotify = settings.duration(prefix + ".renotify-every",
-                settings.duration(common + ".renotify-every", Duration.ofHours(1)));
-        Settings.require(raiseAfter >= 1, prefix + ".raise-after", "must be at least 1");
-        Settings.require(clearAfter >= 1, prefix + ".clear-after", "must be at least 1");
-        Settings.require(margin >= 0 && margin < 1, prefix + ".clear-margin", "must be in [0, 1)");
-        Settings.require(!renotify.isNegative(), prefix + ".renotify-every", "must not be negative");
-        return new Hysteresis(raiseAfter, clearAfter, margin, renotify);
+        return new Hysteresis(
+                own(settings, prefix, RAISE_AFTER).or(() -> RAISE_AFTER.find(settings)).orElse(defaultRaiseAfter),
+                own(settings, prefix, CLEAR_AFTER).orElseGet(() -> CLEAR_AFTER.value(settings)),
+                own(settings, prefix, CLEAR_MARGIN).orElseGet(() -> CLEAR_MARGIN.value(settings)),
+                own(settings, prefix, RENOTIFY_EVERY).orElseGet(() -> RENOTIFY_EVERY.value(settings)));
+    }
+
+    private static <T> Optional<T> own(Settings settings, String prefix, Option<T> shared) {
+        return shared.under(prefix + shared.key().substring(shared.key().lastIndexOf('.'))).find(settings);
     }
 
     public Step evaluate(HysteresisState state, double value, double threshold, long time) {

@@ -1,5 +1,6 @@
 package io.imlma.udf.monitor;
 
+import io.imlma.common.config.Option;
 import io.imlma.common.config.Settings;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
@@ -24,6 +25,7 @@ import org.apache.flink.util.Collector;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -67,9 +69,32 @@ public class LatencyMonitor extends ProcessFunction<Prediction, Alarm> implement
         }
     }
 
-    public static final String EVENT_BUDGET = "monitor.latency.event-budget";
-    public static final String INGEST_BUDGET = "monitor.latency.ingest-budget";
-    public static final String SCORING_BUDGET = "monitor.latency.scoring-budget";
+    private static final String BUDGET = "the kind's percentile latency above which an alarm is raised; 0 switches"
+            + " the kind's alarm off";
+    public static final Option<Duration> EVENT_BUDGET = Option.duration("monitor.latency.event-budget")
+            .defaultValue(Duration.ofMinutes(20)).check(d -> !d.isNegative(), "must not be negative (0 switches the"
+                    + " alarm off)")
+            .description("Event time to scored: " + BUDGET + " (e.g. in a replay of old data).");
+    public static final Option<Duration> INGEST_BUDGET = Option.duration("monitor.latency.ingest-budget")
+            .defaultValue(Duration.ZERO).check(d -> !d.isNegative(), "must not be negative (0 switches the alarm off)")
+            .description("Ingest to scored: " + BUDGET + ".");
+    public static final Option<Duration> SCORING_BUDGET = Option.duration("monitor.latency.scoring-budget")
+            .defaultValue(Duration.ofSeconds(1)).check(d -> !d.isNegative(), "must not be negative (0 switches the"
+                    + " alarm off)")
+            .description("Received by the scorer to scored: " + BUDGET + ".");
+    public static final Option<Double> PERCENTILE = Option.decimal("monitor.latency.percentile").defaultValue(99.0)
+            .check(q -> q > 0 && q <= 100, "must be in (0, 100]")
+            .description("The percentile compared with the budgets.");
+    public static final Option<Integer> WINDOW = Option.integer("monitor.latency.window").defaultValue(1024)
+            .check(n -> n >= 1, "must be at least 1").description("Latencies kept per kind.");
+    public static final Option<Integer> MIN_SAMPLES = Option.integer("monitor.latency.min-samples").defaultValue(100)
+            .check(n -> n >= 1, "must be in [1, window]")
+            .description("No evaluation before this many latencies are in the window (at most the window).");
+    public static final Option<Integer> EVALUATE_EVERY = Option.integer("monitor.latency.evaluate-every")
+            .defaultValue(50).check(n -> n >= 1, "must be at least 1")
+            .description("Evaluate once per this many predictions.");
+    public static final List<Option<?>> OPTIONS = List.of(EVENT_BUDGET, INGEST_BUDGET, SCORING_BUDGET, PERCENTILE,
+            WINDOW, MIN_SAMPLES, EVALUATE_EVERY);
 
     /**
      * @param budgetsMs     budget per kind in ms; kinds not in the map are measured but not alarmed
@@ -81,27 +106,21 @@ public class LatencyMonitor extends ProcessFunction<Prediction, Alarm> implement
     public record Config(Map<LatencyKind, Long> budgetsMs, double percentile, int windowSize, int minSamples,
                          int evaluateEvery, Hysteresis hysteresis) implements Serializable {
         public static Config fromSettings(Settings s) {
-            String p = "monitor.latency";
             Map<LatencyKind, Long> budgets = new EnumMap<>(LatencyKind.class);
             // a zero budget switches the kind's alarm off (e.g. event time in a replay of old data)
-            budget(s, EVENT_BUDGET, Duration.ofMinutes(20), LatencyKind.EVENT_TO_SCORED, budgets);
-            budget(s, INGEST_BUDGET, Duration.ZERO, LatencyKind.INGEST_TO_SCORED, budgets);
-            budget(s, SCORING_BUDGET, Duration.ofSeconds(1), LatencyKind.SCORING, budgets);
-            double percentile = s.decimal(p + ".percentile", 99);
-            int window = s.integer(p + ".window", 1024);
-            int minSamples = s.integer(p + ".min-samples", 100);
-            int every = s.integer(p + ".evaluate-every", 50);
-            Settings.require(percentile > 0 && percentile <= 100, p + ".percentile", "must be in (0, 100]");
-            Settings.require(window >= 1, p + ".window", "must be at least 1");
-            Settings.require(minSamples >= 1 && minSamples <= window, p + ".min-samples", "must be in [1, window]");
-            Settings.require(every >= 1, p + ".evaluate-every", "must be at least 1");
-            return new Config(budgets, percentile, window, minSamples, every, Hysteresis.fromSettings(s, p, 2));
+            budget(s, EVENT_BUDGET, LatencyKind.EVENT_TO_SCORED, budgets);
+            budget(s, INGEST_BUDGET, LatencyKind.INGEST_TO_SCORED, budgets);
+            budget(s, SCORING_BUDGET, LatencyKind.SCORING, budgets);
+            int window = WINDOW.value(s);
+            int minSamples = MIN_SAMPLES.value(s);
+            Settings.require(minSamples <= window, MIN_SAMPLES.key(), "must be in [1, window]");
+            return new Config(budgets, PERCENTILE.value(s), window, minSamples, EVALUATE_EVERY.value(s),
+                    Hysteresis.fromSettings(s, "monitor.latency", 2));
         }
 
-        private static void budget(Settings s, String key, Duration defaultBudget, LatencyKind kind,
+        private static void budget(Settings s, Option<Duration> option, LatencyKind kind,
                                    Map<LatencyKind, Long> budgets) {
-            Duration budget = s.duration(key, defaultBudget);
-            Settings.require(!budget.isNegative(), key, "must not be negative (0 switches the alarm off)");
+            Duration budget = option.value(s);
             if (!budget.isZero()) {
                 budgets.put(kind, budget.toMillis());
             }

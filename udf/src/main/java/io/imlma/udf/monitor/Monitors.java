@@ -1,5 +1,6 @@
 package io.imlma.udf.monitor;
 
+import io.imlma.common.config.Catalogue;
 import io.imlma.common.config.Settings;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.DeadLetter;
@@ -18,7 +19,10 @@ import org.apache.flink.util.Collector;
 
 import java.time.Duration;
 
-/** Wires all monitors onto the streaming job's streams; every operator has a name and a stable uid. */
+/**
+ * Wires all monitors onto the streaming job's streams; every operator has a name and a stable uid. Their settings
+ * are {@link #declare}d (listed in docs/settings.md).
+ */
 public final class Monitors {
     /** Key of the data-quality monitor: the rates are pipeline-wide. */
     public static final String PIPELINE_SCOPE = "pipeline";
@@ -27,6 +31,21 @@ public final class Monitors {
     public record Streams(DataStream<Alarm> alarms, DataStream<RetrainRequest> driftRetrainRequests) {}
 
     private Monitors() {}
+
+    /**
+     * Adds the monitors' settings to a program's catalogue: each monitor's options, the shared hysteresis and its
+     * per-monitor overrides, the drift thresholds per feature (names assembled at run time, declared as patterns).
+     */
+    public static Catalogue declare(Catalogue catalogue) {
+        catalogue.with(LatencyMonitor.OPTIONS).with(StabilityMonitor.OPTIONS).with(DriftMonitor.OPTIONS)
+                .with(DataQualityMonitor.OPTIONS);
+        DriftMonitor.PATTERNS.forEach(p -> catalogue.pattern(p, "A feature's own drift threshold (features:"
+                + " standardized, mean, range); monitor.drift.ks-alpha and psi-threshold otherwise."));
+        Hysteresis.declare(catalogue, "monitor.<monitor>", "A monitor's own hysteresis (latency, drift, quality);"
+                + " monitor.hysteresis.* otherwise.");
+        return Hysteresis.declare(catalogue, "monitor.stability.<check>", "A stability check's own hysteresis"
+                + " (delta, variance); monitor.hysteresis.* otherwise.");
+    }
 
     /**
      * @param driftReferences the serving champions' training references ({@link ChampionDriftReferences}), or
@@ -40,9 +59,7 @@ public final class Monitors {
         StabilityMonitor.Config stability = StabilityMonitor.Config.fromSettings(settings);
         DriftMonitor.Config drift = DriftMonitor.Config.fromSettings(settings);
         DataQualityMonitor.Config quality = DataQualityMonitor.Config.fromSettings(settings);
-        Duration qualityInterval = settings.duration("monitor.quality.interval", Duration.ofMinutes(5));
-        Settings.require(!qualityInterval.isZero() && !qualityInterval.isNegative(), "monitor.quality.interval",
-                "must be positive");
+        Duration qualityInterval = DataQualityMonitor.INTERVAL.value(settings);
 
         SingleOutputStreamOperator<Alarm> latencyAlarms = predictions
                 .process(new LatencyMonitor(latency), TypeInformation.of(Alarm.class))

@@ -1,5 +1,6 @@
 package io.imlma.udf.monitor;
 
+import io.imlma.common.config.Option;
 import io.imlma.common.config.Settings;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
@@ -14,6 +15,7 @@ import org.apache.flink.util.Collector;
 import org.hipparchus.stat.StatUtils;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * Watches the stability of one meter's forecasts (keyed by meter):
@@ -30,6 +32,23 @@ import java.io.Serializable;
 public class StabilityMonitor extends KeyedProcessFunction<String, Prediction, Alarm> {
     private static final long serialVersionUID = 1L;
 
+    public static final Option<Integer> WINDOW = Option.integer("monitor.stability.window").defaultValue(672)
+            .check(n -> n >= 2, "must be at least 2")
+            .description("Forecasts in the rolling-variance window and in its baseline.");
+    public static final Option<Double> VARIANCE_THRESHOLD = Option.decimal("monitor.stability.variance-threshold")
+            .defaultValue(0.30).check(t -> t > 0, "must be positive")
+            .description("Alarm when |variance − baseline| / baseline exceeds this.");
+    public static final Option<Double> DELTA = Option.decimal("monitor.stability.delta")
+            .check(d -> d > 0, "must be positive").defaultText("delta-k × the residual std")
+            .description("Absolute δ: alarm when consecutive forecasts differ by more.");
+    public static final Option<Double> DELTA_K = Option.decimal("monitor.stability.delta-k").defaultValue(8.0)
+            .check(k -> k > 0, "must be positive")
+            .description("δ as a multiple of the residual std (or of the baseline RMS step) when delta is not set.");
+    public static final Option<Double> RESIDUAL_STD = Option.decimal("monitor.stability.residual-std")
+            .check(r -> r > 0, "must be positive").defaultText("(unknown: the baseline RMS step)")
+            .description("The champion's validation residual std.");
+    public static final List<Option<?>> OPTIONS = List.of(WINDOW, VARIANCE_THRESHOLD, DELTA, DELTA_K, RESIDUAL_STD);
+
     /**
      * @param window            forecasts in the rolling-variance window and in the baseline
      * @param varianceThreshold alarm when |var − baseline| / baseline exceeds it
@@ -41,17 +60,8 @@ public class StabilityMonitor extends KeyedProcessFunction<String, Prediction, A
                          Hysteresis deltaHysteresis, Hysteresis varianceHysteresis) implements Serializable {
         public static Config fromSettings(Settings s) {
             String p = "monitor.stability";
-            int window = s.integer(p + ".window", 672);
-            double varianceThreshold = s.decimal(p + ".variance-threshold", 0.30);
-            double delta = s.decimal(p + ".delta", Double.NaN);
-            double k = s.decimal(p + ".delta-k", 8);
-            double residualStd = s.decimal(p + ".residual-std", Double.NaN);
-            Settings.require(window >= 2, p + ".window", "must be at least 2");
-            Settings.require(varianceThreshold > 0, p + ".variance-threshold", "must be positive");
-            Settings.require(Double.isNaN(delta) || delta > 0, p + ".delta", "must be positive");
-            Settings.require(k > 0, p + ".delta-k", "must be positive");
-            Settings.require(Double.isNaN(residualStd) || residualStd > 0, p + ".residual-std", "must be positive");
-            return new Config(window, varianceThreshold, delta, k, residualStd,
+            return new Config(WINDOW.value(s), VARIANCE_THRESHOLD.value(s), DELTA.find(s).orElse(Double.NaN),
+                    DELTA_K.value(s), RESIDUAL_STD.find(s).orElse(Double.NaN),
                     Hysteresis.fromSettings(s, p + ".delta", 3), Hysteresis.fromSettings(s, p + ".variance", 2));
         }
     }

@@ -45,7 +45,7 @@ class LatencyMonitorTest {
     @Test
     void byDefaultTheScorersDelayIsAlarmedNotTheQueueBehindAReplay() throws Exception {
         try (var h = ProcessFunctionTestHarnesses.forProcessFunction(new LatencyMonitor(LatencyMonitor.Config
-                .fromSettings(new Settings(Map.of(LatencyMonitor.EVENT_BUDGET, "0")))))) {
+                .fromSettings(new Settings(Map.of(LatencyMonitor.EVENT_BUDGET.key(), "0")))))) {
             // a replay faster than the machine: 30 s from release to scoring, but the scorer takes 3 ms
             for (long i = 0; i < 2000; i++) {
                 h.processElement(scored(i, 30_000), i);
@@ -66,8 +66,8 @@ class LatencyMonitorTest {
     @Test
     void aNegativeBudgetFailsNamingTheSetting() {
         assertThatThrownBy(() -> LatencyMonitor.Config.fromSettings(
-                new Settings(Map.of(LatencyMonitor.SCORING_BUDGET, "PT-1S"))))
-                .hasMessageContaining(LatencyMonitor.SCORING_BUDGET);
+                new Settings(Map.of(LatencyMonitor.SCORING_BUDGET.key(), "PT-1S"))))
+                .hasMessageContaining(LatencyMonitor.SCORING_BUDGET.key());
     }
 
     private static OneInputStreamOperatorTestHarness<Prediction, Alarm> harness() throws Exception {

@@ -52,7 +52,7 @@ class StalledScorerLatencyTest {
                 1L, 2L, model(stalls));
         // the median, so that one slow row of a cold JVM does not decide; the scoring budget is the default kind's
         LatencyMonitor monitor = new LatencyMonitor(LatencyMonitor.Config.fromSettings(new Settings(Map.of(
-                LatencyMonitor.EVENT_BUDGET, "0", LatencyMonitor.SCORING_BUDGET, STALL_MS / 2 + "ms",
+                LatencyMonitor.EVENT_BUDGET.key(), "0", LatencyMonitor.SCORING_BUDGET.key(), STALL_MS / 2 + "ms",
                 "monitor.latency.percentile", "50", "monitor.latency.window", "30",
                 "monitor.latency.min-samples", "10", "monitor.latency.evaluate-every", "5"))));
         try (var scorer = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(

@@ -10,7 +10,8 @@ import io.imlma.api.KafkaRetrainRequester;
 import io.imlma.common.config.Catalogue;
 import io.imlma.common.config.ConfigException;
 import io.imlma.common.config.Settings;
-import io.imlma.common.integrity.IntegrityStore;
+import io.imlma.common.integrity.SnapshotLocation;
+import io.imlma.common.kafka.KafkaOptions;
 import io.imlma.common.kafka.RetrainCommands;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
@@ -25,6 +26,7 @@ import io.imlma.jobs.pipeline.PipelineConfig;
 import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.jobs.snapshot.SnapshotStage;
 import io.imlma.ml.data.FeatureSpec;
+import io.imlma.registry.ModelStore;
 import io.imlma.registry.jdbc.RegistryDataSource;
 import io.imlma.udf.monitor.DataQualityMonitor;
 import io.imlma.udf.monitor.DriftMonitor;
@@ -96,7 +98,7 @@ class JobConfigurationTest {
         Settings settings = start(JobSettings.meterPipelineJob(), streamingJobArgs);
         startStreamingJob(settings);
         assertRegistryCredentials(settings);
-        assertThat(RegistryDataSource.JDBC_URL_OPTION.value(settings))
+        assertThat(RegistryDataSource.JDBC_URL.value(settings))
                 .as("the MySQL registry, not the embedded default").startsWith("jdbc:mysql:");
     }
 
@@ -144,7 +146,7 @@ class JobConfigurationTest {
     void jobsTheKubernetesLauncherWritesStartTheSameRetraining() throws Exception {
         Settings streaming = Settings.fromArgs(streamingJobArgs.toArray(String[]::new));
         Map<String, String> kubernetes = new HashMap<>(streaming.asMap());
-        kubernetes.put(LauncherConfig.MODE, "kubernetes");
+        kubernetes.put(LauncherConfig.MODE.key(), "kubernetes");
         kubernetes.put(LauncherConfig.K8S_OUTPUT_DIR.key(), podDirectory("launched-jobs").toString());
         LauncherConfig config = launcher(new Settings(kubernetes));
         Path written = Path.of(config.runner().run(config.spec(SAMPLE_REQUEST), 0).results().get("resource"));
@@ -208,7 +210,7 @@ class JobConfigurationTest {
         assertThat(Catalogue.allPrograms().unknown(keys)).as("keys of %s the programs refuse in their --config file",
                 CONFIG_MAP).isEmpty();
         assertThat(keys).as("credentials belong in Secrets").doesNotContain(RegistryDataSource.USER.key(),
-                RegistryDataSource.PASSWORD.key(), ApiConfig.TOKEN);
+                RegistryDataSource.PASSWORD.key(), ApiConfig.TOKEN.key());
     }
 
     /** The settings {@code catalogue}'s program starts with from {@code args}, checked as its main checks them. */
@@ -220,9 +222,9 @@ class JobConfigurationTest {
     @Test
     void withoutARequiredSettingTheStreamingJobDoesNotStart() {
         Map<String, String> complete = Settings.fromArgs(streamingJobArgs.toArray(String[]::new)).asMap();
-        for (String required : List.of(PipelineConfig.CHECKPOINT_DIR, KafkaConfig.BOOTSTRAP_SERVERS,
-                SnapshotStage.SNAPSHOT_PATH, SnapshotStage.BACKUP_PATH, RetrainConfig.MODEL_STORE_PATH,
-                RetrainConfig.MODEL_STORE_BACKUP_PATH)) {
+        for (String required : List.of(PipelineConfig.CHECKPOINT_DIR.key(), KafkaOptions.BOOTSTRAP_SERVERS.key(),
+                SnapshotLocation.PATH.key(), SnapshotLocation.BACKUP_PATH.key(), ModelStore.PATH.key(),
+                ModelStore.BACKUP_PATH.key())) {
             Map<String, String> without = new HashMap<>(complete);
             assertThat(without.remove(required)).as(required).isNotNull();
             assertThatThrownBy(() -> startStreamingJob(new Settings(without)))
@@ -242,9 +244,8 @@ class JobConfigurationTest {
         RetrainCommands.topic(settings);
         SnapshotStage.Config.from(settings);
         launcher(settings);
-        new IntegrityStore(settings.uri(RetrainConfig.MODEL_STORE_PATH),
-                settings.uri(RetrainConfig.MODEL_STORE_BACKUP_PATH));
-        settings.integer(ModelLoop.HISTORY, FeatureSpec.from(settings).lags());
+        ModelStore.location(settings);
+        ModelLoop.HISTORY.find(settings).orElseGet(() -> FeatureSpec.from(settings).lags());
         LatencyMonitor.Config.fromSettings(settings);
         StabilityMonitor.Config.fromSettings(settings);
         DriftMonitor.Config.fromSettings(settings);
@@ -254,7 +255,7 @@ class JobConfigurationTest {
     /** The streaming job's launcher, as ModelLoop.attach configures it. */
     private static LauncherConfig launcher(Settings settings) {
         return LauncherConfig.from(
-                settings.withDefaults(Map.of(LauncherConfig.LEDGER, LauncherConfig.Ledger.REGISTRY.name())));
+                settings.withDefaults(Map.of(LauncherConfig.LEDGER.key(), LauncherConfig.Ledger.REGISTRY.name())));
     }
 
     private static void assertRegistryCredentials(Settings settings) {

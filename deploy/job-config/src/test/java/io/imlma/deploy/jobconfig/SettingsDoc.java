@@ -59,10 +59,6 @@ public final class SettingsDoc {
                 rows.computeIfAbsent(o.key(), k -> new Row(o.type(), o.defaultText(), o.description(),
                         new TreeSet<>())).programs().add(program.program());
             }
-            for (String key : program.otherKeys()) {
-                rows.computeIfAbsent(key, k -> new Row("", "", "(not yet declared as an option: see its class)",
-                        new TreeSet<>())).programs().add(program.program());
-            }
             for (Catalogue.Family f : program.families()) {
                 if (!familyPrograms.containsKey(f.template())) {
                     families.add(f);
