@@ -338,16 +338,37 @@ public final class Demo {
             watchdog.start();
             console.say("stopping: cancelling the job ...");
             console.close();
-            try {
-                job.cancel().get(STOP_DEADLINE.toMillis() / 2, TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                LOG.info("Cancelling the demo job: {}", e.toString());
-            }
+            cancelAndAwaitTheJob(STOP_DEADLINE.toMillis() * 2 / 3);
             abandonRunningLaunches();
             api.stop();
             ledger.close();
             registry.close();
             watchdog.interrupt();
+        }
+
+        /**
+         * Cancels the job and waits until it has ended, at most {@code budgetMillis}: the cancel is acknowledged
+         * before the tasks have closed, and a launcher still running could otherwise claim a launch after the
+         * abandoned ones were recorded.
+         */
+        private void cancelAndAwaitTheJob(long budgetMillis) {
+            long deadline = System.currentTimeMillis() + budgetMillis;
+            try {
+                job.cancel().get(budgetMillis, TimeUnit.MILLISECONDS);
+                while (!job.getJobStatus().get(Math.max(1, deadline - System.currentTimeMillis()),
+                        TimeUnit.MILLISECONDS).isGloballyTerminalState()) {
+                    if (System.currentTimeMillis() > deadline) {
+                        LOG.warn("The demo job has not ended {} ms after its cancel", budgetMillis);
+                        return;
+                    }
+                    Thread.sleep(100);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                // the job has ended and its cluster shut down, or the cluster does not answer
+                LOG.info("Cancelling the demo job: {}", e.toString());
+            }
         }
 
         private void abandonRunningLaunches() {
