@@ -31,6 +31,9 @@ public final class FlinkRestJobRunner implements JobRunner {
     public static final String MODE = "flink-rest";
     private static final Logger LOG = LoggerFactory.getLogger(FlinkRestJobRunner.class);
 
+    /** How long a REST endpoint without a leader is waited for before a request fails. */
+    private static final Duration LEADER_WAIT = Duration.ofMinutes(1);
+
     private final URI address;
     private final Path jar;
     private final Duration pollInterval;
@@ -138,8 +141,15 @@ public final class FlinkRestJobRunner implements JobRunner {
     }
 
     private JsonNode send(HttpRequest.Builder request, String what) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request.timeout(Duration.ofMinutes(2)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest built = request.timeout(Duration.ofMinutes(2)).build();
+        HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
+        // 503: the REST endpoint has no leader yet (a JobManager starting or failing over) and handled nothing
+        long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
+        while (response.statusCode() == 503 && System.nanoTime() < deadline) {
+            LOG.info("{}: {} answered 503 (no leader yet); asking again", what, built.uri());
+            Thread.sleep(pollInterval.toMillis());
+            response = http.send(built, HttpResponse.BodyHandlers.ofString());
+        }
         JsonNode body = response.body().isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(response.body());
         if (response.statusCode() / 100 != 2) {
             List<String> errors = new ArrayList<>();
