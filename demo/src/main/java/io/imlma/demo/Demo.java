@@ -202,7 +202,6 @@ public final class Demo {
         flink.set(RestOptions.ADDRESS, LOOPBACK);
         flink.set(RestOptions.BIND_ADDRESS, LOOPBACK);
         flink.set(WebOptions.SUBMIT_ENABLE, false);
-        flink.set(WebOptions.CANCEL_ENABLE, true);
         flink.set(JobManagerOptions.ADDRESS, LOOPBACK);
         flink.set(JobManagerOptions.BIND_HOST, LOOPBACK);
         flink.set(TaskManagerOptions.HOST, LOOPBACK);
