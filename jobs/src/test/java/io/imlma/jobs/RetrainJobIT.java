@@ -256,6 +256,8 @@ class RetrainJobIT {
         assertThat(Files.readAllBytes(snapshotFile)).isEqualTo(snapshot);
         assertThat(third.championVersion()).isEqualTo(1);
         assertThat(third.alarms()).extracting(Alarm::severity).containsOnly(Severity.WARNING);
+        assertThat(RetrainResult.alarmsIn(third.summary())).as("the alarms in the launcher's results")
+                .isEqualTo(third.alarms());
         assertThat(third.alarms()).extracting(Alarm::message)
                 .anySatisfy(m -> assertThat(m).startsWith("Restored load-forecast/v1/model.json from backup"))
                 .anySatisfy(m -> assertThat(m).startsWith("Restored dt=2016-07-10/part-0-0.jsonl from backup"));

@@ -148,12 +148,13 @@ public final class ModelLoop {
                 .name("champion drift references").uid("champion-drift-references").setParallelism(1);
         Monitors.Streams monitors = Monitors.attach(predictions, pipeline.features(), pipeline.deadLetters(),
                 pipeline.late(), references, settings);
-        DataStream<Alarm> failedRetrains = launches.keyBy(outcome -> model)
-                .process(new FailedRetrainAlarms(), TypeInformation.of(Alarm.class))
-                .name("failed retrain alarms").uid("failed-retrain-alarms").setParallelism(1);
+        // the uid of its first name, "failed retrain alarms": savepoints find its state by it
+        DataStream<Alarm> retrainAlarms = launches.keyBy(outcome -> model)
+                .process(new RetrainAlarms(), TypeInformation.of(Alarm.class))
+                .name("retrain alarms").uid("failed-retrain-alarms").setParallelism(1);
         DataStream<Alarm> alarms = monitors.alarms().union(snapshot.alarms(),
                 predictions.getSideOutput(ScoreWithChampion.ALARMS),
-                references.getSideOutput(ChampionDriftReferences.ALARMS), failedRetrains);
+                references.getSideOutput(ChampionDriftReferences.ALARMS), retrainAlarms);
         if (!startAlarms.isEmpty()) {
             alarms = alarms.union(env.fromData(TypeInformation.of(Alarm.class), startAlarms.toArray(Alarm[]::new))
                     .name("registry champion alarms").uid("registry-champion-alarms").setParallelism(1));

@@ -1,5 +1,7 @@
 package io.imlma.jobs.retrain;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.imlma.common.json.Json;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.ModelUpdate;
 import io.imlma.ml.eval.Metrics;
@@ -67,6 +69,8 @@ public record RetrainResult(
     public static final String PUBLISHED_AT = "publishedAt";
     public static final String TEST_MAE = "testMae";
     public static final String REASONS = "reasons";
+    /** The run's integrity alarms as a JSON array; absent when it raised none. */
+    public static final String ALARMS = "alarms";
 
     /** The outcome in a few named strings, as a launcher reports it; a promotion carries its model update. */
     public Map<String, String> summary() {
@@ -76,12 +80,35 @@ public record RetrainResult(
         summary.put(PROMOTED, Boolean.toString(promoted));
         summary.put(TEST_MAE, Double.toString(candidate.mae()));
         summary.put(REASONS, String.join("; ", reasons));
+        if (!alarms.isEmpty()) {
+            try {
+                summary.put(ALARMS, Json.MAPPER.writeValueAsString(alarms));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot write the alarms of " + requestId, e);
+            }
+        }
         if (modelUpdate != null) {
             summary.put(ARTIFACT_PATH, modelUpdate.artifactPath());
             summary.put(ARTIFACT_SHA256, modelUpdate.sha256());
             summary.put(PUBLISHED_AT, Long.toString(modelUpdate.publishedAt()));
         }
         return summary;
+    }
+
+    /**
+     * The integrity alarms in a {@link #summary()} (snapshot or model files restored from their backups): the loop
+     * relays them, as the run has recorded them in the registry already.
+     */
+    public static List<Alarm> alarmsIn(Map<String, String> summary) {
+        String alarms = summary.get(ALARMS);
+        if (alarms == null) {
+            return List.of();
+        }
+        try {
+            return List.of(Json.MAPPER.readValue(alarms, Alarm[].class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("unreadable alarms in a retrain summary: " + alarms, e);
+        }
     }
 
     /** The model update in a {@link #summary()}, when the run promoted a new champion. */

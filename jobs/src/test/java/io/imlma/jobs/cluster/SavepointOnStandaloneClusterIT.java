@@ -12,6 +12,7 @@ import io.imlma.testkit.MariaDbDatabase;
 import io.imlma.testkit.KafkaRecords;
 import io.imlma.testkit.SharedKafka;
 import io.imlma.testkit.StandaloneFlinkCluster;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -132,9 +133,19 @@ class SavepointOnStandaloneClusterIT {
             return prefix + "-" + output;
         }
 
+        /** The URI of the loop's primary snapshot directory. */
+        URI snapshots(StandaloneFlinkCluster cluster) {
+            return URI.create(storage(cluster) + "snapshots");
+        }
+
+        /** The prefix of the loop's storage URIs (snapshots, models and their backups). */
+        private String storage(StandaloneFlinkCluster cluster) {
+            return cluster.workDir().resolve(prefix).toUri().toString();
+        }
+
         /** The streaming job's arguments: Kafka, checkpoints, and the loop's storage and registry. */
         List<String> pipelineArgs(StandaloneFlinkCluster cluster, MariaDbDatabase registry) {
-            String storage = cluster.workDir().resolve(prefix).toUri().toString();
+            String storage = storage(cluster);
             return List.of("--kafka.bootstrap.servers", SharedKafka.broker().bootstrapServers(),
                     "--kafka.topic.predictions", loop(PREDICTIONS), "--kafka.topic.alarms", loop(ALARMS),
                     "--kafka.topic.model-updates", loop(MODEL_UPDATES),

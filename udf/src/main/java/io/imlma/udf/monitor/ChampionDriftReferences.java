@@ -8,6 +8,7 @@ import io.imlma.common.integrity.SnapshotReader;
 import io.imlma.common.integrity.TimeRange;
 import io.imlma.common.integrity.VerificationReport;
 import io.imlma.common.types.Alarm;
+import io.imlma.common.types.AlarmType;
 import io.imlma.common.types.DriftReference;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.ModelUpdate;
@@ -75,7 +76,7 @@ public class ChampionDriftReferences extends KeyedProcessFunction<String, ModelU
     public void open(Configuration parameters) {
         published = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("published-reference-of", TypeInformation.of(ModelUpdate.class)));
-        raisedAlarms = new RaisedAlarms(getRuntimeContext().getMetricGroup());
+        raisedAlarms = new RaisedAlarms(getRuntimeContext().getMetricGroup(), AlarmType.INTEGRITY);
     }
 
     @Override

@@ -33,7 +33,8 @@ import java.util.Map;
  * Watches the input distribution of each meter (keyed by meter): per configured feature, the latest window of
  * values is tested against the champion's training reference every {@code stride} values — two-sample
  * Kolmogorov–Smirnov (hipparchus) for windows up to {@code ksMaxWindow}, population stability index for larger
- * ones — and a DRIFT alarm is raised through {@link Hysteresis} when the per-feature threshold is crossed.
+ * ones — and a DRIFT alarm is raised through {@link Hysteresis} when the per-feature threshold is crossed. KS is
+ * measured as −log10 p against −log10 α (the hysteresis's clear margin applies on that scale).
  *
  * <p>References arrive on the second input ({@link DriftReference}): the serving champion's training data, published
  * with each promotion ({@link ChampionDriftReferences}). <b>Until one is known for a meter and feature, nothing is
@@ -182,10 +183,12 @@ public class DriftMonitor extends KeyedCoProcessFunction<String, FeatureRow, Dri
         String reference = "the training data of " + s.referenceModel + " v" + s.referenceVersion;
         if (config.window() <= config.ksMaxWindow()) {
             double pValue = ks.kolmogorovSmirnovTest(s.reference, s.recent);
-            // as 1 − p so that, like every monitored value, larger means worse
-            return new Measurement(1 - pValue, 1 - thresholds.ksAlpha(), String.format(
-                    "%s of meter %s: last %d values differ from %s (Kolmogorov–Smirnov p = %.3g, α = %.3g)",
-                    feature.key(), meterId, s.recent.length, reference, pValue, thresholds.ksAlpha()));
+            // as −log10 p so that, like every monitored value, larger means worse; 1 − p would round every α below
+            // 1e-16 to a threshold of 1 that nothing exceeds
+            return new Measurement(-Math.log10(Math.max(pValue, Double.MIN_VALUE)), -Math.log10(thresholds.ksAlpha()),
+                    String.format("%s of meter %s: last %d values differ from %s (Kolmogorov–Smirnov p = %.3g,"
+                            + " α = %.3g)", feature.key(), meterId, s.recent.length, reference, pValue,
+                            thresholds.ksAlpha()));
         }
         double psi = PopulationStabilityIndex.of(s.reference, s.recent, config.psiBins());
         return new Measurement(psi, thresholds.psi(), String.format(

@@ -32,7 +32,7 @@ public final class MonitorMetrics {
     /** Gauge: the latest rolling-variance fluctuation |var − baseline| / baseline seen by the subtask. */
     public static final String PREDICTION_VARIANCE_FLUCTUATION = "predictionVarianceFluctuation";
 
-    /** Gauge: the latest drift statistic (KS 1 − p, or PSI) computed by the subtask. */
+    /** Gauge: the latest drift statistic (KS −log10 p, or PSI) computed by the subtask. */
     public static final String DRIFT_STATISTIC = "driftStatistic";
     /** Counter: drift tests run. */
     public static final String DRIFT_TESTS = "driftTests";

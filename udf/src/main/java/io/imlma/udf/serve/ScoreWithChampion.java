@@ -86,7 +86,7 @@ public final class ScoreWithChampion extends KeyedBroadcastProcessFunction<Strin
                 (Gauge<Integer>) () -> loadedFor == null ? 0 : loadedFor.version());
         getRuntimeContext().getMetricGroup().gauge(CHAMPION_TEST_MAE,
                 (Gauge<Double>) () -> champion == null ? Double.NaN : champion.testMetrics().mae());
-        raisedAlarms = new RaisedAlarms(getRuntimeContext().getMetricGroup());
+        raisedAlarms = new RaisedAlarms(getRuntimeContext().getMetricGroup(), AlarmType.INTEGRITY);
     }
 
     @Override

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 class DriftMonitorTest {
     private static final long STEP = 900_000L;
@@ -69,6 +70,27 @@ class DriftMonitorTest {
             }
             assertThat(h.extractOutputValues()).isEmpty();
             assertThat(requests(h)).isEmpty();
+        }
+    }
+
+    @Test
+    void aSignificanceLevelFarBelowDoublePrecisionStillAlarms() throws Exception {
+        Random random = new Random(8);
+        // 1 − 1e-35 is 1 in double precision: a threshold on 1 − p would never be crossed
+        try (var h = harness(Map.of("monitor.drift.ks-alpha", "1e-35"))) {
+            h.processElement2(reference(training(random, 0, 480), 1, 0), 0);
+            for (long i = 0; i < 96 * 3; i++) {
+                h.processElement1(row("m1", i, random.nextGaussian() * 0.8), i);
+            }
+            assertThat(h.extractOutputValues()).as("a healthy day at α = 1e-35").isEmpty();
+            for (long i = 96 * 3; i < 96 * 5; i++) {
+                h.processElement1(row("m1", i, 8 + random.nextGaussian()), i);
+            }
+            assertThat(h.extractOutputValues()).first().satisfies(alarm -> {
+                assertThat(alarm.type()).isEqualTo(AlarmType.DRIFT);
+                assertThat(alarm.threshold()).isEqualTo(35.0, offset(1e-9));
+                assertThat(alarm.value()).isGreaterThan(35);
+            });
         }
     }
 

@@ -1,6 +1,7 @@
 package io.imlma.udf.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
@@ -13,13 +14,18 @@ import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.Test;
 
-/** Integrity alarms emitted outside a monitor count as raised alarms of their type; resolutions do not. */
+/**
+ * Integrity alarms emitted outside a monitor count as raised alarms of their type; resolutions do not. The counters
+ * exist from the start, at 0.
+ */
 class RaisedAlarmsTest {
 
     @Test
     void countsRaisesPerAlarmTypeInTheAlarmTypeGroup() {
         Map<String, SimpleCounter> counters = new HashMap<>();
-        RaisedAlarms raised = new RaisedAlarms(recording("", counters));
+        RaisedAlarms raised = new RaisedAlarms(recording("", counters), AlarmType.INTEGRITY, AlarmType.DRIFT);
+        assertThat(counters).containsOnlyKeys("alarm_type=INTEGRITY/alarmsRaised", "alarm_type=DRIFT/alarmsRaised");
+        assertThat(counters.values()).allSatisfy(c -> assertThat(c.getCount()).isZero());
         Alarm refused = alarm(AlarmType.INTEGRITY, Severity.CRITICAL);
         assertThat(raised.count(refused)).isSameAs(refused);
         raised.count(alarm(AlarmType.INTEGRITY, Severity.WARNING));
@@ -28,6 +34,8 @@ class RaisedAlarmsTest {
         assertThat(counters).containsOnlyKeys("alarm_type=INTEGRITY/alarmsRaised", "alarm_type=DRIFT/alarmsRaised");
         assertThat(counters.get("alarm_type=INTEGRITY/alarmsRaised").getCount()).isEqualTo(2);
         assertThat(counters.get("alarm_type=DRIFT/alarmsRaised").getCount()).isEqualTo(1);
+        assertThatThrownBy(() -> raised.count(alarm(AlarmType.LATENCY, Severity.WARNING)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("LATENCY");
     }
 
     private static Alarm alarm(AlarmType type, Severity severity) {

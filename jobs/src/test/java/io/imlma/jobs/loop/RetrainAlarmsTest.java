@@ -5,23 +5,42 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
 import io.imlma.common.types.Severity;
+import io.imlma.common.json.Json;
 import io.imlma.jobs.launch.LaunchOutcome;
+import io.imlma.jobs.retrain.RetrainResult;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
-/** Retrainings requested but not run to their end stall the loop: LOOP_STALL until one succeeds. */
-class FailedRetrainAlarmsTest {
+/**
+ * Retrainings requested but not run to their end stall the loop: LOOP_STALL until one succeeds. The integrity alarms
+ * of a run are relayed.
+ */
+class RetrainAlarmsTest {
     private static LaunchOutcome outcome(String request, LaunchOutcome.Status status, String message) {
         return new LaunchOutcome(request, "local", null, status, 1_000, 2_000, message, Map.of());
     }
 
     @Test
+    void theIntegrityAlarmsOfARunAreRelayed() throws Exception {
+        Alarm restored = new Alarm("integrity:dt=2016-07-10/part-0-0.jsonl:CORRUPTED:ab12", AlarmType.INTEGRITY,
+                Severity.WARNING, null, 0, 0, 0, 1_500, "Restored dt=2016-07-10/part-0-0.jsonl from backup");
+        try (KeyedOneInputStreamOperatorTestHarness<String, LaunchOutcome, Alarm> h = ProcessFunctionTestHarnesses
+                .forKeyedProcessFunction(new RetrainAlarms(), o -> "load-forecast", Types.STRING)) {
+            h.processElement(new LaunchOutcome("r1", "local", "j1", LaunchOutcome.Status.SUCCEEDED, 1_000, 2_000,
+                    "done", Map.of(RetrainResult.ALARMS, Json.MAPPER.writeValueAsString(List.of(restored)))), 0);
+            h.processElement(outcome("r2", LaunchOutcome.Status.SUCCEEDED, "done"), 0);
+            assertThat(h.extractOutputValues()).containsExactly(restored);
+        }
+    }
+
+    @Test
     void failuresRaiseOneEpisodeWithTheReasonAndASuccessResolvesIt() throws Exception {
         try (KeyedOneInputStreamOperatorTestHarness<String, LaunchOutcome, Alarm> h = ProcessFunctionTestHarnesses
-                .forKeyedProcessFunction(new FailedRetrainAlarms(), o -> "load-forecast", Types.STRING)) {
+                .forKeyedProcessFunction(new RetrainAlarms(), o -> "load-forecast", Types.STRING)) {
             h.processElement(outcome("r1", LaunchOutcome.Status.RUNNING, "launching"), 0);
             h.processElement(outcome("r1", LaunchOutcome.Status.SUCCEEDED, "done"), 0);
             assertThat(h.extractOutputValues()).as("nothing open, nothing to say").isEmpty();
