@@ -35,6 +35,7 @@ public record ExperimentConfig(
         double apiP99TargetMs,
         int pipelineMeters,
         int pipelineIntervals,
+        int pipelineSqlIntervals,
         double pipelineTargetPerSecond,
         int latencyRetrainings,
         int latencyInitialWeeks,
@@ -71,6 +72,8 @@ public record ExperimentConfig(
                 a.decimal("api.p99-target-ms", 50, "p99 latency target at the highest concurrency"),
                 a.integer("pipeline.meters", full ? 10_000 : 500, "PipelineBenchmark's meters"),
                 a.integer("pipeline.intervals", full ? 60 : 12, "PipelineBenchmark's intervals per meter"),
+                a.integer("pipeline.sql-intervals", 12, "intervals per meter of the comparison with the Flink SQL "
+                        + "peer, whose cost per record grows with the run"),
                 a.decimal("pipeline.target-per-second", 100_000, "pipeline throughput target, readings/s"),
                 a.integer("latency.retrainings", full ? 8 : 2, "retrainings the closed loop must register"),
                 a.integer("latency.initial-weeks", full ? 4 : 2, "weeks fed at once, for the first training"),
@@ -78,6 +81,7 @@ public record ExperimentConfig(
                         "replay pace after the first weeks, × real time"),
                 a.integer("latency.tuning-trials", full ? 8 : 2, "tuning trials per closed-loop retraining"),
                 a.integer("latency.minutes", full ? 20 : 5, "time limit of the closed-loop run"));
+        Settings.require(c.pipelineSqlIntervals() >= 2, "pipeline.sql-intervals", "must be at least 2");
         Settings.require(c.tuningSeeds() >= 1, "tuning.seeds", "must be at least 1");
         Settings.require(c.tuningTrials() >= 2, "tuning.trials", "must be at least 2");
         Settings.require(c.dataWeeks() >= 8, "data.weeks", "must be at least 8");

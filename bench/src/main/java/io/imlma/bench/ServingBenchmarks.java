@@ -76,41 +76,75 @@ final class ServingBenchmarks {
                 p99TargetMs, Runtime.getRuntime().availableProcessors()));
     }
 
+    /** Issue targets beside the throughput one: parallelism 2 vs 1, p99 at half the saturated rate, vs SQL. */
+    private static final double SCALING_TARGET = 1.7;
+    private static final long PACED_P99_TARGET_MS = 300;
+    private static final double SQL_RATIO_TARGET = 2;
+
     static Section pipeline(ExperimentConfig config, Progress progress) throws Exception {
-        progress.step("pipeline: PipelineBenchmark, %d meters × %d intervals", config.pipelineMeters(),
-                config.pipelineIntervals());
-        PipelineBenchmark.Figures figures = PipelineBenchmark.run(
-                PipelineBenchmark.Options.of(config.pipelineMeters(), config.pipelineIntervals()));
-        figures.printTo(System.out);
+        int meters = config.pipelineMeters();
+        progress.step("pipeline: PipelineBenchmark, %d meters × %d intervals at parallelism 1 (saturated, then at half"
+                + " that rate) and 2, then %d intervals beside the Flink SQL peer", meters, config.pipelineIntervals(),
+                config.pipelineSqlIntervals());
+        PipelineBenchmark.Options options = PipelineBenchmark.Options.of(meters, config.pipelineIntervals());
+        PipelineBenchmark.Comparison one = PipelineBenchmark.compare(options.withPacedLatencyOnly());
+        one.printTo(System.out);
+        PipelineBenchmark.Figures two = PipelineBenchmark.run(options.withParallelism(2));
+        two.printTo(System.out);
+        PipelineBenchmark.Comparison sql = PipelineBenchmark.compare(
+                PipelineBenchmark.Options.of(meters, config.pipelineSqlIntervals()));
+        sql.printTo(System.out);
+        PipelineBenchmark.Figures ours = one.ours();
+        PipelineBenchmark.Figures paced = one.paced();
         Section section = new Section("Streaming pipeline throughput and latency");
         section.text(String.format(Locale.ROOT, """
-                `PipelineBenchmark` (`./bin/imlma %s --meters %d --intervals %d`): generated JSON \
-                readings (2 %% exact re-sends) through parse → dedup → 15-minute windows → impute → standardize on a \
-                local Flink cluster, parallelism 1, RocksDB state, exactly-once checkpoints every 10 s. Latency is \
-                from a window's last reading entering the pipeline to its feature row, including the wait for the \
-                watermark. On a shared 2-core machine the CPU-based rate is the more stable figure.%s
-                """, PipelineBenchmark.COMMAND, config.pipelineMeters(), config.pipelineIntervals(), config.full() ? ""
-                : " Quick mode: a short run dominated by start-up; `--mode full` runs 10 000 meters × 60 intervals."));
-        String perCore = String.format(Locale.ROOT, "%,.0f", figures.recordsPerSecondPerCore());
-        section.table(new MarkdownTable("measure", "this system", "paper")
-                .row("throughput (records/s, wall, 1 core)", perCore, "–")
-                .row("records per CPU-second", String.format(Locale.ROOT, "%,.0f", figures.recordsPerCpuSecond()),
-                        "–")
-                .row("latency p50 / p99 / max (ms)", figures.latencyP50Ms() + " / " + figures.latencyP99Ms() + " / "
-                        + figures.latencyMaxMs(), "–"));
-        double perCpuSecond = figures.recordsPerCpuSecond();
+                `PipelineBenchmark` (`./bin/imlma %s --meters %d --intervals %d`, then `--parallelism 2`, then                 `--intervals %d` with the SQL peer): generated JSON readings (2 %% exact re-sends) through parse →                 plausibility → dedup → 15-minute windows → impute → standardize on a local Flink cluster, RocksDB                 state, exactly-once checkpoints every 10 s. The CPU cost is that of the whole JVM while the job ran                 (tasks, RocksDB, checkpoints, GC, JIT). Latency is from a window's last reading entering the                 pipeline to its feature row, including the wait for the watermark (out-of-orderness 1 min of event                 time), at saturation and in a second run paced open-loop at half the saturated rate. The Flink SQL                 peer (JSON_VALUE, ROW_NUMBER dedup, TUMBLE, OVER z-score; no imputation, dead letters or dedup                 expiry) runs on the same readings in the same JVM after ours, at %d intervals per meter because its                 cost per record grows with the run.%s
+                """, PipelineBenchmark.COMMAND, meters, config.pipelineIntervals(), config.pipelineSqlIntervals(),
+                config.pipelineSqlIntervals(), config.full() ? "" : " Quick mode: short runs dominated by start-up; "
+                        + "`--mode full` runs 10 000 meters × 60 intervals."));
+        double perCpuSecond = ours.recordsPerCpuSecond();
+        double scaling = two.recordsPerSecond() / ours.recordsPerSecond();
         double target = config.pipelineTargetPerSecond();
-        section.reading(String.format(Locale.ROOT, "One core processes %,.0f readings per CPU-second (%s/s by the "
-                        + "wall clock): %s of a target of %,.0f readings/s. Reaching the target would take about %.0f "
-                        + "such cores if the pipeline scaled linearly with its parallelism, which this run "
-                        + "(parallelism 1) does not measure. The latency (p50 %d ms) includes the wait for the "
-                        + "watermark.",
-                perCpuSecond, perCore, MarkdownTable.percent(perCpuSecond / target), target,
-                Math.ceil(target / perCpuSecond), figures.latencyP50Ms()));
-        section.difference(String.format(Locale.ROOT, "**Pipeline throughput** — %,.0f readings per CPU-second on "
-                        + "one core, %s a target of %,.0f readings/s (≈ %.0f cores at linear scaling, not measured); "
-                        + "the paper gives no figure.", perCpuSecond,
-                perCpuSecond >= target ? "meeting" : "short of", target, Math.ceil(target / perCpuSecond)));
+        section.table(new MarkdownTable("measure", "this system", "target")
+                .row("records per CPU-second, parallelism 1", perSecond(perCpuSecond), perSecond(target))
+                .row("records/s by the wall clock, parallelism 1 / 2", perSecond(ours.recordsPerSecond()) + " / "
+                        + perSecond(two.recordsPerSecond()), "–")
+                .row("parallelism 2 ÷ 1, wall clock", String.format(Locale.ROOT, "%.2f×", scaling),
+                        String.format(Locale.ROOT, "≥ %.1f×", SCALING_TARGET))
+                .row("latency p50 / p99 at half the saturated rate (ms)", paced.latencyP50Ms() + " / "
+                        + paced.latencyP99Ms(), "p99 < " + PACED_P99_TARGET_MS)
+                .row("latency p50 / p99 at saturation (ms)", ours.latencyP50Ms() + " / " + ours.latencyP99Ms(), "–")
+                .row("state per meter (latest checkpoint ÷ meters)", checkpointBytesPerMeter(ours), "–")
+                .row("checkpoint duration mean / max (ms)", ours.checkpoints().avgDurationMs() + " / "
+                        + ours.checkpoints().maxDurationMs(), "–")
+                .row(String.format(Locale.ROOT, "records per CPU-second at %d intervals: ours / Flink SQL",
+                        config.pipelineSqlIntervals()), perSecond(sql.ours().recordsPerCpuSecond()) + " / "
+                        + perSecond(sql.sql().recordsPerCpuSecond()), "–")
+                .row("ratio to the Flink SQL pipeline (per CPU-second)", String.format(Locale.ROOT, "%.2f×",
+                        sql.ratio()), String.format(Locale.ROOT, "≥ %.0f×", SQL_RATIO_TARGET)));
+        section.reading(String.format(Locale.ROOT, "One pipeline instance processes %s readings per CPU-second, %s of "
+                        + "the %s target. A second instance on this %d-core machine gives %.2f× the wall-clock rate "
+                        + "(target %.1f×): both instances, RocksDB's and Flink's own threads share the same cores. At "
+                        + "half the saturated rate the p99 latency is %d ms (target < %d ms); it includes the wait "
+                        + "for the watermark. Beside the same pipeline written in Flink SQL, ours costs %.2f× less "
+                        + "CPU per record on %d intervals per meter; the SQL peer's cost per record grows with the "
+                        + "run, so the ratio depends on the run's length.",
+                perSecond(perCpuSecond), MarkdownTable.percent(perCpuSecond / target), perSecond(target),
+                Runtime.getRuntime().availableProcessors(), scaling, SCALING_TARGET, paced.latencyP99Ms(),
+                PACED_P99_TARGET_MS, sql.ratio(), config.pipelineSqlIntervals()));
+        section.difference(String.format(Locale.ROOT, "**Pipeline throughput** — %s readings per CPU-second on one "
+                        + "instance, %s a target of %s; the paper gives no figure.", perSecond(perCpuSecond),
+                perCpuSecond >= target ? "meeting" : "short of", perSecond(target)));
         return section;
+    }
+
+    private static String perSecond(double records) {
+        return String.format(Locale.ROOT, "%,.0f", records);
+    }
+
+    private static String checkpointBytesPerMeter(PipelineBenchmark.Figures figures) {
+        return figures.checkpoints().completed() == 0 ? "no checkpoint completed"
+                : String.format(Locale.ROOT, "%,.0f bytes", (double) figures.checkpoints().stateBytes()
+                        / figures.meters());
     }
 }

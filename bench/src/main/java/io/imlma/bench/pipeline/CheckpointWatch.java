@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * Follows the checkpoints of the one job on a local cluster through its REST API ({@code /jobs/<id>/checkpoints}),
  * polled while the job runs: the local cluster, and its statistics, are gone when {@code execute} returns.
  */
-final class CheckpointWatch implements AutoCloseable {
+public final class CheckpointWatch implements AutoCloseable {
     private static final Duration POLL = Duration.ofSeconds(1);
 
     /**
@@ -29,7 +29,7 @@ final class CheckpointWatch implements AutoCloseable {
      * @param avgDurationMs mean end-to-end duration of the completed ones
      * @param maxDurationMs longest end-to-end duration
      */
-    record Stats(long completed, long stateBytes, long avgDurationMs, long maxDurationMs) {
+    public record Stats(long completed, long stateBytes, long avgDurationMs, long maxDurationMs) {
         static final Stats NONE = new Stats(0, 0, 0, 0);
     }
 

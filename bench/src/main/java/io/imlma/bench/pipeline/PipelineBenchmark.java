@@ -81,6 +81,16 @@ public final class PipelineBenchmark {
             Settings.require(rate >= 0, "rate", "must not be negative");
         }
 
+        /** These options at another parallelism. */
+        public Options withParallelism(int instances) {
+            return new Options(meters, intervals, duplicateEvery, instances, rate, pacedLatency, sqlPeer, settings);
+        }
+
+        /** These options with the run at half the saturated rate beside ours and no SQL peer. */
+        public Options withPacedLatencyOnly() {
+            return new Options(meters, intervals, duplicateEvery, parallelism, rate, true, false, settings);
+        }
+
         Options withRate(double recordsPerSecond) {
             return new Options(meters, intervals, duplicateEvery, parallelism, recordsPerSecond, false, false,
                     settings);
@@ -188,8 +198,10 @@ public final class PipelineBenchmark {
         }
     }
 
-    /** Ours and the Flink SQL peer on the same generated readings, one after the other in one JVM. */
     /**
+     * Ours, and beside it on the same generated readings, one after the other in one JVM, ours at half its saturated
+     * rate and the Flink SQL peer, when run.
+     *
      * @param paced ours at half its saturated rate, for the latency; {@code null} when not run
      * @param sql   the Flink SQL peer; {@code null} when not run
      */
@@ -224,7 +236,9 @@ public final class PipelineBenchmark {
     }
 
     /**
-     * Ours first (then, if asked, ours again at half that run's rate), then SQL: a later run profits from the JIT's warm-up of Flink's runtime, in SQL's favour. */
+     * Ours first (then, if asked, ours again at half that run's rate), then SQL: a later run profits from the JIT's
+     * warm-up of Flink's runtime, in SQL's favour.
+     */
     public static Comparison compare(Options options) throws Exception {
         Figures ours = run(options);
         Figures paced = options.pacedLatency() ? run(options.withRate(ours.recordsPerSecond() / 2)) : null;
