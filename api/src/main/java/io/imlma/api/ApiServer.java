@@ -40,9 +40,9 @@ import org.slf4j.LoggerFactory;
  * {@code {"status": ..., "error": "..."}} with a message saying what is wrong. Calls that change the registry or
  * start work need {@code Authorization: Bearer <api.token>} unless {@code api.auth=off} (demo only).
  *
- * <p>Embedded (the demo) with {@link #open(Settings, RetrainRequester)} or the constructor, standalone
- * through {@link #main}; {@link #start()} binds the port, {@link #stop()} releases it (and the registry, if the
- * server opened it).
+ * <p>Embedded (the demo) with {@link #open(Settings, RetrainRequester, ChampionAnnouncer)} or the constructor,
+ * standalone through {@link #main}; {@link #start()} binds the port, {@link #stop()} releases it (and the registry,
+ * if the server opened it).
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
@@ -55,16 +55,18 @@ public final class ApiServer implements AutoCloseable {
     private final Javalin app;
 
     /**
-     * A server over an existing registry (not closed by {@link #stop()}); {@code retrainRequester} and
-     * {@code evaluator} may be {@code null}, and /train or /evaluate then answer 503.
+     * A server over an existing registry (not closed by {@link #stop()}); {@code retrainRequester},
+     * {@code announcer} and {@code evaluator} may be {@code null}: /train or /evaluate then answer 503, and a
+     * promotion or rollback says that no streaming job was told.
      */
     public ApiServer(ApiConfig config, ModelRegistry registry, ModelStore modelStore,
-            RetrainRequester retrainRequester, Evaluator evaluator, Clock clock) {
-        this(config, registry, modelStore, retrainRequester, evaluator, clock, null);
+            RetrainRequester retrainRequester, ChampionAnnouncer announcer, Evaluator evaluator, Clock clock) {
+        this(config, registry, modelStore, retrainRequester, announcer, evaluator, clock, null);
     }
 
     private ApiServer(ApiConfig config, ModelRegistry registry, ModelStore modelStore,
-            RetrainRequester retrainRequester, Evaluator evaluator, Clock clock, AutoCloseable ownedResources) {
+            RetrainRequester retrainRequester, ChampionAnnouncer announcer, Evaluator evaluator, Clock clock,
+            AutoCloseable ownedResources) {
         this.config = config;
         this.registry = registry;
         this.ownedResources = ownedResources;
@@ -88,7 +90,7 @@ public final class ApiServer implements AutoCloseable {
         app.get("/metrics", this::scrape);
         new PredictionRoutes(champions, config.defaultModel(), config.maxBatch(), clock).register(app);
         new JobRoutes(registry, retrainRequester, evaluator, clock).register(app, this::authorized);
-        new RegistryRoutes(registry, champions).register(app, this::authorized);
+        new RegistryRoutes(registry, champions, announcer).register(app, this::authorized);
         registerErrors();
     }
 
@@ -97,12 +99,16 @@ public final class ApiServer implements AutoCloseable {
      * server over them, evaluating on the committed snapshots when {@code snapshot.*} names them (see
      * {@link SnapshotEvaluator}; without, /evaluate answers 503); the registry is closed on {@link #stop()}.
      */
-    public static ApiServer open(Settings settings, RetrainRequester retrainRequester) {
-        return open(settings, retrainRequester, null);
+    public static ApiServer open(Settings settings, RetrainRequester retrainRequester, ChampionAnnouncer announcer) {
+        return open(settings, retrainRequester, announcer, null);
     }
 
-    /** As {@link #open(Settings, RetrainRequester)}; {@code alsoOwned}, if any, is closed on stop too. */
-    private static ApiServer open(Settings settings, RetrainRequester retrainRequester, AutoCloseable alsoOwned) {
+    /**
+     * As {@link #open(Settings, RetrainRequester, ChampionAnnouncer)}; {@code alsoOwned}, if any, is closed on stop
+     * too.
+     */
+    private static ApiServer open(Settings settings, RetrainRequester retrainRequester, ChampionAnnouncer announcer,
+            AutoCloseable alsoOwned) {
         ApiConfig config = ApiConfig.from(settings);
         Clock clock = Clock.systemUTC();
         IntegrityStore store = new IntegrityStore(config.modelStore(), config.modelStoreBackup());
@@ -117,19 +123,22 @@ public final class ApiServer implements AutoCloseable {
                 // closes both, alsoOwned first
             }
         };
-        return new ApiServer(config, registry, modelStore, retrainRequester, evaluator, clock, owned);
+        return new ApiServer(config, registry, modelStore, retrainRequester, announcer, evaluator, clock, owned);
     }
 
     /**
-     * The standalone server: POST /train publishes to the retrain-commands topic ({@link KafkaRetrainRequester},
-     * closed on stop) when Kafka is configured, and answers 503 otherwise.
+     * The standalone server: when Kafka is configured, POST /train publishes to the retrain-commands topic and
+     * promotions and rollbacks to the model-updates topic ({@link StreamingJobTopics}, closed on stop); otherwise
+     * /train answers 503 and a change of champion reaches the streaming job only at its next start.
      */
     static ApiServer standalone(Settings settings) {
-        Optional<KafkaRetrainRequester> commands = KafkaRetrainRequester.from(settings);
-        commands.ifPresentOrElse(
-                c -> LOG.info("POST /train publishes retrain commands to Kafka topic {}", c.topic()),
-                () -> LOG.warn("No {}: POST /train answers 503", KafkaOptions.BOOTSTRAP_SERVERS.key()));
-        return open(settings, commands.orElse(null), commands.orElse(null));
+        Optional<StreamingJobTopics> job = StreamingJobTopics.from(settings);
+        job.ifPresentOrElse(
+                t -> LOG.info("POST /train publishes retrain commands to Kafka topic {}, promotions and rollbacks go"
+                        + " to {}", t.commandsTopic(), t.updatesTopic()),
+                () -> LOG.warn("No {}: POST /train answers 503, and promotions and rollbacks reach the streaming job"
+                        + " only when it starts again", KafkaOptions.BOOTSTRAP_SERVERS.key()));
+        return open(settings, job.orElse(null), job.orElse(null), job.orElse(null));
     }
 
     public ApiServer start() {
@@ -220,14 +229,14 @@ public final class ApiServer implements AutoCloseable {
 
     /**
      * Everything the standalone server reads: its own settings, the registry, the model store, the snapshots and
-     * policy it evaluates with, and Kafka for POST /train.
+     * policy it evaluates with, and Kafka for POST /train, promotions and rollbacks.
      */
     public static Catalogue settings() {
         return Catalogue.of("ApiServer")
                 .with(ApiConfig.OPTIONS)
                 .with(ModelStore.OPTIONS).with(RegistryDataSource.OPTIONS)
                 .with(SnapshotLocation.OPTIONS).with(TrainingData.OPTIONS).with(ReplacementPolicy.OPTIONS)
-                .with(KafkaRetrainRequester.OPTIONS);
+                .with(StreamingJobTopics.OPTIONS);
     }
 
     /** Standalone ({@link #standalone}): {@code --config imlma.properties} and/or {@code --key value} settings. */

@@ -2,6 +2,9 @@ package io.imlma.api;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.imlma.common.json.Json;
+import io.imlma.common.types.ModelUpdate;
 import io.imlma.registry.AlarmStatus;
 import io.imlma.registry.MetricDeltas;
 import io.imlma.registry.ModelRegistry;
@@ -18,6 +21,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The registry over HTTP: models, versions (with which rows each number was computed on), comparison, trials,
@@ -25,6 +30,8 @@ import java.util.function.UnaryOperator;
  * made here is served by /predict at once.
  */
 final class RegistryRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryRoutes.class);
+
     static final int DEFAULT_ALARM_LIMIT = 1_000;
     static final int MAX_ALARM_LIMIT = 10_000;
 
@@ -83,10 +90,13 @@ final class RegistryRoutes {
 
     private final ModelRegistry registry;
     private final ServedChampions champions;
+    /** Null when no streaming job is connected. */
+    private final ChampionAnnouncer announcer;
 
-    RegistryRoutes(ModelRegistry registry, ServedChampions champions) {
+    RegistryRoutes(ModelRegistry registry, ServedChampions champions, ChampionAnnouncer announcer) {
         this.registry = registry;
         this.champions = champions;
+        this.announcer = announcer;
     }
 
     void register(Javalin app, UnaryOperator<Handler> authorized) {
@@ -180,8 +190,7 @@ final class RegistryRoutes {
         JsonNode body = Requests.optionalObject(ctx);
         Promotion promotion = registry.promote(name, version, by(body),
                 Requests.optionalText(body, "reason", "promoted through the API"));
-        champions.forget(name);
-        ctx.json(promotion);
+        changedChampion(ctx, promotion);
     }
 
     private void rollback(Context ctx) {
@@ -193,8 +202,36 @@ final class RegistryRoutes {
                 ? registry.rollback(name, by, Requests.optionalText(body, "reason", "rolled back through the API"))
                 : registry.rollbackTo(name, toVersion, by,
                         Requests.optionalText(body, "reason", "rolled back to v" + toVersion + " through the API"));
-        champions.forget(name);
-        ctx.json(promotion);
+        changedChampion(ctx, promotion);
+    }
+
+    /**
+     * After a change of champion: /predict serves the new one from its next call, the streaming job is told, and the
+     * answer is the promotion with {@code announced} (whether the streaming job was told) and, when it was not,
+     * {@code announceError}. The change stands either way (the registry is the record; a job that was not told takes
+     * the registry's champion when it starts again), so a failed announcement is not an error to retry the call for.
+     */
+    private void changedChampion(Context ctx, Promotion promotion) {
+        champions.forget(promotion.modelName());
+        ObjectNode answer = Json.MAPPER.valueToTree(promotion);
+        if (announcer == null) {
+            answer.put("announced", false);
+            answer.put("announceError", "no streaming job is connected (kafka.bootstrap.servers is not set): it"
+                    + " serves the registry's champion when it starts again");
+        } else {
+            ModelUpdate update = registry.version(promotion.modelName(), promotion.toVersion()).championUpdate();
+            try {
+                announcer.announce(update);
+                answer.put("announced", true);
+            } catch (Exception e) {
+                LOG.error("{} v{} is the champion in the registry, but the streaming job was not told: {}",
+                        update.modelName(), update.version(), e.toString());
+                answer.put("announced", false);
+                answer.put("announceError", "the streaming job was not told (" + e.getMessage() + "): it serves"
+                        + " the registry's champion when it starts again");
+            }
+        }
+        ctx.json(answer);
     }
 
     private void archive(Context ctx) {

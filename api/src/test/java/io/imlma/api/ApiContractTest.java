@@ -11,6 +11,7 @@ import io.imlma.common.config.Settings;
 import io.imlma.common.json.Json;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
+import io.imlma.common.types.ModelUpdate;
 import io.imlma.common.types.RetrainCommand;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.Severity;
@@ -278,8 +279,10 @@ abstract class ApiContractTest {
 
     @Test
     void predictFollowsPromotionAndRollbackThroughTheApi() {
-        assertThat(api.post("/models/" + MODEL + "/versions/2/promote", "{\"by\": \"alice\", \"reason\": \"better\"}")
-                .status()).isEqualTo(200);
+        Response promoted = api.post("/models/" + MODEL + "/versions/2/promote",
+                "{\"by\": \"alice\", \"reason\": \"better\"}");
+        assertThat(promoted.status()).isEqualTo(200);
+        assertThat(promoted.json().path("announced").asBoolean()).as("the streaming job told").isTrue();
         assertServedVersion(2);
 
         Response rollback = api.post("/models/" + MODEL + "/rollback", "");
@@ -291,6 +294,12 @@ abstract class ApiContractTest {
         Response rollbackTo = api.post("/models/" + MODEL + "/rollback", "{\"toVersion\": 3}");
         assertThat(rollbackTo.status()).isEqualTo(200);
         assertServedVersion(3);
+
+        // the streaming job's scorer is told each new champion, with its file and a time no older than the last
+        assertThat(api.announced).extracting(ModelUpdate::version).containsExactly(2, 1, 3);
+        assertThat(api.announced.get(2)).isEqualTo(api.registry.version(MODEL, 3).championUpdate());
+        assertThat(api.announced.get(2).artifactPath()).isEqualTo(api.registry.version(MODEL, 3).artifactPath());
+        assertThat(api.announced).extracting(ModelUpdate::publishedAt).isSorted();
 
         Response history = api.get("/models/" + MODEL + "/promotions");
         assertThat(history.json()).hasSize(4);
@@ -424,7 +433,7 @@ abstract class ApiContractTest {
 
     @Test
     void evaluateWithoutSnapshotsIsUnavailable() throws Exception {
-        try (ApiServer bare = ApiServer.open(new Settings(api.serverSettings), null).start()) {
+        try (ApiServer bare = ApiServer.open(new Settings(api.serverSettings), null, null).start()) {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + bare.port() + "/evaluate"))
                     .header("Authorization", "Bearer " + ApiFixture.TOKEN)
@@ -434,6 +443,22 @@ abstract class ApiContractTest {
             assertThat(Json.MAPPER.readTree(response.body()).path("error").asText())
                     .contains("no snapshots to evaluate on (set snapshot.path and snapshot.backup-path)");
         }
+    }
+
+    @Test
+    void aPromotionWithoutAStreamingJobSaysItWasNotAnnounced() throws Exception {
+        try (ApiServer bare = ApiServer.open(new Settings(api.serverSettings), null, null).start()) {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + bare.port() + "/models/" + MODEL + "/versions/2/promote"))
+                    .header("Authorization", "Bearer " + ApiFixture.TOKEN)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            JsonNode answer = Json.MAPPER.readTree(response.body());
+            assertThat(answer.path("toVersion").asInt()).isEqualTo(2);
+            assertThat(answer.path("announced").asBoolean()).isFalse();
+            assertThat(answer.path("announceError").asText()).contains("no streaming job is connected");
+        }
+        assertThat(api.announced).as("nothing told through the other server").isEmpty();
     }
 
     private JsonNode evaluate(int version, String range) {

@@ -8,6 +8,7 @@ import io.imlma.common.integrity.SealedSnapshot;
 import io.imlma.common.integrity.SnapshotLocation;
 import io.imlma.common.json.Json;
 import io.imlma.common.types.FeatureRow;
+import io.imlma.common.types.ModelUpdate;
 import io.imlma.common.types.RetrainCommand;
 import io.imlma.ml.data.Dataset;
 import io.imlma.ml.data.FeatureBuilder;
@@ -62,6 +63,8 @@ final class ApiFixture implements AutoCloseable {
     final JdbcModelRegistry registry;
     final ApiServer server;
     final List<RetrainCommand> retrainRequests = new CopyOnWriteArrayList<>();
+    /** The champions announced to the streaming job (with jobs only). */
+    final List<ModelUpdate> announced = new CopyOnWriteArrayList<>();
     final Map<Integer, ModelArtifact> artifacts = new ConcurrentHashMap<>();
     /** The server's settings without the snapshot ones. */
     final Map<String, String> serverSettings;
@@ -87,7 +90,8 @@ final class ApiFixture implements AutoCloseable {
         if (withJobs) {
             settings.putAll(snapshotOf(rows, dir));
         }
-        server = ApiServer.open(new Settings(settings), withJobs ? retrainRequests::add : null).start();
+        server = ApiServer.open(new Settings(settings), withJobs ? retrainRequests::add : null,
+                withJobs ? announced::add : null).start();
     }
 
     /**

@@ -6,6 +6,7 @@ import io.imlma.common.config.Catalogue;
 import io.imlma.common.config.Option;
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.SnapshotLocation;
+import io.imlma.common.types.ModelUpdate;
 import io.imlma.common.types.RetrainCommand;
 import io.imlma.jobs.JobSettings;
 import io.imlma.jobs.MeterPipelineJob;
@@ -139,11 +140,11 @@ public final class Demo {
                     StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(
                             flinkConfiguration(webPort, prometheusPort, workDir)), config);
             env.setParallelism(parallelism);
-            String manualQueue = "demo-manual-retrain-" + workDir;
-            Outputs outputs = buildJob(env, settings, config, input, speedUp, manualQueue, workDir);
+            ApiQueues queues = new ApiQueues("demo-manual-retrain-" + workDir, "demo-champion-changes-" + workDir);
+            Outputs outputs = buildJob(env, settings, config, input, speedUp, queues, workDir);
 
-            ApiServer api = ApiServer.open(settings, command -> InProcessQueueSource.offer(manualQueue, command))
-                    .start();
+            ApiServer api = ApiServer.open(settings, command -> InProcessQueueSource.offer(queues.commands(), command),
+                    champion -> InProcessQueueSource.offer(queues.champions(), champion)).start();
             opened.add(api::stop);
             JobClient job = env.executeAsync("imlma-demo-meter-pipeline");
             opened.add(() -> job.cancel().get(5, TimeUnit.SECONDS));
@@ -215,19 +216,29 @@ public final class Demo {
     /** Where the job's file outputs go. */
     record Outputs(Path features, Path deadLetters, Path predictions, Path alarms) {}
 
+    /**
+     * The in-process queues from the API to the job: POST /train's retrain commands, and the champions of promotions
+     * and rollbacks made through the API, for the scorer.
+     */
+    record ApiQueues(String commands, String champions) {}
+
     private static Outputs buildJob(StreamExecutionEnvironment env, Settings settings, PipelineConfig config,
-            Path input, double speedUp, String manualQueue, Path workDir) {
+            Path input, double speedUp, ApiQueues queues, Path workDir) {
         String dataset = EttFileSource.dataset(input);
         PipelineOutputs pipeline = MeterPipeline.fromEttLines(config, EttFileSource.lines(env, input), dataset, speedUp);
         DataStream<RetrainCommand> commands = env
-                .addSource(InProcessQueueSource.<RetrainCommand>reading(manualQueue),
+                .addSource(InProcessQueueSource.<RetrainCommand>reading(queues.commands()),
                         TypeInformation.of(RetrainCommand.class))
                 .name("api retrain requests").uid("api-retrain-requests").setParallelism(1)
                 .assignTimestampsAndWatermarks(ModelLoop.commandWatermarks())
                 .name("api retrain request time").uid("api-retrain-request-time").setParallelism(1);
         Outputs outputs = new Outputs(workDir.resolve("features"), workDir.resolve("dead-letters"),
                 workDir.resolve("predictions"), workDir.resolve("alarms"));
-        MeterPipelineJob.build(env, new MeterPipelineJob.Inputs(pipeline, commands, null),
+        DataStream<ModelUpdate> champions = env
+                .addSource(InProcessQueueSource.<ModelUpdate>reading(queues.champions()),
+                        TypeInformation.of(ModelUpdate.class))
+                .name("api champion changes").uid("api-champion-changes").setParallelism(1);
+        MeterPipelineJob.build(env, new MeterPipelineJob.Inputs(pipeline, commands, champions),
                 new MeterPipelineJob.Outputs(
                         new MeterPipelineJob.Output<>("features-files", JsonLinesFiles.sink(outputs.features())),
                         new MeterPipelineJob.Output<>("dead-letters-files", JsonLinesFiles.sink(outputs.deadLetters())),

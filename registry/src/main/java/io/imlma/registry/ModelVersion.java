@@ -1,5 +1,6 @@
 package io.imlma.registry;
 
+import io.imlma.common.types.ModelUpdate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -38,4 +39,13 @@ public record ModelVersion(
         List<String> decisionReasons,
         TestRows testRows,
         Integer championAtRegistration,
-        VersionMetrics championMetrics) {}
+        VersionMetrics championMetrics) {
+
+    /**
+     * This version as the scorer's update, published at its last status change: for the champion, when it became
+     * champion (so a rollback to it is newer than the champion it replaced).
+     */
+    public ModelUpdate championUpdate() {
+        return new ModelUpdate(modelName, version, artifactPath, artifactSha256, statusChangedAt.toEpochMilli());
+    }
+}

@@ -4,6 +4,7 @@ import io.imlma.common.config.Catalogue;
 import io.imlma.common.config.Option;
 import io.imlma.common.config.Settings;
 import io.imlma.common.kafka.KafkaOptions;
+import io.imlma.common.kafka.ModelUpdates;
 import io.imlma.common.kafka.RetrainCommands;
 import java.time.Duration;
 import java.util.List;
@@ -52,8 +53,7 @@ public record KafkaConfig(
     public static final Option<String> ALARMS_TOPIC = topic("alarms", "alarms", "alarms");
     public static final Option<String> RETRAIN_REQUESTS_TOPIC = topic("retrain-requests", "retrain-requests",
             "the trigger's retrain requests");
-    public static final Option<String> MODEL_UPDATES_TOPIC = topic("model-updates", "model-updates",
-            "model updates: RetrainJob publishes there and the loop announces its new champions there");
+    public static final Option<String> MODEL_UPDATES_TOPIC = ModelUpdates.TOPIC;
     public static final Option<String> GROUP_ID = Option.string("kafka.group.id").defaultValue("imlma-meter-pipeline")
             .description("Consumer group of the streaming job's sources.");
     public static final Option<String> TRANSACTIONAL_ID_PREFIX = Option.string("kafka.transactional.id.prefix")

@@ -175,17 +175,13 @@ public final class ModelLoop {
             Consumer<Alarm> alarms) {
         ModelStore store = new ModelStore(models, Clock.systemUTC(), alarms);
         try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, store)) {
-            return registry.championForServing(model).map(ModelLoop::update);
+            return registry.championForServing(model).map(ModelVersion::championUpdate);
         } catch (ArtifactVerificationException e) {
             LOG.error("Not serving the registry's champion of {}: {}", model, e.getMessage());
             return Optional.empty();
         }
     }
 
-    private static ModelUpdate update(ModelVersion v) {
-        return new ModelUpdate(v.modelName(), v.version(), v.artifactPath(), v.artifactSha256(),
-                v.statusChangedAt().toEpochMilli());
-    }
 
 
     /** The model update of each launch that promoted a new champion; every outcome is logged. */

@@ -7,6 +7,7 @@ import io.imlma.common.integrity.SnapshotManifest;
 import io.imlma.common.integrity.SnapshotReader;
 import io.imlma.common.integrity.VerificationReport;
 import io.imlma.common.json.Json;
+import io.imlma.common.kafka.ModelUpdates;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
 import io.imlma.common.types.FeatureRow;
@@ -154,7 +155,7 @@ public final class Retraining {
             update = new ModelUpdate(model, registered.version(), artifactPath, sha256,
                     promotion.at().toEpochMilli());
             if (config.kafkaBootstrap() != null) {
-                ModelUpdatePublisher.publish(config.kafkaBootstrap(), config.modelUpdatesTopic(), update);
+                ModelUpdates.publish(config.kafkaBootstrap(), config.modelUpdatesTopic(), update);
                 LOG.info("Published {} to {}", update, config.modelUpdatesTopic());
             }
         } else {

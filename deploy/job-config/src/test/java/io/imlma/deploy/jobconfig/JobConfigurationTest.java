@@ -6,12 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imlma.api.ApiConfig;
 import io.imlma.api.ApiServer;
-import io.imlma.api.KafkaRetrainRequester;
+import io.imlma.api.StreamingJobTopics;
 import io.imlma.common.config.Catalogue;
 import io.imlma.common.config.ConfigException;
 import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.SnapshotLocation;
 import io.imlma.common.kafka.KafkaOptions;
+import io.imlma.common.kafka.ModelUpdates;
 import io.imlma.common.kafka.RetrainCommands;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
@@ -192,11 +193,13 @@ class JobConfigurationTest {
         assertThat(config.port()).isEqualTo(container.path("ports").get(0).path("containerPort").asInt());
         assertThat(config.token()).isEqualTo(API_TOKEN);
         assertRegistryCredentials(settings);
-        // as ApiServer.standalone: POST /train publishes to the topic the streaming job's trigger reads
-        KafkaRetrainRequester commands = KafkaRetrainRequester.from(settings)
+        // as ApiServer.standalone: POST /train publishes to the topic the streaming job's trigger reads, promotions
+        // and rollbacks to the one its scorer reads
+        StreamingJobTopics job = StreamingJobTopics.from(settings)
                 .orElseThrow(() -> new AssertionError("the API has no Kafka for POST /train"));
-        assertThat(commands.topic())
-                .isEqualTo(RetrainCommands.topic(Settings.fromArgs(streamingJobArgs.toArray(String[]::new))));
+        Settings streamingJob = Settings.fromArgs(streamingJobArgs.toArray(String[]::new));
+        assertThat(job.commandsTopic()).isEqualTo(RetrainCommands.topic(streamingJob));
+        assertThat(job.updatesTopic()).isEqualTo(ModelUpdates.topic(streamingJob));
     }
 
     @Test
