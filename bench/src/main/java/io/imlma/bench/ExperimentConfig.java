@@ -69,7 +69,7 @@ public record ExperimentConfig(
                 a.integer("stability.window", 672,
                         "forecasts in the stability monitor's variance and baseline windows"),
                 a.integer("api.seconds-per-level", full ? 20 : 2, "PredictBenchmark's seconds of wrk per level"),
-                a.decimal("api.p99-target-ms", 50, "p99 latency target at the highest concurrency"),
+                a.decimal("api.p99-target-ms", 25, "p99 latency target at the highest concurrency"),
                 a.integer("pipeline.meters", full ? 10_000 : 500, "PipelineBenchmark's meters"),
                 a.integer("pipeline.intervals", full ? 60 : 12, "PipelineBenchmark's intervals per meter"),
                 a.integer("pipeline.sql-intervals", 12, "intervals per meter of the comparison with the Flink SQL "
