@@ -4,6 +4,7 @@ import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
 import io.imlma.common.types.Severity;
 import io.imlma.jobs.launch.LaunchOutcome;
+import io.imlma.jobs.retrain.RetrainRefusedException;
 import io.imlma.jobs.retrain.RetrainResult;
 import io.imlma.udf.monitor.RaisedAlarms;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -24,7 +25,9 @@ import org.apache.flink.util.Collector;
  *
  * <p>A retraining that found a snapshot or model file corrupted and restored it from its backup recorded the
  * {@link AlarmType#INTEGRITY} alarms in the registry, wherever it ran; they come back in its outcome's results and are
- * relayed here, so that they reach the alarms topic and the IntegrityFailure alert rule like the scorer's.
+ * relayed here, so that they reach the alarms topic and the IntegrityFailure alert rule like the scorer's. A run
+ * refused because a file and its backup were both bad has no results: its critical alarm is raised again here from
+ * the failure ({@link RetrainRefusedException#refused}), under the id the run recorded, beside the LOOP_STALL one.
  */
 final class RetrainAlarms extends KeyedProcessFunction<String, LaunchOutcome, Alarm> {
     private static final long serialVersionUID = 1L;
@@ -47,6 +50,12 @@ final class RetrainAlarms extends KeyedProcessFunction<String, LaunchOutcome, Al
         long time = outcome.finishedAt() > 0 ? outcome.finishedAt() : outcome.startedAt();
         switch (outcome.status()) {
             case FAILED, CANCELED, TIMED_OUT -> {
+                if (RetrainRefusedException.refused(outcome.message())) {
+                    // the run recorded it in the registry; the alert rules see it only from here
+                    out.collect(raised.count(RetrainRefusedException.alarm(outcome.requestId(), 0, time,
+                            "retraining " + outcome.requestId() + " of " + model + " refused: a snapshot file and its"
+                                    + " backup both failed their checks (" + outcome.message() + ")")));
+                }
                 String id = open != null ? open : "retrain-failed:" + model + ":" + outcome.requestId();
                 Alarm alarm = new Alarm(id, AlarmType.LOOP_STALL, Severity.WARNING, null, 0, 0, 0, time,
                         (open != null ? "still active: " : "") + "retraining " + outcome.requestId() + " of " + model

@@ -9,10 +9,8 @@ import io.imlma.common.integrity.VerificationReport;
 import io.imlma.common.json.Json;
 import io.imlma.common.kafka.ModelUpdates;
 import io.imlma.common.types.Alarm;
-import io.imlma.common.types.AlarmType;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.ModelUpdate;
-import io.imlma.common.types.Severity;
 import io.imlma.ml.data.Dataset;
 import io.imlma.ml.data.TrainingData;
 import io.imlma.ml.eval.Evaluation;
@@ -227,8 +225,7 @@ public final class Retraining {
             return report;
         } catch (IntegrityException e) {
             e.report().alarms().forEach(this::recordAlarm);
-            recordAlarm(new Alarm("retrain-refused:" + config.requestId(), AlarmType.INTEGRITY, Severity.CRITICAL,
-                    null, 0, e.report().events().size(), 0, clock.millis(),
+            recordAlarm(RetrainRefusedException.alarm(config.requestId(), e.report().events().size(), clock.millis(),
                     "Retrain " + config.requestId() + " of " + config.modelName() + " refused: " + e.getMessage()));
             throw new RetrainRefusedException("Retrain " + config.requestId() + " of " + config.modelName()
                     + " refused: " + e.getMessage(), e);

@@ -7,6 +7,7 @@ import io.imlma.common.types.AlarmType;
 import io.imlma.common.types.Severity;
 import io.imlma.common.json.Json;
 import io.imlma.jobs.launch.LaunchOutcome;
+import io.imlma.jobs.retrain.RetrainRefusedException;
 import io.imlma.jobs.retrain.RetrainResult;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,25 @@ class RetrainAlarmsTest {
                     "done", Map.of(RetrainResult.ALARMS, Json.MAPPER.writeValueAsString(List.of(restored)))), 0);
             h.processElement(outcome("r2", LaunchOutcome.Status.SUCCEEDED, "done"), 0);
             assertThat(h.extractOutputValues()).containsExactly(restored);
+        }
+    }
+
+    @Test
+    void aRefusedRunRaisesItsCriticalIntegrityAlarmBesideTheStall() throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, LaunchOutcome, Alarm> h = ProcessFunctionTestHarnesses
+                .forKeyedProcessFunction(new RetrainAlarms(), o -> "load-forecast", Types.STRING)) {
+            // as IdempotentLauncher.describe writes a local run's cause chain
+            h.processElement(outcome("r7", LaunchOutcome.Status.FAILED, "RetrainRefusedException: Retrain r7 of "
+                    + "load-forecast refused: dt=2016-07-10 CORRUPTED, backup CORRUPTED"), 0);
+            h.processElement(outcome("r8", LaunchOutcome.Status.FAILED, "JobExecutionException: out of memory"), 0);
+            assertThat(h.extractOutputValues()).extracting(Alarm::type)
+                    .containsExactly(AlarmType.INTEGRITY, AlarmType.LOOP_STALL, AlarmType.LOOP_STALL);
+            assertThat(h.extractOutputValues().get(0)).satisfies(alarm -> {
+                assertThat(alarm.alarmId()).as("the id the run recorded").isEqualTo(
+                        RetrainRefusedException.alarm("r7", 0, 0, "").alarmId());
+                assertThat(alarm.severity()).isEqualTo(Severity.CRITICAL);
+                assertThat(alarm.message()).contains("r7").contains("dt=2016-07-10 CORRUPTED");
+            });
         }
     }
 
