@@ -59,7 +59,8 @@ public final class JdbcLaunchLedger implements LaunchLedger {
 
     @Override
     public void record(LaunchOutcome outcome) {
-        transactions.inTransaction("record the launch of " + outcome.requestId(), c -> {
+        // an update by request id (or the claim of a missing record): recorded twice it is recorded once
+        transactions.inIdempotentTransaction("record the launch of " + outcome.requestId(), c -> {
             if (Sql.update(c, UPDATE, s -> bindUpdate(s, outcome)) == 0) {
                 claim(c, outcome);
             }

@@ -76,7 +76,7 @@ import org.slf4j.LoggerFactory;
  *   <li>a stalled scorer (its next forecasts each held for 1.5 s inside the running TaskManager, as if the model call
  *       hung: a Byteman rule loaded into the live JVM through the attach API) fires {@code LatencyBudgetExceeded}
  *       alone;</li>
- *   <li>a corrupted file (one byte of a sealed snapshot file flipped on the primary path, then an operator's retrain
+ *   <li>a corrupted file (one bit of a sealed snapshot file flipped on the primary path, then an operator's retrain
  *       request, as {@code POST /train} sends it) fires {@code IntegrityFailure} alone, delivered to on-call's
  *       webhook: the retraining finds the file failing its SHA-256 check, restores it from the backup and the loop
  *       relays the alarm;</li>

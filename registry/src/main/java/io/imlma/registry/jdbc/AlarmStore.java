@@ -34,7 +34,8 @@ final class AlarmStore {
         if (!Double.isFinite(a.value()) || !Double.isFinite(a.threshold())) {
             throw new IllegalArgumentException("alarm " + a.alarmId() + " has a non-finite value or threshold");
         }
-        return transactions.inTransaction("record alarm " + a.alarmId(), c -> {
+        // a merge: recorded twice it is recorded once
+        return transactions.inIdempotentTransaction("record alarm " + a.alarmId(), c -> {
             Optional<AlarmEpisode> stored = Sql.queryFirst(c,
                     "SELECT " + AlarmRows.COLUMNS + " FROM alarms WHERE alarm_id = ? FOR UPDATE",
                     Sql.values(a.alarmId()), AlarmRows::read);

@@ -12,6 +12,7 @@ import io.imlma.registry.Promotion;
 import io.imlma.registry.TuningTrial;
 import io.imlma.registry.VersionComparison;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -28,9 +29,13 @@ public final class JdbcModelRegistry implements ModelRegistry {
     private final AlarmStore alarms;
     private final TrialStore trials;
 
-    /** A registry over {@code dataSource} (schema already migrated); it closes the pool on {@link #close()}. */
-    public JdbcModelRegistry(DataSource dataSource, ArtifactVerifier verifier, Clock clock) {
-        this.transactions = new Transactions(dataSource);
+    /**
+     * A registry over {@code dataSource} (schema already migrated); it closes the pool on {@link #close()}.
+     *
+     * @param outagePatience how long writes that are safe to repeat wait out a database that cannot be reached
+     */
+    public JdbcModelRegistry(DataSource dataSource, Duration outagePatience, ArtifactVerifier verifier, Clock clock) {
+        this.transactions = new Transactions(dataSource, outagePatience);
         this.versions = new VersionStore(transactions, verifier, clock);
         this.alarms = new AlarmStore(transactions, clock);
         this.trials = new TrialStore(transactions, clock);
@@ -38,7 +43,8 @@ public final class JdbcModelRegistry implements ModelRegistry {
 
     /** Opens the pool from the {@code registry.*} settings (see {@link RegistryDataSource}) and migrates the schema. */
     public static JdbcModelRegistry open(Settings settings, ArtifactVerifier verifier) {
-        return new JdbcModelRegistry(RegistryDataSource.open(settings), verifier, Clock.systemUTC());
+        return new JdbcModelRegistry(RegistryDataSource.open(settings), RegistryDataSource.OUTAGE_PATIENCE.value(settings),
+                verifier, Clock.systemUTC());
     }
 
     @Override

@@ -48,8 +48,12 @@ public final class RegistryDataSource {
             .check(d -> d.compareTo(VALIDATION_TIMEOUT) > 0, "must be longer than the validation timeout "
                     + VALIDATION_TIMEOUT)
             .description("How long a caller waits for a registry connection before failing.");
+    public static final Option<Duration> OUTAGE_PATIENCE = Option.duration("registry.outage-patience")
+            .defaultValue(Duration.ofMinutes(1)).check(d -> !d.isNegative(), "must not be negative")
+            .description("How long a write that is safe to repeat (an alarm event, a launch's outcome) keeps retrying"
+                    + " while the database cannot be reached, before it fails; 0 fails at once.");
     public static final List<Option<?>> OPTIONS = List.of(JDBC_URL, USER, PASSWORD, POOL_SIZE,
-            CONNECTION_TIMEOUT);
+            CONNECTION_TIMEOUT, OUTAGE_PATIENCE);
     static final Duration KEEPALIVE = Duration.ofMinutes(1);
     static final Duration SOCKET_TIMEOUT = Duration.ofMinutes(1);
 

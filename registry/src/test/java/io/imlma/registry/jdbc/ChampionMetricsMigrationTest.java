@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -56,7 +57,7 @@ class ChampionMetricsMigrationTest {
         }
 
         HikariDataSource dataSource = RegistryDataSource.open(settings);
-        try (JdbcModelRegistry registry = new JdbcModelRegistry(dataSource, (path, sha) -> { }, Clock.systemUTC())) {
+        try (JdbcModelRegistry registry = new JdbcModelRegistry(dataSource, Duration.ZERO, (path, sha) -> { }, Clock.systemUTC())) {
             List<ModelVersion> versions = registry.versions(MODEL);
             assertThat(versions).extracting(ModelVersion::version).containsExactly(1, 2);
             ModelVersion v2 = versions.get(1);

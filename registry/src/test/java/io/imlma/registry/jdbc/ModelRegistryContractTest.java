@@ -14,7 +14,6 @@ import io.imlma.registry.AlarmStatus;
 import io.imlma.registry.ArtifactVerificationException;
 import io.imlma.registry.ArtifactVerifier;
 import io.imlma.registry.MetricDeltas;
-import io.imlma.registry.VersionMetrics;
 import io.imlma.registry.ModelVersion;
 import io.imlma.registry.NewVersion;
 import io.imlma.registry.NoSuchVersionException;
@@ -24,6 +23,7 @@ import io.imlma.registry.RegistryConflictException;
 import io.imlma.registry.TestRows;
 import io.imlma.registry.TuningTrial;
 import io.imlma.registry.VersionComparison;
+import io.imlma.registry.VersionMetrics;
 import io.imlma.registry.VersionStatus;
 import java.io.IOException;
 import java.sql.Connection;
@@ -32,6 +32,7 @@ import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -83,7 +84,7 @@ abstract class ModelRegistryContractTest {
                 throw new IOException("SHA-256 mismatch for " + path);
             }
         };
-        registry = new JdbcModelRegistry(dataSource, verifier, Clock.systemUTC());
+        registry = new JdbcModelRegistry(dataSource, Duration.ZERO, verifier, Clock.systemUTC());
     }
 
     @AfterEach

@@ -2,8 +2,13 @@ package io.imlma.registry.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.imlma.common.config.Settings;
+import io.imlma.common.types.Alarm;
+import io.imlma.common.types.AlarmType;
+import io.imlma.common.types.Severity;
+import io.imlma.registry.AlarmEpisode;
 import io.imlma.registry.VersionMetrics;
 import io.imlma.registry.ModelVersion;
 import io.imlma.registry.NewVersion;
@@ -14,14 +19,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The pool works again after the database server went away and came back. The server here is H2's TCP server,
- * which the test can stop and restart; the shared MariaDB of the machine is not restarted by tests.
+ * The pool works again after the database server went away and came back, and a write that is safe to repeat (an
+ * alarm event) waits the outage out instead of failing. The server here is H2's TCP server, which the test can stop
+ * and restart; the shared MariaDB of the machine is not restarted by tests.
  */
 class RegistryReconnectTest {
     private static final String MODEL = "load-forecast";
@@ -51,6 +61,65 @@ class RegistryReconnectTest {
         } finally {
             server.stop();
         }
+    }
+
+    @Test
+    void anAlarmRecordedWhileTheDatabaseServerIsDownIsWrittenOnceItIsBack(@TempDir Path dir) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String[] serverArgs = {"-tcpPort", String.valueOf(port), "-baseDir", dir.toString(), "-ifNotExists"};
+        Server server = Server.createTcpServer(serverArgs).start();
+        Settings settings = new Settings(Map.of(
+                RegistryDataSource.JDBC_URL.key(),
+                RegistryDataSource.h2("tcp://127.0.0.1:" + port + "/registry"),
+                RegistryDataSource.CONNECTION_TIMEOUT.key(), "4s",
+                RegistryDataSource.OUTAGE_PATIENCE.key(), "30s"));
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, (path, sha256) -> {})) {
+            registry.recordAlarm(alarm("before"));
+            server.stop();
+            // a write that is not safe to repeat fails at once, as before
+            assertThatThrownBy(() -> registry.register(version())).isInstanceOf(RegistryException.class);
+
+            Future<Boolean> during = writer.submit(() -> registry.recordAlarm(alarm("during")));
+            await("the alarm write waiting for the database").during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(3)).until(() -> !during.isDone());
+            server = Server.createTcpServer(serverArgs).start();
+            assertThat(during.get(30, TimeUnit.SECONDS)).as("recorded once the server is back").isTrue();
+            assertThat(registry.alarms(Instant.EPOCH, Instant.now().plusSeconds(60), 10))
+                    .extracting(AlarmEpisode::alarmId).containsExactlyInAnyOrder("before", "during");
+        } finally {
+            writer.shutdownNow();
+            server.stop();
+        }
+    }
+
+    @Test
+    void withoutPatienceAnAlarmWriteFailsAtOnce(@TempDir Path dir) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Server server = Server.createTcpServer("-tcpPort", String.valueOf(port), "-baseDir", dir.toString(),
+                "-ifNotExists").start();
+        Settings settings = new Settings(Map.of(
+                RegistryDataSource.JDBC_URL.key(),
+                RegistryDataSource.h2("tcp://127.0.0.1:" + port + "/registry"),
+                RegistryDataSource.CONNECTION_TIMEOUT.key(), "4s",
+                RegistryDataSource.OUTAGE_PATIENCE.key(), "0s"));
+        try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, (path, sha256) -> {})) {
+            server.stop();
+            assertThatThrownBy(() -> registry.recordAlarm(alarm("lost"))).isInstanceOf(RegistryException.class)
+                    .hasMessageContaining("record alarm lost");
+        } finally {
+            server.stop();
+        }
+    }
+
+    private static Alarm alarm(String id) {
+        return new Alarm(id, AlarmType.DRIFT, Severity.WARNING, "m1", 1, 0.3, 0.25, 1_000, "drifted");
     }
 
     private static <T> T firstSuccess(Supplier<T> call, Duration patience) {

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.imlma.common.config.Settings;
+import io.imlma.testkit.FreePorts;
 import io.imlma.testkit.MariaDbDatabase;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
@@ -34,6 +36,18 @@ class SqlErrorsTest {
         }
     }
 
+    @Test
+    void aServerThatCannotBeReachedIsALostConnectionOnBothDatabases() {
+        int nothingListens = FreePorts.allocate();
+        for (String url : new String[] {"jdbc:mariadb://127.0.0.1:" + nothingListens + "/registry",
+                RegistryDataSource.h2("tcp://127.0.0.1:" + nothingListens + "/registry")}) {
+            SQLException refused = catchThrowableOfType(() -> DriverManager.getConnection(url, "root", ""),
+                    SQLException.class);
+            assertThat(SqlErrors.isConnectionLost(refused)).as("%s: %s", url, refused).isTrue();
+            assertThat(SqlErrors.isTransient(refused)).as("not a deadlock: %s", refused).isFalse();
+        }
+    }
+
     private static void recognizesDuplicateKeys(Settings settings) throws SQLException {
         try (HikariDataSource dataSource = RegistryDataSource.open(settings);
                 Connection c = dataSource.getConnection();
@@ -48,6 +62,7 @@ class SqlErrorsTest {
                     + "a".repeat(64) + "', 'CANDIDATE', '[]', 1)");
 
             assertThat(SqlErrors.isDuplicateKey(duplicate)).as(describe(duplicate)).isTrue();
+            assertThat(SqlErrors.isConnectionLost(duplicate)).as(describe(duplicate)).isFalse();
             assertThat(SqlErrors.isDuplicateKey(nullValue)).as(describe(nullValue)).isFalse();
             assertThat(SqlErrors.isDuplicateKey(noSuchModel)).as(describe(noSuchModel)).isFalse();
             assertThat(nullValue.getSQLState()).as("the rule SQLState class 23 would take it for a duplicate")
