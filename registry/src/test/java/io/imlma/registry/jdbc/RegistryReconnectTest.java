@@ -38,46 +38,25 @@ class RegistryReconnectTest {
 
     @Test
     void registryRecoversWhenTheDatabaseServerRestarts(@TempDir Path dir) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        String[] serverArgs = {"-tcpPort", String.valueOf(port), "-baseDir", dir.toString(), "-ifNotExists"};
-        Server server = Server.createTcpServer(serverArgs).start();
-        Settings settings = new Settings(Map.of(
-                RegistryDataSource.JDBC_URL.key(),
-                RegistryDataSource.h2("tcp://127.0.0.1:" + port + "/registry"),
-                RegistryDataSource.CONNECTION_TIMEOUT.key(), "4s"));
-        try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, (path, sha256) -> {})) {
+        try (H2Server server = new H2Server(dir);
+                JdbcModelRegistry registry = JdbcModelRegistry.open(server.settings("0s"), (path, sha256) -> {})) {
             registry.register(version());
 
             server.stop();
             assertThatThrownBy(() -> registry.versions(MODEL)).isInstanceOf(RegistryException.class);
 
-            server = Server.createTcpServer(serverArgs).start();
+            server.start();
             List<ModelVersion> versions = firstSuccess(() -> registry.versions(MODEL), Duration.ofSeconds(60));
             assertThat(versions).extracting(ModelVersion::version).containsExactly(1);
             assertThat(registry.register(version()).version()).isEqualTo(2);
-        } finally {
-            server.stop();
         }
     }
 
     @Test
     void anAlarmRecordedWhileTheDatabaseServerIsDownIsWrittenOnceItIsBack(@TempDir Path dir) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        String[] serverArgs = {"-tcpPort", String.valueOf(port), "-baseDir", dir.toString(), "-ifNotExists"};
-        Server server = Server.createTcpServer(serverArgs).start();
-        Settings settings = new Settings(Map.of(
-                RegistryDataSource.JDBC_URL.key(),
-                RegistryDataSource.h2("tcp://127.0.0.1:" + port + "/registry"),
-                RegistryDataSource.CONNECTION_TIMEOUT.key(), "4s",
-                RegistryDataSource.OUTAGE_PATIENCE.key(), "30s"));
         ExecutorService writer = Executors.newSingleThreadExecutor();
-        try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, (path, sha256) -> {})) {
+        try (H2Server server = new H2Server(dir);
+                JdbcModelRegistry registry = JdbcModelRegistry.open(server.settings("30s"), (path, sha256) -> {})) {
             registry.recordAlarm(alarm("before"));
             server.stop();
             // a write that is not safe to repeat fails at once, as before
@@ -86,34 +65,57 @@ class RegistryReconnectTest {
             Future<Boolean> during = writer.submit(() -> registry.recordAlarm(alarm("during")));
             await("the alarm write waiting for the database").during(Duration.ofSeconds(2))
                     .atMost(Duration.ofSeconds(3)).until(() -> !during.isDone());
-            server = Server.createTcpServer(serverArgs).start();
+            server.start();
             assertThat(during.get(30, TimeUnit.SECONDS)).as("recorded once the server is back").isTrue();
             assertThat(registry.alarms(Instant.EPOCH, Instant.now().plusSeconds(60), 10))
                     .extracting(AlarmEpisode::alarmId).containsExactlyInAnyOrder("before", "during");
         } finally {
             writer.shutdownNow();
-            server.stop();
         }
     }
 
     @Test
     void withoutPatienceAnAlarmWriteFailsAtOnce(@TempDir Path dir) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        Server server = Server.createTcpServer("-tcpPort", String.valueOf(port), "-baseDir", dir.toString(),
-                "-ifNotExists").start();
-        Settings settings = new Settings(Map.of(
-                RegistryDataSource.JDBC_URL.key(),
-                RegistryDataSource.h2("tcp://127.0.0.1:" + port + "/registry"),
-                RegistryDataSource.CONNECTION_TIMEOUT.key(), "4s",
-                RegistryDataSource.OUTAGE_PATIENCE.key(), "0s"));
-        try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, (path, sha256) -> {})) {
+        try (H2Server server = new H2Server(dir);
+                JdbcModelRegistry registry = JdbcModelRegistry.open(server.settings("0s"), (path, sha256) -> {})) {
             server.stop();
             assertThatThrownBy(() -> registry.recordAlarm(alarm("lost"))).isInstanceOf(RegistryException.class)
                     .hasMessageContaining("record alarm lost");
-        } finally {
+        }
+    }
+
+    /** H2's TCP server on a free port over {@code dir}, which a test can stop and start again. */
+    private static final class H2Server implements AutoCloseable {
+        private final String[] args;
+        private final int port;
+        private Server server;
+
+        H2Server(Path dir) throws Exception {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            args = new String[] {"-tcpPort", String.valueOf(port), "-baseDir", dir.toString(), "-ifNotExists"};
+            start();
+        }
+
+        void start() throws Exception {
+            server = Server.createTcpServer(args).start();
+        }
+
+        void stop() {
+            server.stop();
+        }
+
+        /** A registry on this server, whose repeatable writes wait out an outage for {@code outagePatience}. */
+        Settings settings(String outagePatience) {
+            return new Settings(Map.of(
+                    RegistryDataSource.JDBC_URL.key(), RegistryDataSource.h2("tcp://127.0.0.1:" + port + "/registry"),
+                    RegistryDataSource.CONNECTION_TIMEOUT.key(), "4s",
+                    RegistryDataSource.OUTAGE_PATIENCE.key(), outagePatience));
+        }
+
+        @Override
+        public void close() {
             server.stop();
         }
     }
