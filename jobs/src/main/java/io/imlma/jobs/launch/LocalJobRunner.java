@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -36,6 +37,9 @@ public final class LocalJobRunner implements JobRunner {
         this.environments = environments;
     }
 
+    /** Network memory of each retraining's mini cluster. */
+    static final MemorySize RETRAINING_NETWORK_MEMORY = MemorySize.ofMebiBytes(16);
+
     /** The jobs run on {@link #inProcessEnvironment()}. */
     static LocalJobRunner local() {
         return new LocalJobRunner(MODE, LocalJobRunner::inProcessEnvironment);
@@ -53,6 +57,11 @@ public final class LocalJobRunner implements JobRunner {
         configuration.set(JobManagerOptions.BIND_HOST, loopback);
         configuration.set(TaskManagerOptions.BIND_HOST, loopback);
         configuration.set(TaskManagerOptions.HOST, loopback);
+        // its network buffers are direct memory of the process that launches, a TaskManager's framework off-heap
+        // budget: the local default of 64 MB per retraining failed the third one in a TaskManager ("Could not
+        // allocate enough memory segments for NetworkBufferPool"); a retraining's chained trial tasks need few
+        configuration.set(TaskManagerOptions.NETWORK_MEMORY_MIN, RETRAINING_NETWORK_MEMORY);
+        configuration.set(TaskManagerOptions.NETWORK_MEMORY_MAX, RETRAINING_NETWORK_MEMORY);
         if (!visibleToFlink(LocalJobRunner.class)) {
             URL jar = LocalJobRunner.class.getProtectionDomain().getCodeSource().getLocation();
             configuration.set(PipelineOptions.JARS, List.of(jar.toString()));
