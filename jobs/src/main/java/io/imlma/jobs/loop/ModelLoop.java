@@ -182,8 +182,6 @@ public final class ModelLoop {
         }
     }
 
-
-
     /** The model update of each launch that promoted a new champion; every outcome is logged. */
     static final class PromotedModelUpdates implements FlatMapFunction<LaunchOutcome, ModelUpdate> {
         private static final long serialVersionUID = 1L;

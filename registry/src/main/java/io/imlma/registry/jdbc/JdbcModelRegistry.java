@@ -35,7 +35,11 @@ public final class JdbcModelRegistry implements ModelRegistry {
      * @param outagePatience how long writes that are safe to repeat wait out a database that cannot be reached
      */
     public JdbcModelRegistry(DataSource dataSource, Duration outagePatience, ArtifactVerifier verifier, Clock clock) {
-        this.transactions = new Transactions(dataSource, outagePatience);
+        this(new Transactions(dataSource, outagePatience), verifier, clock);
+    }
+
+    private JdbcModelRegistry(Transactions transactions, ArtifactVerifier verifier, Clock clock) {
+        this.transactions = transactions;
         this.versions = new VersionStore(transactions, verifier, clock);
         this.alarms = new AlarmStore(transactions, clock);
         this.trials = new TrialStore(transactions, clock);
@@ -43,8 +47,7 @@ public final class JdbcModelRegistry implements ModelRegistry {
 
     /** Opens the pool from the {@code registry.*} settings (see {@link RegistryDataSource}) and migrates the schema. */
     public static JdbcModelRegistry open(Settings settings, ArtifactVerifier verifier) {
-        return new JdbcModelRegistry(RegistryDataSource.open(settings), RegistryDataSource.OUTAGE_PATIENCE.value(settings),
-                verifier, Clock.systemUTC());
+        return new JdbcModelRegistry(Transactions.open(settings), verifier, Clock.systemUTC());
     }
 
     @Override

@@ -59,7 +59,8 @@ class AlarmEpisodeMigrationTest {
         }
 
         HikariDataSource dataSource = RegistryDataSource.open(settings);
-        try (JdbcModelRegistry registry = new JdbcModelRegistry(dataSource, Duration.ZERO, (path, sha) -> { }, Clock.systemUTC())) {
+        try (JdbcModelRegistry registry = new JdbcModelRegistry(dataSource, Duration.ZERO, (path, sha) -> { },
+                Clock.systemUTC())) {
             List<AlarmEpisode> episodes = registry.alarms(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"), 10);
             assertThat(episodes).containsExactly(
                     new AlarmEpisode("raise", AlarmType.DRIFT, Severity.WARNING, "m1", 2, 0.4, 0.2, RAISED,

@@ -57,7 +57,8 @@ class ChampionMetricsMigrationTest {
         }
 
         HikariDataSource dataSource = RegistryDataSource.open(settings);
-        try (JdbcModelRegistry registry = new JdbcModelRegistry(dataSource, Duration.ZERO, (path, sha) -> { }, Clock.systemUTC())) {
+        try (JdbcModelRegistry registry = new JdbcModelRegistry(dataSource, Duration.ZERO, (path, sha) -> { },
+                Clock.systemUTC())) {
             List<ModelVersion> versions = registry.versions(MODEL);
             assertThat(versions).extracting(ModelVersion::version).containsExactly(1, 2);
             ModelVersion v2 = versions.get(1);
