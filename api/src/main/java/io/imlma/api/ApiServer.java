@@ -6,7 +6,7 @@ import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.integrity.SnapshotLocation;
 import io.imlma.common.json.Json;
 import io.imlma.common.kafka.KafkaOptions;
-import io.imlma.ml.data.TrainingData;
+import io.imlma.ml.horizon.TrainingWindows;
 import io.imlma.ml.eval.ReplacementPolicy;
 import io.imlma.registry.ArtifactVerificationException;
 import io.imlma.registry.ModelRegistry;
@@ -235,7 +235,7 @@ public final class ApiServer implements AutoCloseable {
         return Catalogue.of("ApiServer")
                 .with(ApiConfig.OPTIONS)
                 .with(ModelStore.OPTIONS).with(RegistryDataSource.OPTIONS)
-                .with(SnapshotLocation.OPTIONS).with(TrainingData.OPTIONS).with(ReplacementPolicy.OPTIONS)
+                .with(SnapshotLocation.OPTIONS).with(TrainingWindows.OPTIONS).with(ReplacementPolicy.OPTIONS)
                 .with(StreamingJobTopics.OPTIONS);
     }
 

@@ -11,15 +11,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * POST /predict: forecasts of a meter's next 15-minute mean from its recent interval means, by the current champion.
- * A single request is {@code {meterId, recent: [oldest .. newest], targetTime?, model?}}; a batch is
+ * POST /predict: the current champion's forecast of a meter's next H interval means (its horizon, e.g. a day of
+ * 15-minute intervals) from its recent interval means. A single request is
+ * {@code {meterId, recent: [oldest .. newest], issueTime?, model?}} ({@code issueTime}: start of the first forecast
+ * interval, by default the interval in progress; {@code targetTime} is accepted for it, as earlier releases named
+ * it); the answer carries {@code forecast: [{targetTime, value}, ...]}, one entry per step. A batch is
  * {@code {requests: [...]}} and is answered as {@code {predictions: [...]}} in the same order.
  */
 final class PredictionRoutes {
     static final Duration INTERVAL = Duration.ofMinutes(15);
 
     /** One forecast; {@code version} is the champion version that made it. */
-    record Forecast(String meterId, String model, int version, Instant targetTime, double forecast) {}
+    record Forecast(String meterId, String model, int version, Instant issueTime, int horizon, List<Step> forecast) {}
+
+    /** One step of a forecast: the mean forecast for the interval starting at {@code targetTime}. */
+    record Step(Instant targetTime, double value) {}
 
     private final ServedChampions champions;
     private final String defaultModel;
@@ -67,9 +73,12 @@ final class PredictionRoutes {
             String model = Requests.optionalText(request, "model", defaultModel);
             String meterId = Requests.text(request, "meterId");
             double[] recent = recentValues(request);
-            Instant target = Requests.optionalInstant(request, "targetTime");
-            if (target == null) {
-                target = currentIntervalStart();
+            Instant issue = Requests.optionalInstant(request, "issueTime");
+            if (issue == null) {
+                issue = Requests.optionalInstant(request, "targetTime");
+            }
+            if (issue == null) {
+                issue = currentIntervalStart();
             }
             ServedChampions.Served champion = champions.champion(model);
             int needed = champion.artifact().requiredHistory();
@@ -77,8 +86,12 @@ final class PredictionRoutes {
                 throw new ApiException(422, "model '" + model + "' v" + champion.version().version() + " needs the last "
                         + needed + " interval means in 'recent' (oldest first), got " + recent.length);
             }
-            double value = champion.artifact().forecast(recent, target.toEpochMilli());
-            return new Forecast(meterId, model, champion.version().version(), target, value);
+            double[] values = champion.artifact().forecast(recent, issue.toEpochMilli());
+            List<Step> steps = new ArrayList<>(values.length);
+            for (int k = 0; k < values.length; k++) {
+                steps.add(new Step(issue.plus(INTERVAL.multipliedBy(k)), values[k]));
+            }
+            return new Forecast(meterId, model, champion.version().version(), issue, values.length, steps);
         } catch (ApiException e) {
             throw where.isEmpty() ? e : new ApiException(e.status(), where + e.getMessage(), e);
         }

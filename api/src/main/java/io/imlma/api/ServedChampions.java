@@ -1,6 +1,6 @@
 package io.imlma.api;
 
-import io.imlma.ml.model.ModelArtifact;
+import io.imlma.ml.horizon.ModelArtifact;
 import io.imlma.registry.ModelRegistry;
 import io.imlma.registry.ModelStore;
 import io.imlma.registry.ModelVersion;

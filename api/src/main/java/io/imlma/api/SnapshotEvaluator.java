@@ -9,11 +9,12 @@ import io.imlma.common.integrity.TimeRange;
 import io.imlma.common.integrity.VerificationReport;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.FeatureRow;
-import io.imlma.ml.data.TrainingData;
 import io.imlma.ml.eval.Evaluation;
 import io.imlma.ml.eval.Metrics;
 import io.imlma.ml.eval.ReplacementPolicy;
-import io.imlma.ml.model.ModelArtifact;
+import io.imlma.ml.horizon.ModelArtifact;
+import io.imlma.ml.horizon.TrainingWindows;
+import java.util.ArrayList;
 import io.imlma.registry.ModelRegistry;
 import io.imlma.registry.ModelStore;
 import io.imlma.registry.ModelVersion;
@@ -27,10 +28,10 @@ import java.util.function.Consumer;
 
 /**
  * Evaluates a version on the committed snapshots of a range the way a retraining over that range tests its
- * candidate ({@link TrainingData#evaluate}): on every meter's newest 15 %, next to the champion and the naive
+ * candidate ({@link TrainingWindows#evaluate}): on every meter's newest 15 % of forecast windows, next to the champion and the naive
  * baselines (and, when asked, another version), so the numbers compare with the registry's. The snapshot range is verified first (bad files restored
  * from the backup, a range that cannot be restored refused) and model files are loaded only after their SHA-256
- * check. Settings: {@code snapshot.*} ({@link SnapshotLocation}), {@code training.min-targets-per-meter},
+ * check. Settings: {@code snapshot.*} ({@link SnapshotLocation}), {@code training.min-windows-per-meter},
  * {@code replacement.*}.
  */
 final class SnapshotEvaluator implements Evaluator {
@@ -59,7 +60,7 @@ final class SnapshotEvaluator implements Evaluator {
             return Optional.empty();
         }
         return Optional.of(new SnapshotEvaluator(SnapshotLocation.from(settings), registry, modelStore,
-                TrainingData.minTargets(settings), ReplacementPolicy.from(settings), clock, registry::recordAlarm));
+                TrainingWindows.minWindows(settings), ReplacementPolicy.from(settings), clock, registry::recordAlarm));
     }
 
     @Override
@@ -72,12 +73,13 @@ final class SnapshotEvaluator implements Evaluator {
         Optional<ModelVersion> champion = registry.champion(version.modelName());
         ModelArtifact championArtifact = champion.isEmpty() ? null
                 : modelStore.load(champion.get().artifactPath(), champion.get().artifactSha256());
-        TrainingData data = TrainingData.build(rows, evaluated.features(), minTargets);
-        Evaluation evaluation = data.evaluate(evaluated.model(), evaluated.features(), championArtifact, rows, policy);
-        // the other version scored in the champion's place: with its own features, on the same target intervals
-        Metrics againstMetrics = against == null ? null : data.evaluate(evaluated.model(), evaluated.features(),
-                modelStore.load(against.artifactPath(), against.artifactSha256()), rows, policy).champion();
-        return new Result(TestRows.of(data.pooled().test()), evaluation.candidate(),
+        TrainingWindows data = TrainingWindows.build(rows, evaluated.spec(), minTargets);
+        Evaluation evaluation = data.evaluate(evaluated.model(), championArtifact, policy, new ArrayList<>());
+        // the other version scored in the champion's place, on the windows that have the history both read
+        Metrics againstMetrics = against == null ? null : data.evaluate(evaluated.model(),
+                modelStore.load(against.artifactPath(), against.artifactSha256()), policy, new ArrayList<>())
+                .champion();
+        return new Result(TestRows.of(data.testWindowsFor(championArtifact)), evaluation.candidate(),
                 champion.map(ModelVersion::version).orElse(null), evaluation.champion(),
                 against == null ? null : against.version(), againstMetrics, evaluation.lastValue(),
                 evaluation.seasonalValue(), evaluation.decision());

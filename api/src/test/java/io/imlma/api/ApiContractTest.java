@@ -17,7 +17,7 @@ import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.Severity;
 import io.imlma.ml.data.Dataset;
 import io.imlma.ml.data.FeatureBuilder;
-import io.imlma.ml.model.ModelArtifact;
+import io.imlma.ml.horizon.ModelArtifact;
 import io.imlma.registry.ModelVersion;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -17,7 +17,7 @@ import io.imlma.ml.data.TrainingData;
 import io.imlma.ml.model.Hyperparameters;
 import io.imlma.ml.model.LinearRegression;
 import io.imlma.ml.model.Model;
-import io.imlma.ml.model.ModelArtifact;
+import io.imlma.ml.horizon.ModelArtifact;
 import io.imlma.registry.ModelStore;
 import io.imlma.registry.VersionMetrics;
 import io.imlma.registry.ModelVersion;

@@ -27,6 +27,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * the serving version.
  */
 final class StabilityExperiment {
+    private static final long INTERVAL_MILLIS = 15 * 60_000L;
     private static final String METER = "meter";
     private static final int DAILY = 96;
 
@@ -55,8 +56,8 @@ final class StabilityExperiment {
             ReplacementExperiment.Served champion = champions.get(c);
             forecasts[i] = champion.model().predict(served.features()[i]);
             versions[i] = champion.version();
-            harness.processElement(new StreamRecord<>(new Prediction(METER, t, forecasts[i], "load-forecast",
-                    champion.version(), t, t, t, t), t));
+            harness.processElement(new StreamRecord<>(new Prediction(METER, t, INTERVAL_MILLIS,
+                    new double[] {forecasts[i]}, "load-forecast", champion.version(), t, t, t, t), t));
         }
         long varianceAlarms = harness.extractOutputValues().stream()
                 .map(Alarm.class::cast).filter(a -> a.type() == AlarmType.VARIANCE).count();

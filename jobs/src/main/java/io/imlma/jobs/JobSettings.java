@@ -9,9 +9,9 @@ import io.imlma.jobs.loop.ModelLoop;
 import io.imlma.jobs.pipeline.PipelineConfig;
 import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.jobs.snapshot.SnapshotStage;
-import io.imlma.ml.data.FeatureSpec;
-import io.imlma.ml.data.TrainingData;
 import io.imlma.ml.eval.ReplacementPolicy;
+import io.imlma.ml.horizon.HorizonSpec;
+import io.imlma.ml.horizon.TrainingWindows;
 import io.imlma.registry.ModelStore;
 import io.imlma.registry.jdbc.RegistryDataSource;
 import io.imlma.udf.monitor.Monitors;
@@ -56,7 +56,7 @@ public final class JobSettings {
         return Catalogue.of(program)
                 .with(SnapshotStage.OPTIONS)
                 .with(RegistryDataSource.OPTIONS).with(ModelStore.OPTIONS)
-                .with(FeatureSpec.OPTIONS).with(TrainingData.OPTIONS).with(ReplacementPolicy.OPTIONS)
+                .with(HorizonSpec.OPTIONS).with(TrainingWindows.OPTIONS).with(ReplacementPolicy.OPTIONS)
                 .with(RetrainConfig.OPTIONS)
                 .with(List.of(KafkaOptions.BOOTSTRAP_SERVERS, KafkaConfig.MODEL_UPDATES_TOPIC));
     }

@@ -18,7 +18,7 @@ import io.imlma.jobs.retrain.Retraining;
 import io.imlma.jobs.snapshot.EttSnapshot;
 import io.imlma.ml.eval.Metrics;
 import io.imlma.ml.eval.ReplacementPolicy;
-import io.imlma.ml.model.ModelArtifact;
+import io.imlma.ml.horizon.ModelArtifact;
 import io.imlma.registry.MetricDeltas;
 import io.imlma.registry.AlarmEpisode;
 import io.imlma.registry.ModelRegistry;

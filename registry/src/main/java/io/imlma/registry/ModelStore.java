@@ -7,7 +7,7 @@ import io.imlma.common.integrity.IntegrityException;
 import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.integrity.IntegrityVerifier;
 import io.imlma.common.types.Alarm;
-import io.imlma.ml.model.ModelArtifact;
+import io.imlma.ml.horizon.ModelArtifact;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -1,16 +1,16 @@
 package io.imlma.registry;
 
-import io.imlma.ml.data.Dataset;
+import io.imlma.ml.horizon.Windows;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The rows a version's test metrics were computed on: the pooled test part of its training data (every meter's
- * newest 15 % of targets). {@code firstTarget} and {@code lastTarget} are the start times of the earliest and the
- * latest target interval among them; each meter's part is contiguous, but meters may start theirs at other times.
+ * The forecasts a version's test metrics were computed on: the pooled test windows of its training data (every
+ * meter's newest 15 % of intervals). {@code firstTarget} and {@code lastTarget} are the start times of the earliest
+ * and the latest target interval among them; each meter's part is contiguous, but meters may start theirs at other
+ * times.
  *
- * @param count number of test rows (targets), over all meters
+ * @param count number of test forecasts (windows, each of H target intervals), over all meters
  */
 public record TestRows(Instant firstTarget, Instant lastTarget, int count) {
     public TestRows {
@@ -24,13 +24,18 @@ public record TestRows(Instant firstTarget, Instant lastTarget, int count) {
         }
     }
 
-    /** The rows of a test data set. */
-    public static TestRows of(Dataset test) {
-        long[] times = test.targetTimes();
-        if (times.length == 0) {
-            throw new IllegalArgumentException("a test data set without rows has no test rows");
+    /** The forecasts of a set of test windows. */
+    public static TestRows of(Windows test) {
+        if (test.size() == 0) {
+            throw new IllegalArgumentException("test windows without a window have no test rows");
         }
-        return new TestRows(Instant.ofEpochMilli(Arrays.stream(times).min().getAsLong()),
-                Instant.ofEpochMilli(Arrays.stream(times).max().getAsLong()), times.length);
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        int lastStep = test.spec().horizon() - 1;
+        for (int w = 0; w < test.size(); w++) {
+            first = Math.min(first, test.issueTime(w));
+            last = Math.max(last, test.series(w).startOf(test.issueIndex(w) + lastStep));
+        }
+        return new TestRows(Instant.ofEpochMilli(first), Instant.ofEpochMilli(last), test.size());
     }
 }

@@ -8,14 +8,14 @@ import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.json.Json;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.ml.data.BundledData;
-import io.imlma.ml.data.Dataset;
 import io.imlma.ml.data.EttCsv;
-import io.imlma.ml.data.FeatureBuilder;
-import io.imlma.ml.data.FeatureSpec;
-import io.imlma.ml.model.Hyperparameters;
-import io.imlma.ml.model.LinearRegression;
-import io.imlma.ml.model.Model;
-import io.imlma.ml.model.ModelArtifact;
+import io.imlma.ml.horizon.HorizonEvaluation;
+import io.imlma.ml.horizon.HorizonModel;
+import io.imlma.ml.horizon.HorizonSpec;
+import io.imlma.ml.horizon.ModelArtifact;
+import io.imlma.ml.horizon.RidgeForecaster;
+import io.imlma.ml.horizon.TrainingWindows;
+import io.imlma.ml.horizon.Windows;
 import io.imlma.registry.ModelStore;
 import io.imlma.registry.VersionMetrics;
 import io.imlma.registry.ModelVersion;
@@ -45,7 +45,8 @@ import org.apache.flink.util.FileUtils;
 
 /**
  * Throughput and latency of POST /predict under load: starts the API on a loopback port over an H2 registry whose
- * champion is a linear model trained on ETTm1 (96 lags + calendar features, as served in production), then drives
+ * champion is the day-ahead NLinear model (96 steps from 336 intervals + calendar features, the production default)
+ * trained on ETTm1, then drives
  * it with {@code wrk} in its own process (2 threads, closed loop, a POST of 96 recent values) at 50, 100, 250 and
  * 500 connections, for a fixed time per level after a warm-up. Reports requests/s, mean, p50, p99 and max latency
  * (wrk's own histogram) and the CPU split: the server's JVM (its process CPU time) against wrk's (the shell's
@@ -84,10 +85,10 @@ public final class PredictBenchmark {
     }
 
     /** The champion served and the figures of each connection level, in the order run. */
-    public record Figures(int championVersion, int features, double championTestMae, List<Level> levels) {
+    public record Figures(int championVersion, int horizon, double championTestMae, List<Level> levels) {
         public void printTo(PrintStream out) {
-            out.printf("champion %s v%d: linear, %d features, test MAE %.4f; load generator: wrk, %d threads, "
-                    + "own process%n", MODEL, championVersion, features, championTestMae, WRK_THREADS);
+            out.printf("champion %s v%d: nlinear, %d-step forecasts, test MAE %.4f; load generator: wrk, %d threads, "
+                    + "own process%n", MODEL, championVersion, horizon, championTestMae, WRK_THREADS);
             out.printf("%-11s %9s %8s %8s %8s %8s %9s %6s %10s %10s %10s %6s%n", "connections", "requests",
                     "mean ms", "p50 ms", "p99 ms", "max ms", "req/s", "errors", "server CPU", "µs/request", "wrk CPU",
                     "load");
@@ -168,7 +169,7 @@ public final class PredictBenchmark {
         Path dir = Files.createTempDirectory("predict-benchmark");
 
         List<FeatureRow> rows = EttCsv.read(BundledData.ettm1(), "OT", 0, 6_000);
-        FeatureSpec spec = FeatureSpec.defaults();
+        HorizonSpec spec = HorizonSpec.dayAhead();
         Settings settings = new Settings(Map.of(
                 RegistryDataSource.JDBC_URL.key(), RegistryDataSource.h2InMemory("bench-" + UUID.randomUUID()),
                 ApiConfig.HOST.key(), "127.0.0.1",
@@ -190,7 +191,7 @@ public final class PredictBenchmark {
                 for (int connections : CONNECTIONS) {
                     levels.add(load(wrk, script, predict, connections, timePerLevel));
                 }
-                return new Figures(champion.version(), spec.featureNames().size(), champion.metrics().mae(),
+                return new Figures(champion.version(), spec.horizon(), champion.metrics().mae(),
                         List.copyOf(levels));
             } finally {
                 server.stop();
@@ -237,16 +238,15 @@ public final class PredictBenchmark {
     }
 
     private static ModelVersion registerChampion(JdbcModelRegistry registry, IntegrityStore store,
-            List<FeatureRow> rows, FeatureSpec spec) throws Exception {
-        Dataset.Split split = new FeatureBuilder(spec).build(rows).split();
-        LinearRegression trainer = new LinearRegression();
-        Map<String, Double> hyperparameters = Map.of("learningRate", 0.01, "epochs", 30.0);
-        Model model = trainer.create(Hyperparameters.of(hyperparameters), 1).fit(split.train(), split.validation());
-        io.imlma.ml.eval.Metrics test = io.imlma.ml.eval.Metrics.of(split.test().targets(),
-                model.predictAll(split.test().features()));
+            List<FeatureRow> rows, HorizonSpec spec) throws Exception {
+        Windows.Split split = TrainingWindows.build(rows, spec, 1).pooled();
+        RidgeForecaster trainer = RidgeForecaster.nlinear();
+        Map<String, Double> hyperparameters = trainer.defaults().values();
+        HorizonModel model = trainer.create(trainer.defaults(), 1).fit(split.train(), split.validation());
+        io.imlma.ml.eval.Metrics test = HorizonEvaluation.of(model, split.test());
         long from = rows.get(0).windowStart();
         long to = rows.get(rows.size() - 1).windowEnd();
-        ModelArtifact artifact = new ModelArtifact(ModelArtifact.FORMAT_VERSION, MODEL, trainer.name(), spec,
+        ModelArtifact artifact = new ModelArtifact(ModelArtifact.FORMAT_VERSION, MODEL, trainer.name(),
                 hyperparameters, test, 0.0, from, to, System.currentTimeMillis(), model);
         String path = MODEL + "/bench.json";
         String sha256 = store.write(path, artifact.toBytes());
@@ -257,12 +257,12 @@ public final class PredictBenchmark {
         return version;
     }
 
-    /** A request for the window after the first 96 of the data: the 96 preceding means and the window's start. */
-    private static String requestBody(List<FeatureRow> rows, FeatureSpec spec) {
+    /** A request for the day after the first L intervals of the data: the L preceding means and the issue time. */
+    private static String requestBody(List<FeatureRow> rows, HorizonSpec spec) {
         double[] means = rows.stream().mapToDouble(FeatureRow::mean).toArray();
-        int lags = spec.lags();
-        return Json.write(Map.of("meterId", rows.get(lags).meterId(), "recent", Arrays.copyOfRange(means, 0, lags),
-                "targetTime", rows.get(lags).windowStart()));
+        int l = spec.inputLength();
+        return Json.write(Map.of("meterId", rows.get(l).meterId(), "recent", Arrays.copyOfRange(means, 0, l),
+                "issueTime", rows.get(l).windowStart()));
     }
 
 }

@@ -53,7 +53,7 @@ public record LauncherConfig(Mode mode, String entryClass, int parallelism, Map<
      * settings (serving and training must agree on the features).
      */
     public static final Option<String> PASS_THROUGH = Option.string("launcher.pass-through")
-            .defaultValue("snapshot.,registry.,model.,training.,tuning.,features.,replacement.")
+            .defaultValue("snapshot.,registry.,model.,training.,tuning.,forecast.,features.,replacement.")
             .description("Comma-separated prefixes of the settings handed to the job as --key=value.");
     public static final Option<String> REST_ADDRESS = Option.string("launcher.rest-address")
             .defaultText("(required by flink-rest, flink-client)")

@@ -16,7 +16,7 @@ import io.imlma.jobs.launch.LauncherConfig;
 import io.imlma.jobs.pipeline.PipelineOutputs;
 import io.imlma.jobs.retrain.RetrainResult;
 import io.imlma.jobs.snapshot.SnapshotStage;
-import io.imlma.ml.data.FeatureSpec;
+import io.imlma.ml.horizon.HorizonSpec;
 import io.imlma.registry.ArtifactVerificationException;
 import io.imlma.registry.ModelStore;
 import io.imlma.registry.ModelVersion;
@@ -68,8 +68,8 @@ public final class ModelLoop {
     private static final Logger LOG = LoggerFactory.getLogger(ModelLoop.class);
 
     public static final Option<Integer> HISTORY = Option.integer("serve.history-intervals")
-            .check(n -> n >= 1, "must be at least 1").defaultText("features.lags")
-            .description("Interval means kept per meter for scoring; the trained model's lags need at most that many.");
+            .check(n -> n >= 1, "must be at least 1").defaultText("forecast.input-length")
+            .description("Interval means kept per meter for scoring; a champion that reads more keeps more.");
     public static final List<Option<?>> OPTIONS = List.of(HISTORY);
 
     /** After this long without a command the request input turns idle and stops holding back the trigger's time. */
@@ -113,7 +113,7 @@ public final class ModelLoop {
         LauncherConfig launcher = LauncherConfig.from(
                 settings.withDefaults(Map.of(LauncherConfig.LEDGER.key(), LauncherConfig.Ledger.REGISTRY.name())));
         IntegrityStore models = ModelStore.location(settings);
-        int history = HISTORY.find(settings).orElseGet(() -> FeatureSpec.from(settings).lags());
+        int history = HISTORY.find(settings).orElseGet(() -> HorizonSpec.from(settings).inputLength());
         String model = snapshots.modelName();
 
         SnapshotStage.Outputs snapshot = SnapshotStage.attach(pipeline.features(), manualRequests, snapshots);

@@ -3,7 +3,7 @@ package io.imlma.jobs.loop;
 import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.ModelUpdate;
-import io.imlma.ml.model.ModelArtifact;
+import io.imlma.ml.horizon.ModelArtifact;
 import io.imlma.registry.ModelStore;
 import io.imlma.udf.serve.ChampionLoader;
 import java.time.Clock;

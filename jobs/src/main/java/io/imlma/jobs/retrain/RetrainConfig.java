@@ -8,13 +8,14 @@ import io.imlma.common.kafka.KafkaOptions;
 import io.imlma.jobs.connect.KafkaConfig;
 import io.imlma.jobs.launch.RetrainJobSpec;
 import io.imlma.jobs.snapshot.SnapshotStage;
-import io.imlma.ml.data.FeatureSpec;
-import io.imlma.ml.data.TrainingData;
 import io.imlma.ml.eval.Metric;
 import io.imlma.ml.eval.ReplacementPolicy;
-import io.imlma.ml.model.EstimatorFactory;
-import io.imlma.ml.model.LinearRegression;
-import io.imlma.ml.model.MlpRegression;
+import io.imlma.ml.horizon.HorizonEstimatorFactory;
+import io.imlma.ml.horizon.HorizonSpec;
+import io.imlma.ml.horizon.MlpForecaster;
+import io.imlma.ml.horizon.Normalization;
+import io.imlma.ml.horizon.RidgeForecaster;
+import io.imlma.ml.horizon.TrainingWindows;
 import io.imlma.ml.tune.BayesianOptimizer;
 import io.imlma.ml.tune.GridSearch;
 import io.imlma.ml.tune.RandomSearch;
@@ -24,6 +25,8 @@ import io.imlma.registry.ModelStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Validated settings of one retraining request; every problem is reported at start, naming the setting. The
@@ -32,7 +35,8 @@ import java.util.Locale;
  *
  * @param snapshots     the snapshot stage's configuration (paths, partitioning)
  * @param modelStore    where model files and their backup copies go ({@link ModelStore#location})
- * @param minTargets    meters with fewer usable targets than this are left out of training
+ * @param forecast      the forecast's shape: H intervals from the last L
+ * @param minWindows    meters with fewer training windows than this are left out of training
  * @param modelUpdatesTopic Kafka topic for model-update events; {@code kafkaBootstrap} null = do not publish
  */
 public record RetrainConfig(
@@ -42,8 +46,8 @@ public record RetrainConfig(
         SnapshotStage.Config snapshots,
         IntegrityStore modelStore,
         String trainer,
-        FeatureSpec features,
-        int minTargets,
+        HorizonSpec forecast,
+        int minWindows,
         TuningMethod tuningMethod,
         TuningBudget budget,
         long tunerSeed,
@@ -52,9 +56,22 @@ public record RetrainConfig(
         String kafkaBootstrap,
         String modelUpdatesTopic) {
 
-    public static final Option<String> TRAINER = Option.string("training.model").defaultValue("linear")
-            .check(t -> List.of("linear", "mlp").contains(t.toLowerCase(Locale.ROOT)), "expected linear or mlp")
-            .description("The estimator trained: linear (ridge regression) or mlp.");
+    /**
+     * The trainers by name. Only the normalized members suit one model shared by meters of different levels;
+     * {@code nlinear} is the default: on ETTm1 it is within 0.6 % of the best validation MSE of the linear family
+     * and level-free, and it trains in closed form, so a retraining stays well inside the loop's minute.
+     */
+    private static final Map<String, Supplier<HorizonEstimatorFactory>> TRAINERS = Map.of(
+            "linear", RidgeForecaster::linear,
+            "nlinear", RidgeForecaster::nlinear,
+            "nlinear-scaled", () -> new RidgeForecaster("nlinear-scaled", Normalization.LAST_SCALED, false),
+            "dlinear", RidgeForecaster::dlinear,
+            "mlp", MlpForecaster::nmlp);
+    public static final Option<String> TRAINER = Option.string("training.model").defaultValue("nlinear")
+            .check(t -> TRAINERS.containsKey(t.toLowerCase(Locale.ROOT)),
+                    "expected linear, nlinear, nlinear-scaled, dlinear or mlp")
+            .description("The multi-horizon estimator trained: the linear family in closed form (linear, nlinear,"
+                    + " nlinear-scaled, dlinear; ridge) or mlp (NLinear-normalized, early stopping).");
     public static final Option<TuningMethod> TUNING_METHOD = Option.enumValue("tuning.method", TuningMethod.class)
             .defaultValue(TuningMethod.BO)
             .description("How hyperparameters are searched: bo (Bayesian optimization, GP-EI), random or grid.");
@@ -89,23 +106,20 @@ public record RetrainConfig(
         long seed = TUNING_SEED.value(settings);
         return new RetrainConfig(requestId, model, new TimeRange(from, to), SnapshotStage.Config.from(settings),
                 ModelStore.location(settings), TRAINER.value(settings).toLowerCase(Locale.ROOT),
-                FeatureSpec.from(settings), TrainingData.minTargets(settings), TUNING_METHOD.value(settings),
+                HorizonSpec.from(settings), TrainingWindows.minWindows(settings), TUNING_METHOD.value(settings),
                 new TuningBudget(TUNING_TRIALS.value(settings), TUNING_ROUND_SIZE.value(settings),
                         TUNING_PATIENCE.value(settings), seed),
                 seed, TUNING_LOSS.value(settings), ReplacementPolicy.from(settings),
                 KafkaOptions.BOOTSTRAP_SERVERS.find(settings).orElse(null), KafkaConfig.modelUpdatesTopic(settings));
     }
 
-    public EstimatorFactory estimatorFactory() {
-        return estimatorFactory(trainer);
-    }
-
-    static EstimatorFactory estimatorFactory(String trainer) {
-        return trainer.equals("mlp") ? new MlpRegression() : new LinearRegression();
+    /** A new estimator family of {@link #trainer}; each holds its own cached statistics. */
+    public HorizonEstimatorFactory estimatorFactory() {
+        return TRAINERS.get(trainer).get();
     }
 
     public Tuner tuner() {
-        EstimatorFactory factory = estimatorFactory();
+        HorizonEstimatorFactory factory = estimatorFactory();
         return switch (tuningMethod) {
             case BO -> new BayesianOptimizer(factory.searchSpace(), tunerSeed);
             case RANDOM -> new RandomSearch(factory.searchSpace(), tunerSeed);

@@ -11,14 +11,15 @@ import io.imlma.common.kafka.ModelUpdates;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.ModelUpdate;
-import io.imlma.ml.data.Dataset;
-import io.imlma.ml.data.TrainingData;
 import io.imlma.ml.eval.Evaluation;
 import io.imlma.ml.eval.Metrics;
+import io.imlma.ml.horizon.HorizonEvaluation;
+import io.imlma.ml.horizon.HorizonModel;
+import io.imlma.ml.horizon.HorizonModelCodec;
+import io.imlma.ml.horizon.ModelArtifact;
+import io.imlma.ml.horizon.TrainingWindows;
+import io.imlma.ml.horizon.Windows;
 import io.imlma.ml.model.Hyperparameters;
-import io.imlma.ml.model.Model;
-import io.imlma.ml.model.ModelArtifact;
-import io.imlma.ml.model.ModelCodec;
 import io.imlma.ml.tune.TrialRecord;
 import io.imlma.registry.ModelRegistry;
 import io.imlma.registry.ModelStore;
@@ -46,17 +47,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Data flow step 5, a Flink batch job per retraining request: verify the snapshot range (restoring bad files from
- * the backup), build the pooled per-meter features, tune the trainer's hyperparameters with trials as parallel
+ * the backup), cut the pooled per-meter forecast windows (H intervals from the last L), tune the trainer's hyperparameters with trials as parallel
  * Flink tasks, evaluate the best model and the current champion on the same test rows next to the naive baselines,
  * apply the replacement policy, write the model file (SHA-256 + backup), register the version with its trials and
  * decision, promote or reject it, and publish a model-update event for a new champion.
  *
  * <p>Settings: {@code --request-id}, {@code --model}, {@code --data-from}, {@code --data-to} (epoch ms, ISO-8601
  * instant or date), the snapshot stage's {@code snapshot.*}, {@code model.store.path} /
- * {@code model.store.backup-path}, {@code registry.*}, {@code training.model} (linear|mlp),
- * {@code training.min-targets-per-meter}, {@code tuning.method} (bo|random|grid), {@code tuning.trials},
+ * {@code model.store.backup-path}, {@code registry.*}, {@code training.model} (linear|nlinear|nlinear-scaled|dlinear|mlp),
+ * {@code training.min-windows-per-meter}, {@code tuning.method} (bo|random|grid), {@code tuning.trials},
  * {@code tuning.round-size}, {@code tuning.patience}, {@code tuning.seed}, {@code tuning.loss} (mae|mse),
- * {@code features.*}, {@code replacement.*}, {@code kafka.bootstrap.servers}, {@code kafka.topic.model-updates}
+ * {@code forecast.*}, {@code features.calendar}, {@code features.zone}, {@code replacement.*}, {@code kafka.bootstrap.servers}, {@code kafka.topic.model-updates}
  * (see {@link RetrainConfig}).
  */
 public final class Retraining {
@@ -104,33 +105,34 @@ public final class Retraining {
         VerificationReport snapshot = verifiedSnapshot();
         List<FeatureRow> rows = new SnapshotReader(config.snapshots().store())
                 .read(snapshot.manifests(), config.range());
-        TrainingData data = TrainingData.build(rows, config.features(), config.minTargets());
-        Dataset.Split pooled = data.pooled();
-        LOG.info("Retrain {} of {}: {} rows of {} meters ({} left out); {} train / {} validation / {} test rows",
+        TrainingWindows data = TrainingWindows.build(rows, config.forecast(), config.minWindows());
+        Windows.Split pooled = data.pooled();
+        LOG.info("Retrain {} of {}: {} rows of {} meters ({} left out); {} train / {} validation / {} test windows",
                 run, model, rows.size(), data.meters().size(), data.skipped().size(), pooled.train().size(),
                 pooled.validation().size(), pooled.test().size());
 
         FlinkTuning.Outcome tuning = FlinkTuning.run(env, config.tuner(), config.budget(), settings,
                 snapshot.manifests(), "retrain " + run + " of " + model, this::recordTrial);
-        Model candidate = ModelCodec.fromBytes(tuning.best().model());
+        HorizonModel candidate = HorizonModelCodec.fromBytes(tuning.best().model());
         Hyperparameters hyperparameters = tuning.best().task().parameters()
                 .withDefaults(config.estimatorFactory().defaults());
 
         List<String> reasons = new ArrayList<>();
         Optional<ModelVersion> champion = registry.champion(model);
         ModelArtifact championArtifact = champion.map(c -> usableChampion(c, reasons)).orElse(null);
-        Evaluation evaluation = data.evaluate(candidate, config.features(), championArtifact, rows, config.policy());
+        Evaluation evaluation = data.evaluate(candidate, championArtifact, config.policy(), reasons);
         reasons.addAll(evaluation.decision().reasons());
         Integer championVersion = championArtifact == null ? null : champion.get().version();
         LOG.info("Retrain {}: test MAE candidate {} champion {} last value {} seasonal {}; replace: {} ({})", run,
                 evaluation.candidate().mae(), evaluation.champion() == null ? "-" : evaluation.champion().mae(),
-                evaluation.lastValue().mae(), evaluation.seasonalValue().mae(), evaluation.decision().replace(),
+                evaluation.lastValue().mae(), evaluation.seasonalValue() == null ? "-" : evaluation.seasonalValue().mae(),
+                evaluation.decision().replace(),
                 reasons);
 
         ModelArtifact artifact = new ModelArtifact(ModelArtifact.FORMAT_VERSION, model, config.trainer(),
-                config.features(), hyperparameters.values(), evaluation.candidate(),
-                validationResidualStd(candidate, pooled.validation()), config.range().from(), config.range().to(),
-                clock.millis(), candidate);
+                hyperparameters.values(), evaluation.candidate(),
+                HorizonEvaluation.residualStd(candidate, pooled.validation()), config.range().from(),
+                config.range().to(), clock.millis(), candidate);
         int expectedVersion = registry.versions(model).stream().mapToInt(ModelVersion::version).max().orElse(0) + 1;
         String artifactPath = ModelStore.relativePath(model, expectedVersion);
         String sha256 = modelStore.write(artifactPath, artifact);
@@ -138,7 +140,7 @@ public final class Retraining {
                 Instant.ofEpochMilli(config.range().from()), Instant.ofEpochMilli(config.range().to()),
                 snapshotId(snapshot.manifests()), config.trainer(), new LinkedHashMap<>(hyperparameters.values()),
                 VersionMetrics.of(evaluation.candidate()), artifactPath, sha256, reasons,
-                TestRows.of(pooled.test()), champion.map(ModelVersion::version).orElse(null),
+                TestRows.of(data.testWindowsFor(championArtifact)), champion.map(ModelVersion::version).orElse(null),
                 evaluation.champion() == null ? null : VersionMetrics.of(evaluation.champion())));
         if (registered.version() != expectedVersion) {
             LOG.warn("{} v{} was registered concurrently; this run's model is v{} with its file at {}", model,
@@ -163,7 +165,7 @@ public final class Retraining {
                 evaluation.decision().rule(), reasons, championVersion, evaluation.candidate(),
                 evaluation.champion(), evaluation.lastValue(), evaluation.seasonalValue(), config.trainer(),
                 hyperparameters.values(), tuning.trials(), tuning.stoppedEarly(),
-                data.meters().stream().map(TrainingData.MeterSplit::meterId).toList(), data.skipped(), artifactPath,
+                data.meters(), data.skipped(), artifactPath,
                 sha256, update, alarms, (System.nanoTime() - started) / 1_000_000);
     }
 
@@ -247,20 +249,6 @@ public final class Retraining {
                     + e.getMessage() + ")");
             return null;
         }
-    }
-
-    private static double validationResidualStd(Model model, Dataset validation) {
-        double[] predicted = model.predictAll(validation.features());
-        double mean = 0;
-        for (int i = 0; i < predicted.length; i++) {
-            mean += (predicted[i] - validation.targets()[i]) / predicted.length;
-        }
-        double squares = 0;
-        for (int i = 0; i < predicted.length; i++) {
-            double deviation = predicted[i] - validation.targets()[i] - mean;
-            squares += deviation * deviation;
-        }
-        return Math.sqrt(squares / predicted.length);
     }
 
     private static String snapshotId(List<SnapshotManifest> manifests) {

@@ -5,12 +5,13 @@ import io.imlma.common.config.Settings;
 import io.imlma.common.integrity.SnapshotManifest;
 import io.imlma.common.integrity.SnapshotReader;
 import io.imlma.common.json.Json;
-import io.imlma.ml.data.Dataset;
-import io.imlma.ml.data.TrainingData;
 import io.imlma.ml.eval.Metrics;
-import io.imlma.ml.model.EstimatorFactory;
-import io.imlma.ml.model.Model;
-import io.imlma.ml.model.ModelCodec;
+import io.imlma.ml.horizon.HorizonEstimatorFactory;
+import io.imlma.ml.horizon.HorizonEvaluation;
+import io.imlma.ml.horizon.HorizonModel;
+import io.imlma.ml.horizon.HorizonModelCodec;
+import io.imlma.ml.horizon.TrainingWindows;
+import io.imlma.ml.horizon.Windows;
 import java.util.HashMap;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -19,7 +20,7 @@ import org.apache.flink.api.common.functions.RichMapFunction;
 /**
  * Trains one hyperparameter point on the training part and scores it on the validation part. Each task reads the
  * verified snapshot files itself (exactly the manifests' files, SHA-256 checked again while read) and builds the
- * same {@link TrainingData} as the client, so only the small manifests travel with the function.
+ * same {@link TrainingWindows} as the client, so only the small manifests travel with the function.
  */
 public final class TrainTrial extends RichMapFunction<TrialTask, TrialResult> {
     private static final long serialVersionUID = 1L;
@@ -29,8 +30,8 @@ public final class TrainTrial extends RichMapFunction<TrialTask, TrialResult> {
     private final String manifestsJson;
 
     private transient RetrainConfig config;
-    private transient EstimatorFactory factory;
-    private transient Dataset.Split data;
+    private transient HorizonEstimatorFactory factory;
+    private transient Windows.Split data;
 
     public TrainTrial(Settings settings, List<SnapshotManifest> manifests) {
         this.settings = new HashMap<>(settings.asMap());
@@ -42,17 +43,17 @@ public final class TrainTrial extends RichMapFunction<TrialTask, TrialResult> {
         config = RetrainConfig.from(new Settings(settings));
         factory = config.estimatorFactory();
         List<SnapshotManifest> manifests = Json.MAPPER.readValue(manifestsJson, MANIFESTS);
-        data = TrainingData.build(new SnapshotReader(config.snapshots().store()).read(manifests, config.range()),
-                config.features(), config.minTargets()).pooled();
+        data = TrainingWindows.build(new SnapshotReader(config.snapshots().store()).read(manifests, config.range()),
+                config.forecast(), config.minWindows()).pooled();
     }
 
     @Override
     public TrialResult map(TrialTask task) {
         long started = System.nanoTime();
-        Model model = factory.create(task.parameters(), task.seed()).fit(data.train(), data.validation());
-        Metrics validation = Metrics.of(model, data.validation());
+        HorizonModel model = factory.create(task.parameters(), task.seed()).fit(data.train(), data.validation());
+        Metrics validation = HorizonEvaluation.of(model, data.validation());
         long millis = (System.nanoTime() - started) / 1_000_000;
         return new TrialResult(task, validation.get(config.lossMetric()), validation.mse(), validation.mae(), millis,
-                ModelCodec.toBytes(model));
+                HorizonModelCodec.toBytes(model));
     }
 }

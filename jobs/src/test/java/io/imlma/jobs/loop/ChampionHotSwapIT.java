@@ -14,7 +14,7 @@ import io.imlma.jobs.connect.InProcessQueueSource;
 import io.imlma.ml.data.FeatureSpec;
 import io.imlma.ml.eval.Metrics;
 import io.imlma.ml.model.LinearModel;
-import io.imlma.ml.model.ModelArtifact;
+import io.imlma.ml.horizon.ModelArtifact;
 import io.imlma.registry.ModelStore;
 import io.imlma.udf.serve.ScoreWithChampion;
 import java.nio.file.Files;

@@ -10,7 +10,7 @@ import io.imlma.common.types.ModelUpdate;
 import io.imlma.ml.data.FeatureSpec;
 import io.imlma.ml.eval.Metrics;
 import io.imlma.ml.model.LinearModel;
-import io.imlma.ml.model.ModelArtifact;
+import io.imlma.ml.horizon.ModelArtifact;
 import io.imlma.registry.ModelStore;
 import io.imlma.registry.ModelVersion;
 import io.imlma.registry.NewVersion;

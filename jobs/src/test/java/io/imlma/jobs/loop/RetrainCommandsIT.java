@@ -26,7 +26,7 @@ import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.ml.data.FeatureSpec;
 import io.imlma.ml.eval.Metrics;
 import io.imlma.ml.model.LinearModel;
-import io.imlma.ml.model.ModelArtifact;
+import io.imlma.ml.horizon.ModelArtifact;
 import io.imlma.registry.ModelStore;
 import io.imlma.registry.ModelVersion;
 import io.imlma.registry.NewVersion;

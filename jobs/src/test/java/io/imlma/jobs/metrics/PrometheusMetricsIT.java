@@ -23,7 +23,7 @@ import io.imlma.jobs.pipeline.PipelineOutputs;
 import io.imlma.ml.data.FeatureSpec;
 import io.imlma.ml.eval.Metrics;
 import io.imlma.ml.model.LinearModel;
-import io.imlma.ml.model.ModelArtifact;
+import io.imlma.ml.horizon.ModelArtifact;
 import io.imlma.registry.ModelStore;
 import io.imlma.testkit.FreePorts;
 import io.imlma.testkit.KafkaBroker;

@@ -27,7 +27,7 @@ public record FeatureSpec(int lags, int seasonPeriod, boolean calendar, ZoneId z
             .defaultValue(DAY_OF_15_MINUTE_INTERVALS).check(n -> n >= 1, "must be at least 1")
             .description("Intervals in one season, for the seasonal baseline.");
     public static final Option<Boolean> CALENDAR = Option.bool("features.calendar").defaultValue(true)
-            .description("Add time-of-day and day-of-week features (sine/cosine pairs) of the target interval.");
+            .description("Add time-of-day and day-of-week features (sine/cosine pairs) of the (first) forecast interval.");
     public static final Option<String> ZONE = Option.string("features.zone").defaultValue("UTC")
             .check(FeatureSpec::isZone, "unknown time zone").description("Time zone the calendar features are read in.");
     public static final List<Option<?>> OPTIONS = List.of(LAGS, SEASON_PERIOD, CALENDAR, ZONE);

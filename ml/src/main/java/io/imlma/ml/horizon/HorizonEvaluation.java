@@ -1,6 +1,7 @@
 package io.imlma.ml.horizon;
 
 import io.imlma.ml.eval.Metrics;
+import org.hipparchus.stat.descriptive.StreamingStatistics;
 
 /** Forecast errors of a model over windows, averaged over every window and every horizon step, on the windows' own scale. */
 public final class HorizonEvaluation {
@@ -42,5 +43,22 @@ public final class HorizonEvaluation {
         double total = sumSquares - sum * sum / n;
         return new Metrics((int) Math.min(Integer.MAX_VALUE, n), squared / n, absolute / n,
                 total > 0 ? 1 - squared / total : Double.NaN);
+    }
+
+    /** Standard deviation of the forecast errors over every window and step, for stability thresholds. */
+    public static double residualStd(HorizonModel model, Windows windows) {
+        int h = windows.spec().horizon();
+        int modelInputs = model.spec().inputLength();
+        double[] forecast = new double[h];
+        StreamingStatistics errors = new StreamingStatistics();
+        for (int w = 0; w < windows.size(); w++) {
+            double[] values = windows.series(w).values();
+            int issue = windows.issueIndex(w);
+            model.forecastInto(values, issue - modelInputs, windows.issueTime(w), forecast);
+            for (int k = 0; k < h; k++) {
+                errors.addValue(forecast[k] - values[issue + k]);
+            }
+        }
+        return Math.sqrt(errors.getPopulationVariance());
     }
 }

@@ -1,8 +1,12 @@
 package io.imlma.ml.horizon;
 
+import io.imlma.common.config.Option;
+import io.imlma.common.config.Settings;
+import io.imlma.ml.data.FeatureSpec;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.List;
 
 /**
  * What a multi-horizon forecast looks like: the next {@code horizon} interval values from the last
@@ -23,6 +27,17 @@ public record HorizonSpec(int inputLength, int horizon, boolean calendar, ZoneId
     public static final int DEFAULT_INPUT_LENGTH = 336;
     public static final int CALENDAR_FEATURES = 4;
 
+    public static final Option<Integer> INPUT_LENGTH = Option.integer("forecast.input-length")
+            .defaultValue(DEFAULT_INPUT_LENGTH).check(n -> n >= 1, "must be at least 1")
+            .description("L: interval means a forecast reads, oldest first (336 = 3.5 days, chosen on ETTm1's"
+                    + " validation part).");
+    public static final Option<Integer> HORIZON = Option.integer("forecast.horizon")
+            .defaultValue(DAY_OF_15_MINUTE_INTERVALS).check(n -> n >= 1, "must be at least 1")
+            .description("H: intervals one forecast covers (96 = the next day of 15-minute intervals).");
+    /** The forecast's shape; the calendar settings are the one-step recipe's, read the same way. */
+    public static final List<Option<?>> OPTIONS = List.of(INPUT_LENGTH, HORIZON, FeatureSpec.CALENDAR,
+            FeatureSpec.ZONE);
+
     public HorizonSpec {
         if (inputLength < 1 || horizon < 1) {
             throw new IllegalArgumentException("input length and horizon must be at least 1, got " + inputLength
@@ -33,6 +48,12 @@ public record HorizonSpec(int inputLength, int horizon, boolean calendar, ZoneId
     /** Day-ahead in 15-minute intervals: H = 96 from L = {@value #DEFAULT_INPUT_LENGTH}, calendar in UTC. */
     public static HorizonSpec dayAhead() {
         return new HorizonSpec(DEFAULT_INPUT_LENGTH, DAY_OF_15_MINUTE_INTERVALS, true, ZoneId.of("UTC"));
+    }
+
+    /** Reads {@link #OPTIONS}. */
+    public static HorizonSpec from(Settings settings) {
+        return new HorizonSpec(INPUT_LENGTH.value(settings), HORIZON.value(settings),
+                FeatureSpec.CALENDAR.value(settings), ZoneId.of(FeatureSpec.ZONE.value(settings)));
     }
 
     public HorizonSpec withInputLength(int length) {

@@ -12,7 +12,7 @@ import io.imlma.common.types.AlarmType;
 import io.imlma.common.types.DriftReference;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.ModelUpdate;
-import io.imlma.ml.model.ModelArtifact;
+import io.imlma.ml.horizon.ModelArtifact;
 import io.imlma.udf.serve.ChampionLoader;
 
 import org.apache.flink.api.common.state.ValueState;

@@ -15,17 +15,20 @@ import org.apache.flink.util.Collector;
 import org.hipparchus.stat.StatUtils;
 
 import java.io.Serializable;
+import java.time.Instant;
 import java.util.List;
 
 /**
  * Watches the stability of one meter's forecasts (keyed by meter):
  * <ul>
- *   <li>STABILITY when |ŷ_t − ŷ_{t−1}| &gt; δ. δ is the configured absolute value, or k × the champion's validation
+ *   <li>STABILITY when consecutive forecasts of the same target interval differ by more than δ: the largest
+ *       |ŷ_t(T) − ŷ_{t−1}(T)| over the target intervals T both forecasts cover (for a one-step forecast, which
+ *       shares no target with the one before, |ŷ_t − ŷ_{t−1}|, the paper's definition). δ is the configured absolute value, or k × the champion's validation
  *       residual standard deviation when that is configured, or else k × the RMS step of the meter's own baseline
  *       window (the first full window of forecasts after the model version changes).</li>
  *   <li>VARIANCE when the variance of the latest window of forecasts differs from the baseline window's variance by
  *       more than the configured fraction of it (the paper reports fluctuation under 30 % of the baseline).
- *       Evaluated once per window of forecasts.</li>
+ *       Evaluated once per window of forecasts, on each forecast's first step.</li>
  * </ul>
  * A new model version starts a new baseline: the old one describes another model.
  */
@@ -96,11 +99,12 @@ public class StabilityMonitor extends KeyedProcessFunction<String, Prediction, A
             s = StabilityState.start(p.modelVersion(), config.window(), s);
         }
         String meter = p.meterId();
-        double forecast = p.forecast();
+        double forecast = p.forecast()[0];
         boolean inBaseline = Double.isNaN(s.baselineVariance);
 
-        if (!Double.isNaN(s.lastForecast)) {
-            double step = Math.abs(forecast - s.lastForecast);
+        if (s.lastForecast != null) {
+            Revision revision = revision(s.lastForecast, s.lastIssueTime, p);
+            double step = revision.size();
             if (inBaseline) {
                 s.baselineStepSumSq += step * step;
                 s.baselineSteps++;
@@ -109,11 +113,13 @@ public class StabilityMonitor extends KeyedProcessFunction<String, Prediction, A
             if (!Double.isNaN(delta)) {
                 lastDelta = step;
                 s.delta = deltaGate.evaluate(s.delta, meter + "|delta", meter, p.modelVersion(), step, delta,
-                        p.eventTime(), String.format("forecast of meter %s moved by %.4g between consecutive intervals, δ = %.4g",
-                                meter, step, delta), out::collect).state();
+                        p.eventTime(), String.format("forecast of meter %s for %s moved by %.4g between consecutive"
+                                + " forecasts, δ = %.4g", meter, Instant.ofEpochMilli(revision.targetTime()), step,
+                                delta), out::collect).state();
             }
         }
-        s.lastForecast = forecast;
+        s.lastForecast = p.forecast().clone();
+        s.lastIssueTime = p.issueTime();
         s.remember(forecast);
 
         if (s.recentCount == config.window() && ++s.sinceVarianceCheck >= config.window()) {
@@ -137,6 +143,36 @@ public class StabilityMonitor extends KeyedProcessFunction<String, Prediction, A
             }
         }
         state.update(s);
+    }
+
+    /** The largest change of one target interval's forecast, and that interval's start. */
+    record Revision(double size, long targetTime) {}
+
+    /**
+     * How far {@code next} moved from the forecast issued at {@code previousIssue}: the largest change over the
+     * target intervals both cover, or, when they share none (one-step forecasts, or a gap longer than the
+     * horizon), the change between their first steps.
+     */
+    static Revision revision(double[] previous, long previousIssue, Prediction next) {
+        double largest = -1;
+        long at = next.issueTime();
+        for (int k = 0; k < next.horizon(); k++) {
+            long offset = next.targetTime(k) - previousIssue;
+            if (offset < 0 || offset % next.intervalMillis() != 0) {
+                continue;
+            }
+            long j = offset / next.intervalMillis();
+            if (j >= previous.length) {
+                break;
+            }
+            double change = Math.abs(next.forecast()[k] - previous[(int) j]);
+            if (change > largest) {
+                largest = change;
+                at = next.targetTime(k);
+            }
+        }
+        return largest >= 0 ? new Revision(largest, at)
+                : new Revision(Math.abs(next.forecast()[0] - previous[0]), next.issueTime());
     }
 
     private double delta(StabilityState s) {

@@ -4,8 +4,11 @@ package io.imlma.udf.monitor;
 public class StabilityState {
     /** Model version the baseline belongs to. */
     public int modelVersion;
-    public double lastForecast = Double.NaN;
-    /** Ring of the most recent forecasts. */
+    /** The last forecast's steps, null before the first. */
+    public double[] lastForecast;
+    /** The last forecast's issue time, epoch ms. */
+    public long lastIssueTime;
+    /** Ring of the most recent forecasts' first steps. */
     public double[] recent;
     public int recentCount;
     public int recentNext;

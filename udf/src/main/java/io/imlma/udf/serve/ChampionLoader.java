@@ -2,7 +2,7 @@ package io.imlma.udf.serve;
 
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.ModelUpdate;
-import io.imlma.ml.model.ModelArtifact;
+import io.imlma.ml.horizon.ModelArtifact;
 import java.io.Serializable;
 import java.util.function.Consumer;
 

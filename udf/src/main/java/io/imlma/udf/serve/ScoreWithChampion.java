@@ -6,7 +6,7 @@ import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.ModelUpdate;
 import io.imlma.common.types.Prediction;
 import io.imlma.common.types.Severity;
-import io.imlma.ml.model.ModelArtifact;
+import io.imlma.ml.horizon.ModelArtifact;
 import io.imlma.udf.monitor.RaisedAlarms;
 import java.util.Arrays;
 import java.util.Objects;
@@ -28,7 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Data flow step 6: forecasts each meter's next interval with the champion model. Keyed by meter it keeps the
+ * Data flow step 6: at every closed interval, forecasts each meter's next H intervals with the champion model (H is
+ * the champion's horizon; the first forecast interval starts where the closed one ended). Keyed by meter it keeps the
  * meter's recent interval means; the champion's {@link ModelUpdate} is broadcast state, so a new champion takes over
  * on its update event without a restart and without touching the keyed history. The model file is loaded (and its
  * SHA-256 checked) when the update arrives, and again lazily after a restore from a checkpoint, where only the
@@ -99,12 +100,12 @@ public final class ScoreWithChampion extends KeyedBroadcastProcessFunction<Strin
         if (model == null || history.length < model.requiredHistory()) {
             return;
         }
-        double[] input = Arrays.copyOfRange(history, history.length - model.requiredHistory(), history.length);
-        double forecast = model.forecast(input, row.windowEnd());
+        double[] forecast = model.forecast(history, row.windowEnd());
         long now = System.currentTimeMillis(); // after the forecast, so that the scoring delay includes it
         // an imputed row has no reading behind it (ingest time 0): it is as fresh as its scoring, not decades late
         long ingestTime = row.maxIngestTime() > 0 ? row.maxIngestTime() : now;
-        out.collect(new Prediction(row.meterId(), row.windowEnd(), forecast, loadedFor.modelName(),
+        out.collect(new Prediction(row.meterId(), row.windowEnd(), row.windowEnd() - row.windowStart(), forecast,
+                loadedFor.modelName(),
                 loadedFor.version(), now, row.windowEnd(), ingestTime, receivedAt));
     }
 

@@ -12,7 +12,7 @@ import io.imlma.common.types.ModelUpdate;
 import io.imlma.ml.data.FeatureSpec;
 import io.imlma.ml.eval.Metrics;
 import io.imlma.ml.model.LinearModel;
-import io.imlma.ml.model.ModelArtifact;
+import io.imlma.ml.horizon.ModelArtifact;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;

@@ -12,7 +12,7 @@ import io.imlma.common.types.Severity;
 import io.imlma.ml.data.FeatureSpec;
 import io.imlma.ml.eval.Metrics;
 import io.imlma.ml.model.LinearModel;
-import io.imlma.ml.model.ModelArtifact;
+import io.imlma.ml.horizon.ModelArtifact;
 import java.io.IOException;
 import java.time.ZoneOffset;
 import java.util.List;

@@ -12,7 +12,7 @@ import io.imlma.ml.data.FeatureSpec;
 import io.imlma.ml.eval.Metrics;
 import io.imlma.ml.model.LinearModel;
 import io.imlma.ml.model.Model;
-import io.imlma.ml.model.ModelArtifact;
+import io.imlma.ml.horizon.ModelArtifact;
 import io.imlma.udf.monitor.LatencyMonitor;
 import java.time.ZoneOffset;
 import java.util.List;
