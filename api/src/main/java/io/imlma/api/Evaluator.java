@@ -26,8 +26,8 @@ public interface Evaluator {
      * @param champion        the champion's, or null
      * @param againstVersion  the other version asked for, or null
      * @param against         its metrics, or null
-     * @param lastValue       forecast = the previous interval's value
-     * @param seasonalValue   forecast = the value one season (a day) earlier
+     * @param lastValue       forecast = the last interval's value, over the whole horizon
+     * @param seasonalValue   forecast = the same interval a day earlier; null when the model reads less than a day
      * @param decision        whether the replacement policy would let the version replace the champion
      */
     record Result(TestRows testRows, Metrics metrics, Integer championVersion, Metrics champion,

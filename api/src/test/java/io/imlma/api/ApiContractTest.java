@@ -15,9 +15,10 @@ import io.imlma.common.types.ModelUpdate;
 import io.imlma.common.types.RetrainCommand;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.Severity;
-import io.imlma.ml.data.Dataset;
-import io.imlma.ml.data.FeatureBuilder;
+import io.imlma.ml.horizon.HorizonEvaluation;
 import io.imlma.ml.horizon.ModelArtifact;
+import io.imlma.ml.horizon.PersistenceModel;
+import io.imlma.ml.horizon.Windows;
 import io.imlma.registry.ModelVersion;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,9 +43,10 @@ import org.junit.jupiter.api.io.TempDir;
  * candidate, v3 another candidate. Subclasses choose the database.
  */
 abstract class ApiContractTest {
-    private static final Map<String, Double> WEAK = Map.of("learningRate", 0.001, "epochs", 1.0, "batchSize", 64.0);
-    private static final Map<String, Double> STRONG = Map.of("learningRate", 0.05, "epochs", 60.0, "batchSize", 16.0);
-    private static final Map<String, Double> OTHER = Map.of("learningRate", 0.01, "epochs", 20.0, "batchSize", 32.0);
+    // ridge penalties, relative to the inputs' variance: 1000 all but ignores the inputs
+    private static final Map<String, Double> WEAK = Map.of("l2", 1000.0);
+    private static final Map<String, Double> STRONG = Map.of("l2", 1e-4);
+    private static final Map<String, Double> OTHER = Map.of("l2", 1.0);
     /** The body's range for /evaluate: every row of the fixture's snapshot. */
     private static final String WHOLE_SNAPSHOT = ", \"from\": " + ApiFixture.START + ", \"to\": \""
             + Instant.ofEpochMilli(ApiFixture.START + ApiFixture.ROWS * ApiFixture.INTERVAL) + "\"}";
@@ -118,8 +120,8 @@ abstract class ApiContractTest {
         // v1 is the champion: v4 is registered with v1 scored on v4's test rows, v5 as before that was kept
         api.registerTrained("run-4", STRONG, 4);
         api.registerUncompared("run-5", STRONG, 5);
-        Dataset test = new FeatureBuilder(ApiFixture.SPEC).build(api.rows).split().test();
-        io.imlma.ml.eval.Metrics champion = io.imlma.ml.eval.Metrics.of(api.artifacts.get(1).model(), test);
+        Windows test = api.windows().test();
+        io.imlma.ml.eval.Metrics champion = HorizonEvaluation.of(api.artifacts.get(1).model(), test);
         io.imlma.ml.eval.Metrics own = api.artifacts.get(4).testMetrics();
 
         JsonNode versions = api.get("/models/" + MODEL + "/versions").json();
@@ -134,9 +136,9 @@ abstract class ApiContractTest {
                 .isCloseTo((own.mse() - champion.mse()) / champion.mse(), within(1e-12));
         assertThat(four.path("testRows").path("count").asInt()).isEqualTo(test.size());
         assertThat(Instant.parse(four.path("testRows").path("firstTarget").asText()))
-                .isEqualTo(Instant.ofEpochMilli(test.targetTimes()[0]));
+                .isEqualTo(Instant.ofEpochMilli(test.issueTime(0)));
         assertThat(Instant.parse(four.path("testRows").path("lastTarget").asText()))
-                .isEqualTo(Instant.ofEpochMilli(test.targetTimes()[test.size() - 1]));
+                .isEqualTo(lastTargetOf(test));
         assertThat(four.path("computedOn").path("metrics").asText()).contains(test.size() + " rows");
         assertThat(four.path("computedOn").path("deltaVsChampion").asText())
                 .isEqualTo("v4 and champion v1 both on v4's test rows, as the replacement decision compared them");
@@ -244,17 +246,18 @@ abstract class ApiContractTest {
         assertThat(single.status()).isEqualTo(200);
         assertThat(single.json().path("version").asInt()).isEqualTo(1);
         assertThat(single.json().path("meterId").asText()).isEqualTo("meter-1");
-        assertThat(single.json().path("forecast").asDouble()).isEqualTo(expectedForecast(1, 500));
-        assertThat(single.json().path("targetTime").asText())
+        assertForecast(single.json(), 1, 500);
+        assertThat(single.json().path("issueTime").asText())
                 .isEqualTo(Instant.ofEpochMilli(api.windowStart(500)).toString());
+        assertThat(single.json().path("horizon").asInt()).isEqualTo(ApiFixture.SPEC.horizon());
 
         String batch = "{\"requests\": [" + predictBody(300) + ", " + predictBody(700) + "]}";
         Response both = api.post("/predict", batch, null);
         assertThat(both.status()).isEqualTo(200);
         JsonNode predictions = both.json().path("predictions");
         assertThat(predictions).hasSize(2);
-        assertThat(predictions.get(0).path("forecast").asDouble()).isEqualTo(expectedForecast(1, 300));
-        assertThat(predictions.get(1).path("forecast").asDouble()).isEqualTo(expectedForecast(1, 700));
+        assertForecast(predictions.get(0), 1, 300);
+        assertForecast(predictions.get(1), 1, 700);
     }
 
     @Test
@@ -314,7 +317,7 @@ abstract class ApiContractTest {
         // the server asks the registry again after its recheck interval (100 ms here)
         Response served = pollUntil(() -> api.post("/predict", predictBody(500), null),
                 r -> r.json().path("version").asInt() == 2, Duration.ofSeconds(10));
-        assertThat(served.json().path("forecast").asDouble()).isEqualTo(expectedForecast(2, 500));
+        assertForecast(served.json(), 2, 500);
         api.registry.rollback(MODEL, "operator", "bad in production");
         pollUntil(() -> api.post("/predict", predictBody(500), null), r -> r.json().path("version").asInt() == 1,
                 Duration.ofSeconds(10));
@@ -382,10 +385,11 @@ abstract class ApiContractTest {
     void evaluateScoresAVersionOnTheSnapshotNextToTheChampionAndTheBaselines() {
         // what the fixture computed when it trained the models: the meter's newest 15 %, the rows a retraining
         // over the whole range tests on
-        Dataset test = new FeatureBuilder(ApiFixture.SPEC).build(api.rows).split().test();
+        Windows test = api.windows().test();
         io.imlma.ml.eval.Metrics strong = api.artifacts.get(2).testMetrics();
         io.imlma.ml.eval.Metrics weakChampion = api.artifacts.get(1).testMetrics();
-        io.imlma.ml.eval.Metrics lastValue = io.imlma.ml.eval.Metrics.of(test.targets(), test.lastValues());
+        io.imlma.ml.eval.Metrics lastValue = HorizonEvaluation.of(
+                new PersistenceModel(ApiFixture.SPEC.withInputLength(1)), test);
 
         JsonNode v2 = evaluate(2, WHOLE_SNAPSHOT);
         assertThat(v2.path("version").asInt()).isEqualTo(2);
@@ -394,13 +398,13 @@ abstract class ApiContractTest {
         assertThat(v2.path("championVersion").asInt()).isEqualTo(1);
         assertMetrics(v2.path("champion"), weakChampion);
         assertMetrics(v2.path("lastValue"), lastValue);
-        assertThat(v2.path("seasonalValue").path("count").asInt()).isEqualTo(test.size());
+        assertThat(v2.path("seasonalValue").isNull()).as("the model reads less than a day").isTrue();
         assertThat(strong.mae()).as("the weakly trained champion is worse").isLessThan(weakChampion.mae());
         assertThat(v2.path("wouldReplaceChampion").asBoolean()).isTrue();
 
         assertThat(v2.path("testRows").path("count").asInt()).isEqualTo(test.size());
         assertThat(Instant.parse(v2.path("testRows").path("firstTarget").asText()))
-                .isEqualTo(Instant.ofEpochMilli(test.targetTimes()[0]));
+                .isEqualTo(Instant.ofEpochMilli(test.issueTime(0)));
         assertThat(v2.hasNonNull("against")).isFalse();
 
         // another version in the champion's place, on the same rows: what the page's comparison shows
@@ -564,12 +568,29 @@ abstract class ApiContractTest {
 
     private String predictBody(int index) {
         return Json.write(Map.of("meterId", "meter-1", "recent", api.recentBefore(index),
-                "targetTime", Instant.ofEpochMilli(api.windowStart(index)).toString()));
+                "issueTime", Instant.ofEpochMilli(api.windowStart(index)).toString()));
     }
 
-    private double expectedForecast(int version, int index) {
+    private double[] expectedForecast(int version, int index) {
         ModelArtifact artifact = api.artifacts.get(version);
         return artifact.forecast(api.recentBefore(index), api.windowStart(index));
+    }
+
+    /** {@code prediction} is {@code version}'s forecast from row {@code index} on: step k for row index + k. */
+    private void assertForecast(JsonNode prediction, int version, int index) {
+        double[] expected = expectedForecast(version, index);
+        JsonNode steps = prediction.path("forecast");
+        assertThat(steps).hasSize(ApiFixture.SPEC.horizon());
+        for (int k = 0; k < expected.length; k++) {
+            assertThat(steps.get(k).path("value").asDouble()).isEqualTo(expected[k]);
+            assertThat(Instant.parse(steps.get(k).path("targetTime").asText()))
+                    .isEqualTo(Instant.ofEpochMilli(api.windowStart(index + k)));
+        }
+    }
+
+    private static Instant lastTargetOf(Windows test) {
+        return Instant.ofEpochMilli(test.issueTime(test.size() - 1)
+                + (ApiFixture.SPEC.horizon() - 1) * ApiFixture.INTERVAL);
     }
 
     /** The very next prediction comes from {@code version}, with that version's forecast. */
@@ -577,7 +598,7 @@ abstract class ApiContractTest {
         Response response = api.post("/predict", predictBody(500), null);
         assertThat(response.status()).as(response.text()).isEqualTo(200);
         assertThat(response.json().path("version").asInt()).isEqualTo(version);
-        assertThat(response.json().path("forecast").asDouble()).isEqualTo(expectedForecast(version, 500));
+        assertForecast(response.json(), version, 500);
     }
 
     private static void assertError(Response response, int status, String messagePart) {

@@ -10,14 +10,14 @@ import io.imlma.common.json.Json;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.ModelUpdate;
 import io.imlma.common.types.RetrainCommand;
-import io.imlma.ml.data.Dataset;
-import io.imlma.ml.data.FeatureBuilder;
-import io.imlma.ml.data.FeatureSpec;
-import io.imlma.ml.data.TrainingData;
-import io.imlma.ml.model.Hyperparameters;
-import io.imlma.ml.model.LinearRegression;
-import io.imlma.ml.model.Model;
+import io.imlma.ml.horizon.HorizonEvaluation;
+import io.imlma.ml.horizon.HorizonModel;
+import io.imlma.ml.horizon.HorizonSpec;
 import io.imlma.ml.horizon.ModelArtifact;
+import io.imlma.ml.horizon.RidgeForecaster;
+import io.imlma.ml.horizon.TrainingWindows;
+import io.imlma.ml.horizon.Windows;
+import io.imlma.ml.model.Hyperparameters;
 import io.imlma.registry.ModelStore;
 import io.imlma.registry.VersionMetrics;
 import io.imlma.registry.ModelVersion;
@@ -46,14 +46,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.hipparchus.random.Well19937c;
 
 /**
- * A running API server over a real registry and a real model store, with models trained on a synthetic meter. The
+ * A running API server over a real registry and a real model store, with multi-horizon models (4 steps from 4
+ * intervals) trained in closed form on a synthetic meter; the ridge penalty {@code l2} sets how good one is. The
  * fixture's own registry connection plays the retraining job: it writes model files with {@link IntegrityStore},
  * registers versions, records trials and alarms, and can change the champion behind the server's back.
  */
 final class ApiFixture implements AutoCloseable {
     static final String MODEL = "load-forecast";
     static final String TOKEN = "test-token-0123456789abcdef";
-    static final FeatureSpec SPEC = new FeatureSpec(4, 4, true, ZoneOffset.UTC);
+    static final HorizonSpec SPEC = new HorizonSpec(4, 4, true, ZoneOffset.UTC);
+    static final int MIN_WINDOWS = 100;
     static final long START = Instant.parse("2024-01-01T00:00:00Z").toEpochMilli();
     static final long INTERVAL = 900_000L;
     static final int ROWS = 800;
@@ -108,11 +110,11 @@ final class ApiFixture implements AutoCloseable {
         }
         return Map.of(SnapshotLocation.PATH.key(), snapshots.primaryBase().toString(),
                 SnapshotLocation.BACKUP_PATH.key(), snapshots.backupBase().toString(),
-                TrainingData.MIN_TARGETS.key(), "100");
+                TrainingWindows.MIN_WINDOWS.key(), Integer.toString(MIN_WINDOWS));
     }
 
     /**
-     * Trains a linear model with the given hyperparameters, writes its file and registers it as a candidate, with
+     * Trains the Linear member of the linear family with the given ridge penalty ({@code l2}), writes its file and registers it as a candidate, with
      * the current champion (if any) scored on its test rows, as a retraining registers it.
      */
     ModelVersion registerTrained(String run, Map<String, Double> hyperparameters, long seed) {
@@ -125,12 +127,12 @@ final class ApiFixture implements AutoCloseable {
     }
 
     private ModelVersion register(String run, Map<String, Double> hyperparameters, long seed, boolean compared) {
-        Dataset.Split split = new FeatureBuilder(SPEC).build(rows).split();
-        LinearRegression trainer = new LinearRegression();
-        Model model = trainer.create(Hyperparameters.of(hyperparameters), seed).fit(split.train(), split.validation());
-        io.imlma.ml.eval.Metrics test = io.imlma.ml.eval.Metrics.of(split.test().targets(),
-                model.predictAll(split.test().features()));
-        ModelArtifact artifact = new ModelArtifact(ModelArtifact.FORMAT_VERSION, MODEL, trainer.name(), SPEC,
+        Windows.Split split = windows();
+        RidgeForecaster trainer = RidgeForecaster.linear();
+        HorizonModel model = trainer.create(Hyperparameters.of(hyperparameters), seed)
+                .fit(split.train(), split.validation());
+        io.imlma.ml.eval.Metrics test = HorizonEvaluation.of(model, split.test());
+        ModelArtifact artifact = new ModelArtifact(ModelArtifact.FORMAT_VERSION, MODEL, trainer.name(),
                 hyperparameters, test, 0.0, START, START + ROWS * INTERVAL, System.currentTimeMillis(), model);
         String path = MODEL + "/" + run + ".json";
         String sha256;
@@ -140,7 +142,7 @@ final class ApiFixture implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Optional<ModelVersion> champion = compared ? registry.champion(MODEL) : Optional.empty();
-        VersionMetrics championMetrics = champion.map(c -> VersionMetrics.of(io.imlma.ml.eval.Metrics.of(
+        VersionMetrics championMetrics = champion.map(c -> VersionMetrics.of(HorizonEvaluation.of(
                 artifacts.get(c.version()).model(), split.test()))).orElse(null);
         ModelVersion version = registry.register(new NewVersion(MODEL, run, Instant.ofEpochMilli(START),
                 Instant.ofEpochMilli(START + ROWS * INTERVAL), "snapshot-" + run, trainer.name(),
@@ -158,11 +160,16 @@ final class ApiFixture implements AutoCloseable {
         }
     }
 
-    /** The last {@code lags} means before row {@code index}, oldest first, and that row's window start. */
+    /** The windows a retraining over all {@link #rows} trains, validates and tests on. */
+    Windows.Split windows() {
+        return TrainingWindows.build(rows, SPEC, MIN_WINDOWS).pooled();
+    }
+
+    /** The last L means before row {@code index}, oldest first. */
     double[] recentBefore(int index) {
-        double[] recent = new double[SPEC.lags()];
+        double[] recent = new double[SPEC.inputLength()];
         for (int i = 0; i < recent.length; i++) {
-            recent[i] = rows.get(index - SPEC.lags() + i).mean();
+            recent[i] = rows.get(index - SPEC.inputLength() + i).mean();
         }
         return recent;
     }

@@ -7,7 +7,6 @@ import io.imlma.common.config.Settings;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
 import io.imlma.common.types.Severity;
-import io.imlma.ml.data.FeatureBuilder;
 import io.imlma.registry.ModelVersion;
 import io.imlma.registry.jdbc.RegistryDataSource;
 import java.io.IOException;
@@ -51,16 +50,16 @@ class WebPageBrowserTest {
         api = new ApiFixture(new Settings(Map.of(RegistryDataSource.JDBC_URL.key(),
                 RegistryDataSource.h2InMemory("web-" + UUID.randomUUID()), ApiConfig.AUTH.key(), "off")), dir, true);
         // each registered with the champion of its time scored on its test rows, as a retraining registers it
-        api.registerTrained("run-1", Map.of("learningRate", 0.001, "epochs", 1.0), 1);
+        api.registerTrained("run-1", Map.of("l2", 1000.0), 1);
         api.registry.promote(MODEL, 1, "test", "first");
-        api.registerTrained("run-2", Map.of("learningRate", 0.05, "epochs", 40.0), 2);
+        api.registerTrained("run-2", Map.of("l2", 1.0), 2);
         api.registry.promote(MODEL, 2, "test", "better");
-        api.registerTrained("run-3", Map.of("learningRate", 0.001, "epochs", 2.0), 3);
+        api.registerTrained("run-3", Map.of("l2", 100.0), 3);
         api.registry.reject(MODEL, 3, "worse than the champion");
         // as registered before the champion's metrics on the candidate's rows were kept
-        api.registerUncompared("run-4", Map.of("learningRate", 0.02, "epochs", 30.0), 4);
+        api.registerUncompared("run-4", Map.of("l2", 0.1), 4);
         // better than the champion on its rows, but rejected (as by a policy whose bar it did not clear)
-        ModelVersion v5 = api.registerTrained("run-5", Map.of("learningRate", 0.05, "epochs", 80.0), 5);
+        ModelVersion v5 = api.registerTrained("run-5", Map.of("l2", 1e-4), 5);
         assertThat(v5.deltaVsChampion().mae()).as("v5's MAE gain over v2 on the same rows").isNegative();
         api.registry.reject(MODEL, 5, "MAE gain below the policy's margin");
         api.recordTrials("run-1", 6);
@@ -93,7 +92,7 @@ class WebPageBrowserTest {
         String url = api.uri("/").toString();
 
         String dom = chromium("--dump-dom", url);
-        int testRows = new FeatureBuilder(ApiFixture.SPEC).build(api.rows).split().test().size();
+        int testRows = api.windows().test().size();
 
         assertThat(dom).contains("data-state=\"ready\"");
         for (int version = 1; version <= 5; version++) {
@@ -139,8 +138,8 @@ class WebPageBrowserTest {
         // a token is required and the page has none; and no snapshots to score on
         api = new ApiFixture(new Settings(Map.of(RegistryDataSource.JDBC_URL.key(),
                 RegistryDataSource.h2InMemory("web-" + UUID.randomUUID()))), dir, false);
-        api.registerUncompared("run-1", Map.of("learningRate", 0.001, "epochs", 1.0), 1);
-        api.registerUncompared("run-2", Map.of("learningRate", 0.05, "epochs", 40.0), 2);
+        api.registerUncompared("run-1", Map.of("l2", 1000.0), 1);
+        api.registerUncompared("run-2", Map.of("l2", 1.0), 2);
 
         String dom = chromium("--dump-dom", api.uri("/").toString());
 

@@ -55,8 +55,8 @@ class DemoIT {
         ChildJvm demo = demo(web, prometheus, api, "--speed-up", "0",
                 // the first retraining after a week of the seven channels, so that one is running soon
                 "--trigger.min-initial-rows", Integer.toString(7 * 96 * 7),
-                // a week of data holds 576 training targets per meter, fewer than the default minimum
-                "--training.min-targets-per-meter", "60");
+                // a week of data holds 39 day-ahead training windows per meter, fewer than the default minimum
+                "--training.min-windows-per-meter", "30");
         try {
             demo.awaitReady("Flink's dashboard and the IMLMA page", START,
                     () -> get(web, "/").map(p -> p.contains("Apache Flink Web Dashboard")).orElse(false)

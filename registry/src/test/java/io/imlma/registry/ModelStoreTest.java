@@ -9,10 +9,11 @@ import io.imlma.common.integrity.IntegrityException;
 import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
-import io.imlma.ml.data.FeatureSpec;
 import io.imlma.ml.eval.Metrics;
-import io.imlma.ml.model.LinearModel;
+import io.imlma.ml.horizon.HorizonSpec;
+import io.imlma.ml.horizon.LinearHorizonModel;
 import io.imlma.ml.horizon.ModelArtifact;
+import io.imlma.ml.horizon.Normalization;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelStoreTest {
     private static final String MODEL = "load-forecast";
     private static final ModelArtifact ARTIFACT = new ModelArtifact(ModelArtifact.FORMAT_VERSION, MODEL, "linear",
-            new FeatureSpec(2, 96, false, ZoneOffset.UTC), Map.of("learningRate", 0.01),
-            new Metrics(100, 0.04, 0.2, 0.5), 0.1, 0L, 1L, 2L, new LinearModel(new double[] {0.7, 0.2}, 0.05));
+            Map.of("l2", 0.01), new Metrics(100, 0.04, 0.2, 0.5), 0.1, 0L, 1L, 2L,
+            new LinearHorizonModel(new HorizonSpec(2, 1, false, ZoneOffset.UTC), Normalization.NONE,
+                    new double[] {0.2, 0.7}, new double[] {0.05}));
 
     @TempDir
     Path dir;
@@ -58,7 +60,7 @@ class ModelStoreTest {
 
         assertThat(loaded.toBytes()).isEqualTo(ARTIFACT.toBytes());
         // w1 weighs the latest mean (2.0), w2 the one before
-        assertThat(loaded.forecast(new double[] {1.0, 2.0}, 0L)).isEqualTo(0.05 + 0.7 * 2.0 + 0.2 * 1.0);
+        assertThat(loaded.forecast(new double[] {1.0, 2.0}, 0L)).containsExactly(0.05 + 0.7 * 2.0 + 0.2 * 1.0);
         assertThat(alarms).isEmpty();
     }
 

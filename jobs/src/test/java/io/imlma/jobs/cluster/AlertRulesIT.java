@@ -338,7 +338,8 @@ class AlertRulesIT {
                 "--trigger.min-initial-rows", Integer.toString(BACKLOG * METERS.size()),
                 // no second retraining while the test runs: its model swap would restart the monitors' warm-up
                 "--trigger.theta", "100", "--trigger.schedule.enabled", "false",
-                "--launcher.parallelism", "1", "--training.min-targets-per-meter", "60", "--features.lags", "8",
+                "--launcher.parallelism", "1", "--training.min-windows-per-meter", "30", "--forecast.input-length", "8",
+                "--forecast.horizon", "8",
                 "--tuning.trials", "2", "--tuning.round-size", "2", "--tuning.patience", "0",
                 // event time of 2016 data is years behind the wall clock (as in the demo)
                 "--monitor.latency.event-budget", "0",

@@ -198,9 +198,9 @@ class KillTaskManagerOnStandaloneClusterIT {
         assertThat(duplicates(alarms, a -> a.alarmId() + "@" + a.time() + "/" + a.severity()))
                 .as("alarm events sent twice").isEmpty();
         List<Prediction> predictions = committed(topics.loop(Topics.PREDICTIONS), Prediction.class);
-        assertThat(predictions.stream().filter(p -> p.targetWindowStart() > scoringDay.get(0).timestamp()))
+        assertThat(predictions.stream().filter(p -> p.issueTime() > scoringDay.get(0).timestamp()))
                 .as("predictions of the last day").hasSizeGreaterThanOrEqualTo(scored);
-        assertThat(duplicates(predictions, p -> p.meterId() + "@" + p.targetWindowStart()))
+        assertThat(duplicates(predictions, p -> p.meterId() + "@" + p.issueTime()))
                 .as("windows predicted twice").isEmpty();
 
         LOG.info("survived {} TaskManager kills (seed {}); recovery times (kill to all tasks running) in ms: {}; "
@@ -213,7 +213,8 @@ class KillTaskManagerOnStandaloneClusterIT {
     private static List<String> loopArgs() {
         return List.of("--snapshot.partition", "hourly", "--trigger.min-initial-rows", Integer.toString(INITIAL_ROWS),
                 "--trigger.theta", "0.5", "--trigger.schedule.enabled", "false",
-                "--launcher.parallelism", "1", "--training.min-targets-per-meter", "60", "--features.lags", "8",
+                "--launcher.parallelism", "1", "--training.min-windows-per-meter", "30", "--forecast.input-length", "8",
+                "--forecast.horizon", "8",
                 "--tuning.trials", "2", "--tuning.round-size", "2", "--tuning.patience", "0");
     }
 

@@ -34,10 +34,10 @@ class LauncherConfigTest {
     @Test
     void theRetrainJobGetsEverySettingItReadsAndNothingElse() {
         Map<String, String> streaming = Map.of("snapshot.path", "file:///s", "registry.jdbc-url", "jdbc:h2:mem:r",
-                "model.store.path", "file:///m", "training.model", "mlp", "tuning.trials", "4", "features.lags", "24",
+                "model.store.path", "file:///m", "training.model", "mlp", "tuning.trials", "4", "forecast.input-length", "24",
                 "replacement.rule", "PAPER", "kafka.topic.readings", "readings", "checkpoint.interval", "1s");
         assertThat(LauncherConfig.from(new Settings(streaming)).jobSettings()).containsOnlyKeys("snapshot.path",
-                "registry.jdbc-url", "model.store.path", "training.model", "tuning.trials", "features.lags",
+                "registry.jdbc-url", "model.store.path", "training.model", "tuning.trials", "forecast.input-length",
                 "replacement.rule");
     }
 

@@ -11,10 +11,11 @@ import io.imlma.common.types.ModelUpdate;
 import io.imlma.common.types.Prediction;
 import io.imlma.jobs.CollectingSink;
 import io.imlma.jobs.connect.InProcessQueueSource;
-import io.imlma.ml.data.FeatureSpec;
 import io.imlma.ml.eval.Metrics;
-import io.imlma.ml.model.LinearModel;
+import io.imlma.ml.horizon.HorizonSpec;
+import io.imlma.ml.horizon.LinearHorizonModel;
 import io.imlma.ml.horizon.ModelArtifact;
+import io.imlma.ml.horizon.Normalization;
 import io.imlma.registry.ModelStore;
 import io.imlma.udf.serve.ScoreWithChampion;
 import java.nio.file.Files;
@@ -56,11 +57,12 @@ class ChampionHotSwapIT {
     @TempDir
     Path dir;
 
-    /** Two lags, no calendar: forecast = w1·(last mean) + w2·(the mean before) + bias. */
+    /** Two inputs, no calendar, one step: forecast = w1·(last mean) + w2·(the mean before) + bias. */
     private static ModelArtifact linear(double w1, double w2, double bias) {
-        return new ModelArtifact(ModelArtifact.FORMAT_VERSION, MODEL, "linear",
-                new FeatureSpec(2, 96, false, ZoneOffset.UTC), Map.of(), new Metrics(100, 0.04, 0.2, 0.5), 0.1,
-                0L, 1L, 2L, new LinearModel(new double[] {w1, w2}, bias));
+        return new ModelArtifact(ModelArtifact.FORMAT_VERSION, MODEL, "linear", Map.of(),
+                new Metrics(100, 0.04, 0.2, 0.5), 0.1, 0L, 1L, 2L,
+                new LinearHorizonModel(new HorizonSpec(2, 1, false, ZoneOffset.UTC), Normalization.NONE,
+                        new double[] {w2, w1}, new double[] {bias}));
     }
 
     private static ModelUpdate write(ModelStore store, int version, ModelArtifact artifact) throws Exception {
@@ -112,20 +114,20 @@ class ChampionHotSwapIT {
                     .pollInterval(Duration.ofMillis(100))
                     .until(() -> !CollectingSink.<Alarm>collected(name + "-alarms").isEmpty());
             interval = feedUntil(name, interval, deadline, "v2 after v3", p -> p.modelVersion() == 2
-                    && p.targetWindowStart() > feedingFrom);
+                    && p.issueTime() > feedingFrom);
 
             List<Prediction> predictions = CollectingSink.collected(name + "-predictions");
             for (Prediction p : predictions) {
-                int target = (int) (p.targetWindowStart() / INTERVAL);
+                int target = (int) (p.issueTime() / INTERVAL);
                 double last = mean(target - 1);
                 double before = mean(target - 2);
                 double expected = p.modelVersion() == 1 ? last : before + 1000;
-                assertThat(p.forecast()).as("forecast of %s", p).isEqualTo(expected);
+                assertThat(p.forecast()).as("forecast of %s", p).containsExactly(expected);
             }
             assertThat(predictions).extracting(Prediction::modelVersion).containsOnly(1, 2);
             // in event order the versions only go forward: the swap happened once, in the running job
             List<Integer> versions = predictions.stream()
-                    .sorted(java.util.Comparator.comparingLong(Prediction::targetWindowStart))
+                    .sorted(java.util.Comparator.comparingLong(Prediction::issueTime))
                     .map(Prediction::modelVersion).toList();
             assertThat(versions).isSorted();
             assertThat(CollectingSink.<Alarm>collected(name + "-alarms"))

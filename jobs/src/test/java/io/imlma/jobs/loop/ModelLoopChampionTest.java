@@ -7,10 +7,10 @@ import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
 import io.imlma.common.types.ModelUpdate;
-import io.imlma.ml.data.FeatureSpec;
 import io.imlma.ml.eval.Metrics;
-import io.imlma.ml.model.LinearModel;
+import io.imlma.ml.horizon.HorizonSpec;
 import io.imlma.ml.horizon.ModelArtifact;
+import io.imlma.ml.horizon.PersistenceModel;
 import io.imlma.registry.ModelStore;
 import io.imlma.registry.ModelVersion;
 import io.imlma.registry.NewVersion;
@@ -45,9 +45,8 @@ class ModelLoopChampionTest {
                 RegistryDataSource.h2File(dir.resolve("registry"))));
         models = new IntegrityStore(dir.resolve("models").toUri(), dir.resolve("models-backup").toUri());
         path = ModelStore.relativePath(MODEL, 1);
-        ModelArtifact artifact = new ModelArtifact(ModelArtifact.FORMAT_VERSION, MODEL, "linear",
-                FeatureSpec.defaults(), Map.of(), new Metrics(100, 0.1, 0.2, 0.9), 0.1, 0L, 1L, 2L,
-                new LinearModel(new double[FeatureSpec.defaults().featureNames().size()], 0));
+        ModelArtifact artifact = new ModelArtifact(ModelArtifact.FORMAT_VERSION, MODEL, "persistence", Map.of(),
+                new Metrics(100, 0.1, 0.2, 0.9), 0.1, 0L, 1L, 2L, new PersistenceModel(HorizonSpec.dayAhead()));
         ModelStore store = new ModelStore(models, Clock.systemUTC(), alarm -> { });
         String sha = store.write(path, artifact);
         try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, store)) {

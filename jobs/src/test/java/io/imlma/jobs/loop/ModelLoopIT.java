@@ -85,7 +85,8 @@ class ModelLoopIT {
         s.put("trigger.schedule.enabled", "false");
         s.put("launcher.mode", "local");
         s.put("launcher.parallelism", "2");
-        s.put("training.min-targets-per-meter", "300");
+        // the default day-ahead shape (H = 96 from L = 336): 8 days give each meter 106 training windows
+        s.put("training.min-windows-per-meter", "60");
         s.put("tuning.trials", "2");
         s.put("tuning.round-size", "2");
         s.put("tuning.patience", "0");
@@ -150,8 +151,9 @@ class ModelLoopIT {
             assertThat(predictions).allSatisfy(p -> {
                 assertThat(p.modelName()).isEqualTo(MODEL);
                 assertThat(p.modelVersion()).isGreaterThanOrEqualTo(1);
-                assertThat(p.forecast()).isFinite();
-                assertThat(p.targetWindowStart()).isGreaterThanOrEqualTo(v1.dataTo().toEpochMilli());
+                assertThat(p.forecast()).hasSize(96);
+                assertThat(java.util.Arrays.stream(p.forecast()).allMatch(Double::isFinite)).isTrue();
+                assertThat(p.issueTime()).isGreaterThanOrEqualTo(v1.dataTo().toEpochMilli());
             });
             assertThat(predictions).extracting(Prediction::meterId).contains("ETTm1/HUFL", "ETTm1/OT");
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);

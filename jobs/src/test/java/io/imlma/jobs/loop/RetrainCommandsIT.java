@@ -23,10 +23,10 @@ import io.imlma.jobs.launch.LauncherConfig;
 import io.imlma.jobs.pipeline.JobEnvironment;
 import io.imlma.jobs.pipeline.PipelineConfig;
 import io.imlma.jobs.retrain.RetrainConfig;
-import io.imlma.ml.data.FeatureSpec;
 import io.imlma.ml.eval.Metrics;
-import io.imlma.ml.model.LinearModel;
+import io.imlma.ml.horizon.HorizonSpec;
 import io.imlma.ml.horizon.ModelArtifact;
+import io.imlma.ml.horizon.PersistenceModel;
 import io.imlma.registry.ModelStore;
 import io.imlma.registry.ModelVersion;
 import io.imlma.registry.NewVersion;
@@ -174,9 +174,9 @@ class RetrainCommandsIT {
         ModelStore store = new ModelStore(new IntegrityStore(dir.resolve("models").toUri(),
                 dir.resolve("models-backup").toUri()), Clock.systemUTC(), alarm -> { });
         String path = ModelStore.relativePath(MODEL, 1);
-        String sha = store.write(path, new ModelArtifact(ModelArtifact.FORMAT_VERSION, MODEL, "linear",
-                FeatureSpec.defaults(), Map.of(), new Metrics(8, 0.1, 0.2, 0.9), 0.1, from, TestTopics.T0, 0L,
-                new LinearModel(new double[FeatureSpec.defaults().featureNames().size()], 10.5)));
+        String sha = store.write(path, new ModelArtifact(ModelArtifact.FORMAT_VERSION, MODEL, "persistence",
+                Map.of(), new Metrics(8, 0.1, 0.2, 0.9), 0.1, from, TestTopics.T0, 0L,
+                new PersistenceModel(HorizonSpec.dayAhead())));
         try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, store)) {
             ModelVersion v1 = registry.register(new NewVersion(MODEL, "run-1", null, null, null, "linear", Map.of(),
                     new VersionMetrics(0.1, 0.2, 0.9), path, sha, List.of()));

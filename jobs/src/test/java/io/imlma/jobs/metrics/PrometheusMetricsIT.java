@@ -20,10 +20,10 @@ import io.imlma.jobs.loop.ModelStoreLoader;
 import io.imlma.jobs.pipeline.JobEnvironment;
 import io.imlma.jobs.pipeline.PipelineConfig;
 import io.imlma.jobs.pipeline.PipelineOutputs;
-import io.imlma.ml.data.FeatureSpec;
 import io.imlma.ml.eval.Metrics;
-import io.imlma.ml.model.LinearModel;
+import io.imlma.ml.horizon.HorizonSpec;
 import io.imlma.ml.horizon.ModelArtifact;
+import io.imlma.ml.horizon.PersistenceModel;
 import io.imlma.registry.ModelStore;
 import io.imlma.testkit.FreePorts;
 import io.imlma.testkit.KafkaBroker;
@@ -121,9 +121,9 @@ class PrometheusMetricsIT {
         IntegrityStore models = new IntegrityStore(checkpoints.resolve("models").toUri(),
                 checkpoints.resolve("models-backup").toUri());
         String path = ModelStore.relativePath(MODEL, 1);
-        ModelArtifact lastValue = new ModelArtifact(ModelArtifact.FORMAT_VERSION, MODEL, "linear",
-                new FeatureSpec(1, 96, false, ZoneOffset.UTC), Map.of(), new Metrics(100, 0.04, 0.2, 0.5), 0.1,
-                0L, 1L, 2L, new LinearModel(new double[] {1}, 0));
+        ModelArtifact lastValue = new ModelArtifact(ModelArtifact.FORMAT_VERSION, MODEL, "persistence", Map.of(),
+                new Metrics(100, 0.04, 0.2, 0.5), 0.1, 0L, 1L, 2L,
+                new PersistenceModel(new HorizonSpec(1, 4, false, ZoneOffset.UTC)));
         ModelUpdate champion = new ModelUpdate(MODEL, 1, path,
                 new ModelStore(models, Clock.systemUTC(), alarm -> { }).write(path, lastValue),
                 System.currentTimeMillis());

@@ -9,10 +9,10 @@ import io.imlma.common.types.AlarmType;
 import io.imlma.common.types.DriftReference;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.ModelUpdate;
-import io.imlma.ml.data.FeatureSpec;
 import io.imlma.ml.eval.Metrics;
-import io.imlma.ml.model.LinearModel;
+import io.imlma.ml.horizon.HorizonSpec;
 import io.imlma.ml.horizon.ModelArtifact;
+import io.imlma.ml.horizon.PersistenceModel;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -57,9 +57,8 @@ class ChampionDriftReferencesTest {
     }
 
     private static ModelArtifact trainedOn(long from, long to) {
-        return new ModelArtifact(ModelArtifact.FORMAT_VERSION, "load", "linear", FeatureSpec.defaults(), Map.of(),
-                new Metrics(100, 0.1, 0.2, 0.9), 0.1, from, to, 0L,
-                new LinearModel(new double[FeatureSpec.defaults().featureNames().size()], 0));
+        return new ModelArtifact(ModelArtifact.FORMAT_VERSION, "load", "persistence", Map.of(),
+                new Metrics(100, 0.1, 0.2, 0.9), 0.1, from, to, 0L, new PersistenceModel(HorizonSpec.dayAhead()));
     }
 
     private KeyedOneInputStreamOperatorTestHarness<String, ModelUpdate, DriftReference> harness(int referenceSize)

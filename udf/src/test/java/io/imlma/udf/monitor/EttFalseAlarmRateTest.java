@@ -77,7 +77,7 @@ class EttFalseAlarmRateTest {
                 int version = 1 + i / RETRAIN_EVERY;
                 if (i > 0) {
                     long t = r.time();
-                    stability.processElement(new Prediction("HUFL", t, readings.get(i - 1).value(), "naive", version,
+                    stability.processElement(new Prediction("HUFL", t, 900_000L, new double[] {readings.get(i - 1).value()}, "naive", version,
                             t, t, t, t), i);
                     deltaEvaluations++;
                 }

@@ -31,14 +31,14 @@ class LatencyMonitorTest {
         long eventTime = 1_000_000L + i * 900_000L;
         long ingest = eventTime + 5_000;
         // scored 5 ms after the scorer got the row: the scorer is never the slow part here
-        return new Prediction("m" + (i % 7), eventTime, 1.0, "load", 3, ingest + ingestDelayMs, eventTime, ingest,
+        return new Prediction("m" + (i % 7), eventTime, 900_000L, new double[] {1.0}, "load", 3, ingest + ingestDelayMs, eventTime, ingest,
                 ingest + ingestDelayMs - 5);
     }
 
     /** Scored at once on ingestion, the scorer taking {@code scoringMs}. */
     private static Prediction scoring(long i, long scoringMs) {
         long eventTime = 1_000_000L + i * 900_000L;
-        return new Prediction("m" + (i % 7), eventTime, 1.0, "load", 3, eventTime + scoringMs, eventTime, eventTime,
+        return new Prediction("m" + (i % 7), eventTime, 900_000L, new double[] {1.0}, "load", 3, eventTime + scoringMs, eventTime, eventTime,
                 eventTime);
     }
 

@@ -44,7 +44,7 @@ class MonitorsTest {
             long t = i * 900_000L;
             // the scorer takes 5 s per row on the last days (ingested 100 ms before it got the row)
             long scoring = i > 96 * 8 ? 5_000 : 10;
-            predictions.add(new Prediction("m1", t, 10 + Math.sin(i / 15.0), "load", 1, t + 100 + scoring, t, t,
+            predictions.add(new Prediction("m1", t, 900_000L, new double[] {10 + Math.sin(i / 15.0)}, "load", 1, t + 100 + scoring, t, t,
                     t + 100));
             double z = (i > 96 * 8 ? 1.0 : 0) + random.nextGaussian();
             rows.add(new FeatureRow("m1", t, t + 900_000L, z, z, z, 15, z, false, false, t));

@@ -27,7 +27,58 @@ class StabilityMonitorTest {
     }
 
     private static Prediction forecast(String meter, long i, double value) {
-        return new Prediction(meter, i * STEP, value, "load", 2, i * STEP + 1, i * STEP, i * STEP, i * STEP + 1);
+        return new Prediction(meter, i * STEP, STEP, new double[] {value}, "load", 2, i * STEP + 1, i * STEP,
+                i * STEP, i * STEP + 1);
+    }
+
+    /** A day-ahead forecast issued at interval {@code i}: step k forecasts interval i + k. */
+    private static Prediction dayAhead(String meter, long i, java.util.function.LongToDoubleFunction target) {
+        double[] steps = new double[96];
+        for (int k = 0; k < steps.length; k++) {
+            steps[k] = target.applyAsDouble(i + k);
+        }
+        return new Prediction(meter, i * STEP, STEP, steps, "load", 2, i * STEP + 1, i * STEP, i * STEP,
+                i * STEP + 1);
+    }
+
+    @Test
+    void revisionIsTheLargestChangeOfASharedTargetIntervalsForecast() {
+        Prediction first = dayAhead("m", 10, t -> t);
+        Prediction next = dayAhead("m", 11, t -> t == 50 ? t + 3 : t);
+        StabilityMonitor.Revision revision = StabilityMonitor.revision(first.forecast(), first.issueTime(), next);
+        assertThat(revision.size()).isEqualTo(3.0);
+        assertThat(revision.targetTime()).isEqualTo(50 * STEP);
+
+        Prediction afterAGap = dayAhead("m", 10 + 96 + 5, t -> t);
+        StabilityMonitor.Revision firstSteps = StabilityMonitor.revision(first.forecast(), first.issueTime(),
+                afterAGap);
+        assertThat(firstSteps.size()).as("no shared target: the first steps").isEqualTo(afterAGap.forecast()[0] - 10);
+    }
+
+    /**
+     * A day-ahead forecast of a steep daily cycle moves far from one issue to the next in its first step, but a
+     * consistent forecaster never changes its mind about the same interval: no alarm. Revising the same targets
+     * by ±2 every interval raises one.
+     */
+    @Test
+    void dayAheadForecastsAreComparedOnTheSameTargetIntervals() throws Exception {
+        java.util.function.LongToDoubleFunction cycle = t -> 10 + 8 * Math.sin(2 * Math.PI * t / 96);
+        try (var h = harness(Map.of("monitor.stability.window", "96", "monitor.stability.delta", "1"))) {
+            for (long i = 0; i < 96 * 3; i++) {
+                h.processElement(dayAhead("m", i, cycle), i);
+            }
+            assertThat(h.extractOutputValues()).isEmpty();
+            for (long i = 96 * 3; i < 96 * 3 + 8; i++) {
+                double revised = i % 2 == 0 ? 2 : -2;
+                h.processElement(dayAhead("m", i, t -> cycle.applyAsDouble(t) + revised), i);
+            }
+            List<Alarm> alarms = h.extractOutputValues();
+            // one episode: raised, then re-notified after the default hour
+            assertThat(alarms).hasSize(2).extracting(Alarm::alarmId).containsOnly(alarms.get(0).alarmId());
+            assertThat(alarms.get(0).type()).isEqualTo(AlarmType.STABILITY);
+            assertThat(alarms.get(0).value()).isCloseTo(4.0, org.assertj.core.api.Assertions.within(1e-9));
+            assertThat(alarms.get(0).message()).contains("moved by 4");
+        }
     }
 
     /** A smooth daily cycle with a little noise, as a good forecaster produces. */

@@ -9,10 +9,11 @@ import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.ModelUpdate;
 import io.imlma.common.types.Prediction;
 import io.imlma.common.types.Severity;
-import io.imlma.ml.data.FeatureSpec;
 import io.imlma.ml.eval.Metrics;
-import io.imlma.ml.model.LinearModel;
+import io.imlma.ml.horizon.HorizonSpec;
+import io.imlma.ml.horizon.LinearHorizonModel;
 import io.imlma.ml.horizon.ModelArtifact;
+import io.imlma.ml.horizon.Normalization;
 import java.io.IOException;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -55,11 +56,20 @@ class ScoreWithChampionTest {
         }
     }
 
-    /** Two lags, no calendar: forecast = w1·(last mean) + w2·(mean before) + bias. */
+    static final int HORIZON = 3;
+
+    /** Two inputs, no calendar, three steps: step k = w1·(last mean) + w2·(mean before) + bias + k. */
     static ModelArtifact linear(double w1, double w2, double bias, double testMae) {
-        return new ModelArtifact(ModelArtifact.FORMAT_VERSION, MODEL, "linear",
-                new FeatureSpec(2, 96, false, ZoneOffset.UTC), Map.of(), new Metrics(100, testMae * testMae, testMae,
-                0.5), 0.1, 0L, 1L, 2L, new LinearModel(new double[] {w1, w2}, bias));
+        // inputs oldest first, each row holding the input's weight on every step
+        double[] weights = {w2, w2, w2, w1, w1, w1};
+        return new ModelArtifact(ModelArtifact.FORMAT_VERSION, MODEL, "linear", Map.of(),
+                new Metrics(100, testMae * testMae, testMae, 0.5), 0.1, 0L, 1L, 2L,
+                new LinearHorizonModel(new HorizonSpec(2, HORIZON, false, ZoneOffset.UTC), Normalization.NONE,
+                        weights, new double[] {bias, bias + 1, bias + 2}));
+    }
+
+    private static double firstStep(Prediction p) {
+        return p.forecast()[0];
     }
 
     private final FileLoader loader = new FileLoader();
@@ -94,7 +104,7 @@ class ScoreWithChampionTest {
     }
 
     @Test
-    void forecastsTheNextIntervalOnceTheChampionHasEnoughHistory() throws Exception {
+    void forecastsTheNextIntervalsOnceTheChampionHasEnoughHistory() throws Exception {
         ModelUpdate v1 = loader.write(1, linear(1, 0, 0, 0.3), 1_000);
         try (var h = harness(scorer())) {
             feed(h, row("m", 0, 5)); // history without a champion is kept
@@ -105,8 +115,11 @@ class ScoreWithChampionTest {
 
             assertThat(predictions(h)).singleElement().satisfies(p -> {
                 assertThat(p.meterId()).isEqualTo("m");
-                assertThat(p.forecast()).isEqualTo(7.0);
-                assertThat(p.targetWindowStart()).isEqualTo(2 * INTERVAL);
+                assertThat(p.forecast()).containsExactly(7.0, 8.0, 9.0);
+                // the interval that closed was [1, 2): its forecast covers [2, 3), [3, 4), [4, 5)
+                assertThat(p.issueTime()).isEqualTo(2 * INTERVAL);
+                assertThat(p.intervalMillis()).isEqualTo(INTERVAL);
+                assertThat(p.targetTimes()).containsExactly(2 * INTERVAL, 3 * INTERVAL, 4 * INTERVAL);
                 assertThat(p.eventTime()).isEqualTo(2 * INTERVAL);
                 assertThat(p.ingestTime()).isEqualTo(INTERVAL + 7);
                 assertThat(p.modelName()).isEqualTo(MODEL);
@@ -130,7 +143,7 @@ class ScoreWithChampionTest {
             h.processBroadcastElement(new StreamRecord<>(v1)); // older than the champion: a replayed update
             feed(h, row("m", 3, 11));
 
-            assertThat(predictions(h)).extracting(Prediction::modelVersion, Prediction::forecast)
+            assertThat(predictions(h)).extracting(Prediction::modelVersion, ScoreWithChampionTest::firstStep)
                     .containsExactly(
                             org.assertj.core.groups.Tuple.tuple(1, 7.0),
                             org.assertj.core.groups.Tuple.tuple(2, 107.0),
@@ -184,7 +197,7 @@ class ScoreWithChampionTest {
 
             assertThat(predictions(restored)).singleElement().satisfies(p -> {
                 assertThat(p.modelVersion()).isEqualTo(2);
-                assertThat(p.forecast()).isEqualTo(105.0); // the mean before the last came from restored state
+                assertThat(firstStep(p)).isEqualTo(105.0); // the mean before the last came from restored state
             });
             assertThat(loader.loads.get()).isEqualTo(loadsBefore + 1);
         }

@@ -8,11 +8,11 @@ import io.imlma.common.types.AlarmType;
 import io.imlma.common.types.FeatureRow;
 import io.imlma.common.types.ModelUpdate;
 import io.imlma.common.types.Prediction;
-import io.imlma.ml.data.FeatureSpec;
 import io.imlma.ml.eval.Metrics;
-import io.imlma.ml.model.LinearModel;
-import io.imlma.ml.model.Model;
+import io.imlma.ml.horizon.HorizonModel;
+import io.imlma.ml.horizon.HorizonSpec;
 import io.imlma.ml.horizon.ModelArtifact;
+import io.imlma.ml.horizon.PersistenceModel;
 import io.imlma.udf.monitor.LatencyMonitor;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -32,24 +32,31 @@ class StalledScorerLatencyTest {
     private static final long STALL_MS = 40;
 
     /** Forecasts the last mean; when stalling, holds the task's thread for {@link #STALL_MS} first. */
-    private static Model model(boolean stalls) {
-        LinearModel lastValue = new LinearModel(new double[] {1, 0}, 0);
+    private static HorizonModel model(boolean stalls) {
+        HorizonModel lastValue = new PersistenceModel(new HorizonSpec(2, 4, false, ZoneOffset.UTC));
         if (!stalls) {
             return lastValue;
         }
-        return features -> {
-            long until = System.currentTimeMillis() + STALL_MS;
-            while (System.currentTimeMillis() < until) {
-                Thread.onSpinWait();
+        return new HorizonModel() {
+            @Override
+            public HorizonSpec spec() {
+                return lastValue.spec();
             }
-            return lastValue.predict(features);
+
+            @Override
+            public void forecastInto(double[] values, int from, long issueTime, double[] out) {
+                long until = System.currentTimeMillis() + STALL_MS;
+                while (System.currentTimeMillis() < until) {
+                    Thread.onSpinWait();
+                }
+                lastValue.forecastInto(values, from, issueTime, out);
+            }
         };
     }
 
     private static List<Alarm> latencyAlarms(boolean stalls) throws Exception {
-        ModelArtifact artifact = new ModelArtifact(ModelArtifact.FORMAT_VERSION, MODEL, "linear",
-                new FeatureSpec(2, 96, false, ZoneOffset.UTC), Map.of(), new Metrics(100, 0.01, 0.1, 0.5), 0.1, 0L,
-                1L, 2L, model(stalls));
+        ModelArtifact artifact = new ModelArtifact(ModelArtifact.FORMAT_VERSION, MODEL, "persistence", Map.of(),
+                new Metrics(100, 0.01, 0.1, 0.5), 0.1, 0L, 1L, 2L, model(stalls));
         // the median, so that one slow row of a cold JVM does not decide; the scoring budget is the default kind's
         LatencyMonitor monitor = new LatencyMonitor(LatencyMonitor.Config.fromSettings(new Settings(Map.of(
                 LatencyMonitor.EVENT_BUDGET.key(), "0", LatencyMonitor.SCORING_BUDGET.key(), STALL_MS / 2 + "ms",
