@@ -394,7 +394,7 @@ abstract class ApiContractTest {
         JsonNode v2 = evaluate(2, WHOLE_SNAPSHOT);
         assertThat(v2.path("version").asInt()).isEqualTo(2);
         assertMetrics(v2.path("metrics"), strong);
-        assertThat(v2.path("metrics").path("count").asInt()).isEqualTo(test.size());
+        assertThat(v2.path("metrics").path("count").asInt()).as("every step of every test window").isEqualTo(test.size() * ApiFixture.SPEC.horizon());
         assertThat(v2.path("championVersion").asInt()).isEqualTo(1);
         assertMetrics(v2.path("champion"), weakChampion);
         assertMetrics(v2.path("lastValue"), lastValue);
