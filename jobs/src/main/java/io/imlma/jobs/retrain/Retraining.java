@@ -204,7 +204,8 @@ public final class Retraining {
                 hyperparameters.put(name, number.doubleValue());
             }
         });
-        int testRows = v.testRows() == null ? 0 : v.testRows().count();
+        // metrics count forecast values: every step of every test window
+        int testRows = v.testRows() == null ? 0 : v.testRows().count() * config.forecast().horizon();
         Metrics candidate = metrics(testRows, v.metrics());
         Metrics championMetrics = v.championMetrics() == null ? null : metrics(testRows, v.championMetrics());
         return Optional.of(new RetrainResult(run, model, v.version(), promotion.isPresent(),
