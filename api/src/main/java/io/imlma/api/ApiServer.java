@@ -6,6 +6,7 @@ import io.imlma.common.integrity.IntegrityStore;
 import io.imlma.common.integrity.SnapshotLocation;
 import io.imlma.common.json.Json;
 import io.imlma.common.kafka.KafkaOptions;
+import io.imlma.common.kafka.Predictions;
 import io.imlma.ml.horizon.TrainingWindows;
 import io.imlma.ml.eval.ReplacementPolicy;
 import io.imlma.registry.ArtifactVerificationException;
@@ -60,13 +61,14 @@ public final class ApiServer implements AutoCloseable {
      * promotion or rollback says that no streaming job was told.
      */
     public ApiServer(ApiConfig config, ModelRegistry registry, ModelStore modelStore,
-            RetrainRequester retrainRequester, ChampionAnnouncer announcer, Evaluator evaluator, Clock clock) {
-        this(config, registry, modelStore, retrainRequester, announcer, evaluator, clock, null);
+            RetrainRequester retrainRequester, ChampionAnnouncer announcer, IssuedForecasts issued,
+            Evaluator evaluator, Clock clock) {
+        this(config, registry, modelStore, retrainRequester, announcer, issued, evaluator, clock, null);
     }
 
     private ApiServer(ApiConfig config, ModelRegistry registry, ModelStore modelStore,
-            RetrainRequester retrainRequester, ChampionAnnouncer announcer, Evaluator evaluator, Clock clock,
-            AutoCloseable ownedResources) {
+            RetrainRequester retrainRequester, ChampionAnnouncer announcer, IssuedForecasts issued,
+            Evaluator evaluator, Clock clock, AutoCloseable ownedResources) {
         this.config = config;
         this.registry = registry;
         this.ownedResources = ownedResources;
@@ -88,7 +90,7 @@ public final class ApiServer implements AutoCloseable {
         });
         app.get("/healthz", this::health);
         app.get("/metrics", this::scrape);
-        new PredictionRoutes(champions, config.defaultModel(), config.maxBatch(), clock).register(app);
+        new PredictionRoutes(champions, issued, config.defaultModel(), config.maxBatch(), clock).register(app);
         new JobRoutes(registry, retrainRequester, evaluator, clock).register(app, this::authorized);
         new RegistryRoutes(registry, champions, announcer).register(app, this::authorized);
         registerErrors();
@@ -99,16 +101,17 @@ public final class ApiServer implements AutoCloseable {
      * server over them, evaluating on the committed snapshots when {@code snapshot.*} names them (see
      * {@link SnapshotEvaluator}; without, /evaluate answers 503); the registry is closed on {@link #stop()}.
      */
-    public static ApiServer open(Settings settings, RetrainRequester retrainRequester, ChampionAnnouncer announcer) {
-        return open(settings, retrainRequester, announcer, null);
+    public static ApiServer open(Settings settings, RetrainRequester retrainRequester, ChampionAnnouncer announcer,
+            IssuedForecasts issued) {
+        return open(settings, retrainRequester, announcer, issued, null);
     }
 
     /**
-     * As {@link #open(Settings, RetrainRequester, ChampionAnnouncer)}; {@code alsoOwned}, if any, is closed on stop
-     * too.
+     * As {@link #open(Settings, RetrainRequester, ChampionAnnouncer, IssuedForecasts)}; {@code alsoOwned}, if any,
+     * is closed on stop too.
      */
     private static ApiServer open(Settings settings, RetrainRequester retrainRequester, ChampionAnnouncer announcer,
-            AutoCloseable alsoOwned) {
+            IssuedForecasts issued, AutoCloseable alsoOwned) {
         ApiConfig config = ApiConfig.from(settings);
         Clock clock = Clock.systemUTC();
         IntegrityStore store = new IntegrityStore(config.modelStore(), config.modelStoreBackup());
@@ -123,22 +126,35 @@ public final class ApiServer implements AutoCloseable {
                 // closes both, alsoOwned first
             }
         };
-        return new ApiServer(config, registry, modelStore, retrainRequester, announcer, evaluator, clock, owned);
+        return new ApiServer(config, registry, modelStore, retrainRequester, announcer, issued, evaluator, clock,
+                owned);
     }
 
     /**
-     * The standalone server: when Kafka is configured, POST /train publishes to the retrain-commands topic and
-     * promotions and rollbacks to the model-updates topic ({@link StreamingJobTopics}, closed on stop); otherwise
-     * /train answers 503 and a change of champion reaches the streaming job only at its next start.
+     * The standalone server: when Kafka is configured, POST /train publishes to the retrain-commands topic,
+     * promotions and rollbacks to the model-updates topic ({@link StreamingJobTopics}), and /predict knows the
+     * job's latest forecast of each meter from the predictions topic ({@link ForecastsTopicFollower}); both are
+     * closed on stop. Otherwise /train answers 503, a change of champion reaches the streaming job only at its
+     * next start, and /predict needs the recent values.
      */
     static ApiServer standalone(Settings settings) {
         Optional<StreamingJobTopics> job = StreamingJobTopics.from(settings);
-        job.ifPresentOrElse(
-                t -> LOG.info("POST /train publishes retrain commands to Kafka topic {}, promotions and rollbacks go"
-                        + " to {}", t.commandsTopic(), t.updatesTopic()),
-                () -> LOG.warn("No {}: POST /train answers 503, and promotions and rollbacks reach the streaming job"
-                        + " only when it starts again", KafkaOptions.BOOTSTRAP_SERVERS.key()));
-        return open(settings, job.orElse(null), job.orElse(null), job.orElse(null));
+        if (job.isEmpty()) {
+            LOG.warn("No {}: POST /train answers 503, promotions and rollbacks reach the streaming job only when it"
+                    + " starts again, and /predict needs 'recent'", KafkaOptions.BOOTSTRAP_SERVERS.key());
+            return open(settings, null, null, null, null);
+        }
+        StreamingJobTopics topics = job.get();
+        LOG.info("POST /train publishes retrain commands to Kafka topic {}, promotions and rollbacks go to {}",
+                topics.commandsTopic(), topics.updatesTopic());
+        LatestForecasts forecasts = new LatestForecasts();
+        ForecastsTopicFollower follower = ForecastsTopicFollower.start(KafkaOptions.BOOTSTRAP_SERVERS.value(settings),
+                Predictions.TOPIC.value(settings), ForecastsTopicFollower.LOOKBACK.value(settings), forecasts);
+        return open(settings, topics, topics, forecasts, () -> {
+            try (topics; follower) {
+                // closes both, the follower first
+            }
+        });
     }
 
     public ApiServer start() {
@@ -229,14 +245,14 @@ public final class ApiServer implements AutoCloseable {
 
     /**
      * Everything the standalone server reads: its own settings, the registry, the model store, the snapshots and
-     * policy it evaluates with, and Kafka for POST /train, promotions and rollbacks.
+     * policy it evaluates with, and Kafka for POST /train, promotions and rollbacks and the job's forecasts.
      */
     public static Catalogue settings() {
         return Catalogue.of("ApiServer")
                 .with(ApiConfig.OPTIONS)
                 .with(ModelStore.OPTIONS).with(RegistryDataSource.OPTIONS)
                 .with(SnapshotLocation.OPTIONS).with(TrainingWindows.OPTIONS).with(ReplacementPolicy.OPTIONS)
-                .with(StreamingJobTopics.OPTIONS);
+                .with(StreamingJobTopics.OPTIONS).with(Predictions.OPTIONS).with(ForecastsTopicFollower.OPTIONS);
     }
 
     /** Standalone ({@link #standalone}): {@code --config imlma.properties} and/or {@code --key value} settings. */

@@ -12,6 +12,7 @@ import io.imlma.common.json.Json;
 import io.imlma.common.types.Alarm;
 import io.imlma.common.types.AlarmType;
 import io.imlma.common.types.ModelUpdate;
+import io.imlma.common.types.Prediction;
 import io.imlma.common.types.RetrainCommand;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.Severity;
@@ -266,18 +267,50 @@ abstract class ApiContractTest {
         assertError(api.post("/predict", "", null), 400, "needs a JSON object body");
         assertError(api.post("/predict", "[1, 2]", null), 400, "must be a JSON object, got array");
         assertError(api.post("/predict", "{\"recent\": [1, 2, 3, 4]}", null), 400, "field 'meterId' is required");
-        assertError(api.post("/predict", "{\"meterId\": \"m\"}", null), 400, "field 'recent' is required");
+        assertError(api.post("/predict", "{\"meterId\": \"m\"}", null), 404,
+                "the streaming job has issued no forecast of meter 'm'");
         assertError(api.post("/predict", "{\"meterId\": \"m\", \"recent\": [1, \"x\", 3, 4]}", null), 400,
                 "recent[1] must be a number");
         assertError(api.post("/predict", "{\"meterId\": \"m\", \"recent\": [1, 2, 3, 4], \"targetTime\": \"soon\"}",
                 null), 400, "'targetTime' must be an ISO-8601 time");
         assertError(api.post("/predict", "{\"meterId\": \"m\", \"recent\": [1, 2]}", null), 422,
                 "needs the last 4 interval means in 'recent' (oldest first), got 2");
-        assertError(api.post("/predict", "{\"requests\": [" + predictBody(300) + ", {\"meterId\": \"m\"}]}", null),
-                400, "requests[1]: field 'recent' is required");
+        assertError(api.post("/predict", "{\"requests\": [" + predictBody(300) + ", {\"recent\": [1, 2, 3, 4]}]}",
+                null), 400, "requests[1]: field 'meterId' is required");
         assertError(api.post("/predict", "{\"requests\": []}", null), 400, "non-empty array");
         assertError(api.post("/predict", "{\"model\": \"nope\", \"meterId\": \"m\", \"recent\": [1, 2, 3, 4]}", null),
                 404, "no model named 'nope'");
+    }
+
+    @Test
+    void predictWithoutValuesAnswersWithTheJobsLatestForecastOfTheMeter() throws Exception {
+        long issue = api.windowStart(500);
+        api.issued.accept(new Prediction("meter-1", issue, ApiFixture.INTERVAL, new double[] {1, 2, 3, 4}, MODEL, 1,
+                issue + 10, issue, issue, issue + 5));
+        api.issued.accept(new Prediction("meter-1", issue - ApiFixture.INTERVAL, ApiFixture.INTERVAL,
+                new double[] {9, 9, 9, 9}, MODEL, 1, issue + 20, issue, issue, issue + 5)); // older, arrived later
+
+        Response latest = api.post("/predict", "{\"meterId\": \"meter-1\"}", null);
+        assertThat(latest.status()).as(latest.text()).isEqualTo(200);
+        assertThat(latest.json().path("source").asText()).isEqualTo("streaming job");
+        assertThat(latest.json().path("scoredAt").asText()).isEqualTo(Instant.ofEpochMilli(issue + 10).toString());
+        JsonNode steps = latest.json().path("forecast");
+        assertThat(steps).hasSize(4);
+        for (int k = 0; k < 4; k++) {
+            assertThat(steps.get(k).path("value").asDouble()).isEqualTo(k + 1.0);
+            assertThat(steps.get(k).path("targetTime").asText())
+                    .isEqualTo(Instant.ofEpochMilli(api.windowStart(500 + k)).toString());
+        }
+        assertThat(api.post("/predict", predictBody(500), null).json().path("source").asText())
+                .isEqualTo("values sent");
+        try (ApiServer bare = ApiServer.open(new Settings(api.serverSettings), null, null, null).start()) {
+            HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest
+                    .newBuilder(URI.create("http://127.0.0.1:" + bare.port() + "/predict"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"meterId\": \"meter-1\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(refused.body()).contains("does not follow the streaming job's forecasts");
+        }
     }
 
     @Test
@@ -437,7 +470,7 @@ abstract class ApiContractTest {
 
     @Test
     void evaluateWithoutSnapshotsIsUnavailable() throws Exception {
-        try (ApiServer bare = ApiServer.open(new Settings(api.serverSettings), null, null).start()) {
+        try (ApiServer bare = ApiServer.open(new Settings(api.serverSettings), null, null, null).start()) {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + bare.port() + "/evaluate"))
                     .header("Authorization", "Bearer " + ApiFixture.TOKEN)
@@ -451,7 +484,7 @@ abstract class ApiContractTest {
 
     @Test
     void aPromotionWithoutAStreamingJobSaysItWasNotAnnounced() throws Exception {
-        try (ApiServer bare = ApiServer.open(new Settings(api.serverSettings), null, null).start()) {
+        try (ApiServer bare = ApiServer.open(new Settings(api.serverSettings), null, null, null).start()) {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + bare.port() + "/models/" + MODEL + "/versions/2/promote"))
                     .header("Authorization", "Bearer " + ApiFixture.TOKEN)

@@ -67,6 +67,8 @@ final class ApiFixture implements AutoCloseable {
     final List<RetrainCommand> retrainRequests = new CopyOnWriteArrayList<>();
     /** The champions announced to the streaming job (with jobs only). */
     final List<ModelUpdate> announced = new CopyOnWriteArrayList<>();
+    /** The streaming job's forecasts the server knows (with jobs only). */
+    final LatestForecasts issued = new LatestForecasts();
     final Map<Integer, ModelArtifact> artifacts = new ConcurrentHashMap<>();
     /** The server's settings without the snapshot ones. */
     final Map<String, String> serverSettings;
@@ -93,7 +95,7 @@ final class ApiFixture implements AutoCloseable {
             settings.putAll(snapshotOf(rows, dir));
         }
         server = ApiServer.open(new Settings(settings), withJobs ? retrainRequests::add : null,
-                withJobs ? announced::add : null).start();
+                withJobs ? announced::add : null, withJobs ? issued : null).start();
     }
 
     /**

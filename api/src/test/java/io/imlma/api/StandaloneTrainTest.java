@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.imlma.common.config.Settings;
 import io.imlma.common.json.Json;
+import io.imlma.common.kafka.KafkaJsonProducer;
 import io.imlma.common.kafka.KafkaOptions;
+import io.imlma.common.kafka.Predictions;
 import io.imlma.common.kafka.RetrainCommands;
+import io.imlma.common.types.Prediction;
 import io.imlma.registry.ModelStore;
 import io.imlma.registry.jdbc.RegistryDataSource;
 import io.imlma.testkit.KafkaBroker;
@@ -24,13 +27,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The standalone server (as {@link ApiServer#main} starts it) publishes POST /train to the retrain-commands topic of
- * a real broker, as the retrain command the streaming job reads; without Kafka settings it answers 503.
+ * a real broker, as the retrain command the streaming job reads, and answers /predict for a meter the job serves
+ * with the job's latest forecast from the predictions topic; without Kafka settings /train answers 503.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class StandaloneTrainTest {
@@ -70,6 +75,58 @@ class StandaloneTrainTest {
                         .isEqualTo(Instant.parse(answer.path("requestedAt").asText()).toEpochMilli());
             });
         }
+    }
+
+    @Test
+    void predictAnswersWithTheJobsLatestForecastOfAMeter(KafkaBroker kafka) throws Exception {
+        String topic = "api-predictions-" + UUID.randomUUID();
+        kafka.createTopic(topic, 2);
+        Map<String, String> settings = settings();
+        settings.put(KafkaOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+        settings.put(Predictions.TOPIC.key(), topic);
+        long interval = 900_000L;
+        long issued = Instant.parse("2016-09-01T12:00:00Z").toEpochMilli();
+
+        try (ApiServer server = ApiServer.standalone(new Settings(settings)).start();
+             KafkaJsonProducer job = new KafkaJsonProducer(kafka.bootstrapServers())) {
+            job.send(topic, "ETTm1/HUFL", forecast(issued, interval, 4, 10.0));
+            job.send(topic, "ETTm1/HUFL", forecast(issued - interval, interval, 3, 99.0)); // older, arrives later
+            job.send(topic, "ETTm1/HUFL", "{\"not\": \"a forecast\"");
+
+            HttpResponse<String> answer = Awaitility.await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+                    .until(() -> predict(server, "{\"meterId\": \"ETTm1/HUFL\"}"), r -> r.statusCode() == 200);
+            JsonNode forecast = Json.MAPPER.readTree(answer.body());
+            assertThat(forecast.path("source").asText()).isEqualTo("streaming job");
+            assertThat(forecast.path("version").asInt()).isEqualTo(4);
+            assertThat(Instant.parse(forecast.path("issueTime").asText())).isEqualTo(Instant.ofEpochMilli(issued));
+            assertThat(forecast.path("horizon").asInt()).isEqualTo(96);
+            JsonNode steps = forecast.path("forecast");
+            assertThat(steps).hasSize(96);
+            for (int k = 0; k < 96; k++) {
+                assertThat(Instant.parse(steps.get(k).path("targetTime").asText()))
+                        .isEqualTo(Instant.ofEpochMilli(issued + k * interval));
+                assertThat(steps.get(k).path("value").asDouble()).isEqualTo(10.0 + k);
+            }
+            HttpResponse<String> unknown = predict(server, "{\"meterId\": \"ETTm1/OT\"}");
+            assertThat(unknown.statusCode()).isEqualTo(404);
+            assertThat(unknown.body()).contains("issued no forecast of meter 'ETTm1/OT'");
+        }
+    }
+
+    /** A day-ahead forecast as the job's scorer issues it: step k forecasts {@code level + k}. */
+    private static Prediction forecast(long issueTime, long interval, int version, double level) {
+        double[] steps = new double[96];
+        for (int k = 0; k < steps.length; k++) {
+            steps[k] = level + k;
+        }
+        return new Prediction("ETTm1/HUFL", issueTime, interval, steps, "load-forecast", version, issueTime + 5,
+                issueTime, issueTime, issueTime + 1);
+    }
+
+    private HttpResponse<String> predict(ApiServer server, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/predict"))
+                .timeout(TIMEOUT).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

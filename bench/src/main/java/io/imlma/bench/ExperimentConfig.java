@@ -1,6 +1,7 @@
 package io.imlma.bench;
 
 import io.imlma.bench.cli.Arguments;
+import io.imlma.bench.ett.EttExperiment;
 import io.imlma.common.config.Settings;
 import io.imlma.ml.data.BundledData;
 import java.nio.file.Path;
@@ -41,7 +42,15 @@ public record ExperimentConfig(
         int latencyInitialWeeks,
         double latencySpeedUp,
         int latencyTuningTrials,
-        int latencyMinutes) {
+        int latencyMinutes,
+        List<String> ettTasks,
+        List<Integer> ettLengths,
+        boolean ettMlp,
+        int dayAheadWeeks,
+        int dayAheadTrainWindows,
+        int dayAheadValidationWindows,
+        int dayAheadBudget,
+        int dayAheadSeeds) {
 
     public static final String QUICK = "quick";
     public static final String FULL = "full";
@@ -80,7 +89,24 @@ public record ExperimentConfig(
                 a.decimal("latency.speed-up", full ? 8_000 : 20_000,
                         "replay pace after the first weeks, × real time"),
                 a.integer("latency.tuning-trials", full ? 8 : 2, "tuning trials per closed-loop retraining"),
-                a.integer("latency.minutes", full ? 20 : 5, "time limit of the closed-loop run"));
+                a.integer("latency.minutes", full ? 20 : 5, "time limit of the closed-loop run"),
+                Arrays.stream(a.string("ett.tasks", full ? "univariate,multivariate" : "univariate",
+                        "tasks of the ETT benchmark protocol: univariate (OT) and/or multivariate (all channels)")
+                        .split(",")).map(String::trim)
+                        .map(t -> t.equals("univariate") ? EttExperiment.UNIVARIATE : t).toList(),
+                Arrays.stream(a.string("ett.lengths", full ? "336,512,720" : "336",
+                        "input lengths L the linear family tries on the protocol (chosen on validation)").split(","))
+                        .map(String::trim).map(Integer::parseInt).toList(),
+                Boolean.parseBoolean(a.string("ett.mlp", Boolean.toString(full), "train the MLP on the protocol too")),
+                a.integer("day-ahead.weeks", full ? 16 : 8, "weeks of every channel the day-ahead tuners compare on"),
+                a.integer("day-ahead.train-windows", full ? 1000 : 300, "training windows per day-ahead trial"),
+                a.integer("day-ahead.validation-windows", full ? 1500 : 300, "validation windows per day-ahead trial"),
+                a.integer("day-ahead.budget", full ? 20 : 5, "trials per tuner and seed on the day-ahead task"),
+                a.integer("day-ahead.seeds", full ? 8 : 2, "seeds of the day-ahead tuning comparison"));
+        Settings.require(c.ettTasks().stream().allMatch(t -> t.equals(EttExperiment.UNIVARIATE)
+                || t.equals(EttExperiment.MULTIVARIATE)), "ett.tasks", "expected univariate and/or multivariate");
+        Settings.require(c.dayAheadSeeds() >= 1, "day-ahead.seeds", "must be at least 1");
+        Settings.require(c.dayAheadBudget() >= 2, "day-ahead.budget", "must be at least 2");
         Settings.require(c.pipelineSqlIntervals() >= 2, "pipeline.sql-intervals", "must be at least 2");
         Settings.require(c.tuningSeeds() >= 1, "tuning.seeds", "must be at least 1");
         Settings.require(c.tuningTrials() >= 2, "tuning.trials", "must be at least 2");

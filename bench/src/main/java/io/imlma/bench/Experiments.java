@@ -22,7 +22,7 @@ public final class Experiments {
     public static final List<String> SECTIONS = List.of(
             "Tuning", "Replacement policies", "Trigger policies", "Time from trigger", "Prediction stability",
             "API latency",
-            "Streaming pipeline");
+            "Streaming pipeline", "Day-ahead forecasts on the ETT benchmark protocol", "Day-ahead tuning");
 
     private Experiments() {}
 
@@ -55,6 +55,8 @@ public final class Experiments {
                 replacement.servedUntil(), progress));
         sections.add(ServingBenchmarks.api(config, progress));
         sections.add(ServingBenchmarks.pipeline(config, progress));
+        sections.add(DayAheadExperiments.protocol(config, progress));
+        sections.add(DayAheadExperiments.tuning(config, progress));
 
         long seconds = ChronoUnit.SECONDS.between(started, Instant.now());
         String page = header(config, arguments, data, seconds, loadAtStart) + String.join("", sections.stream()

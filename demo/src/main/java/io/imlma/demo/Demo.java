@@ -2,6 +2,7 @@ package io.imlma.demo;
 
 import io.imlma.api.ApiConfig;
 import io.imlma.api.ApiServer;
+import io.imlma.api.LatestForecasts;
 import io.imlma.common.config.Catalogue;
 import io.imlma.common.config.Option;
 import io.imlma.common.config.Settings;
@@ -141,10 +142,11 @@ public final class Demo {
                             flinkConfiguration(webPort, prometheusPort, workDir)), config);
             env.setParallelism(parallelism);
             ApiQueues queues = new ApiQueues("demo-manual-retrain-" + workDir, "demo-champion-changes-" + workDir);
-            Outputs outputs = buildJob(env, settings, config, input, speedUp, queues, workDir);
+            LatestForecasts forecasts = new LatestForecasts();
+            Outputs outputs = buildJob(env, settings, config, input, speedUp, queues, workDir, forecasts);
 
             ApiServer api = ApiServer.open(settings, command -> InProcessQueueSource.offer(queues.commands(), command),
-                    champion -> InProcessQueueSource.offer(queues.champions(), champion)).start();
+                    champion -> InProcessQueueSource.offer(queues.champions(), champion), forecasts).start();
             opened.add(api::stop);
             JobClient job = env.executeAsync("imlma-demo-meter-pipeline");
             opened.add(() -> job.cancel().get(5, TimeUnit.SECONDS));
@@ -223,7 +225,7 @@ public final class Demo {
     record ApiQueues(String commands, String champions) {}
 
     private static Outputs buildJob(StreamExecutionEnvironment env, Settings settings, PipelineConfig config,
-            Path input, double speedUp, ApiQueues queues, Path workDir) {
+            Path input, double speedUp, ApiQueues queues, Path workDir, LatestForecasts forecasts) {
         String dataset = EttFileSource.dataset(input);
         PipelineOutputs pipeline = MeterPipeline.fromEttLines(config, EttFileSource.lines(env, input), dataset, speedUp);
         DataStream<RetrainCommand> commands = env
@@ -238,7 +240,7 @@ public final class Demo {
                 .addSource(InProcessQueueSource.<ModelUpdate>reading(queues.champions()),
                         TypeInformation.of(ModelUpdate.class))
                 .name("api champion changes").uid("api-champion-changes").setParallelism(1);
-        MeterPipelineJob.build(env, new MeterPipelineJob.Inputs(pipeline, commands, champions),
+        ModelLoop.Outputs loop = MeterPipelineJob.build(env, new MeterPipelineJob.Inputs(pipeline, commands, champions),
                 new MeterPipelineJob.Outputs(
                         new MeterPipelineJob.Output<>("features-files", JsonLinesFiles.sink(outputs.features())),
                         new MeterPipelineJob.Output<>("dead-letters-files", JsonLinesFiles.sink(outputs.deadLetters())),
@@ -246,6 +248,8 @@ public final class Demo {
                         new MeterPipelineJob.Output<>("alarms-files", JsonLinesFiles.sink(outputs.alarms())),
                         null, null, null),
                 settings);
+        loop.predictions().sinkTo(ForecastsToApi.to("demo-forecasts-" + workDir, forecasts))
+                .name("forecasts to the api").uid("forecasts-to-the-api");
         return outputs;
     }
 

@@ -181,7 +181,7 @@ public final class PredictBenchmark {
         IntegrityStore store = new IntegrityStore(dir.resolve("models").toUri(), dir.resolve("models-backup").toUri());
         try (JdbcModelRegistry registry = JdbcModelRegistry.open(settings, (path, sha) -> { })) {
             ModelVersion champion = registerChampion(registry, store, rows, spec);
-            ApiServer server = ApiServer.open(settings, null, null).start();
+            ApiServer server = ApiServer.open(settings, null, null, null).start();
             try {
                 Path script = dir.resolve("predict.lua");
                 Files.writeString(script, luaScript(requestBody(rows, spec)));

@@ -5,6 +5,7 @@ import io.imlma.common.config.Option;
 import io.imlma.common.config.Settings;
 import io.imlma.common.kafka.KafkaOptions;
 import io.imlma.common.kafka.ModelUpdates;
+import io.imlma.common.kafka.Predictions;
 import io.imlma.common.kafka.RetrainCommands;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +50,7 @@ public record KafkaConfig(
     public static final Option<String> FEATURES_TOPIC = topic("features", "feature-rows", "feature rows");
     public static final Option<String> DEAD_LETTERS_TOPIC = topic("dead-letters", "dead-letters",
             "rejected input with the reason");
-    public static final Option<String> PREDICTIONS_TOPIC = topic("predictions", "predictions", "forecasts");
+    public static final Option<String> PREDICTIONS_TOPIC = Predictions.TOPIC;
     public static final Option<String> ALARMS_TOPIC = topic("alarms", "alarms", "alarms");
     public static final Option<String> RETRAIN_REQUESTS_TOPIC = topic("retrain-requests", "retrain-requests",
             "the trigger's retrain requests");

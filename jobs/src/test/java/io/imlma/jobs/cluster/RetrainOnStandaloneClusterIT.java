@@ -97,6 +97,8 @@ class RetrainOnStandaloneClusterIT {
         jobSettings.put("registry.user", CLUSTER.registry().user());
         jobSettings.put("registry.password", CLUSTER.registry().password());
         jobSettings.put("training.model", "linear");
+        // two weeks give each meter 510 day-ahead training windows, fewer than the default minimum
+        jobSettings.put("training.min-windows-per-meter", "300");
         jobSettings.put("tuning.method", "bo");
         jobSettings.put("tuning.trials", Integer.toString(TRIALS));
         jobSettings.put("tuning.round-size", Integer.toString(ROUND_SIZE));
