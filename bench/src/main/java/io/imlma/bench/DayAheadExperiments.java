@@ -42,8 +42,8 @@ final class DayAheadExperiments {
         MarkdownTable table = new MarkdownTable("task", "method", "source", "L", "test MSE", "test MAE",
                 "validation MSE", "fit s", "choice");
         rows.stream().sorted(Comparator.comparing(EttExperiment.Row::task)).forEach(r -> table.row(r.task(),
-                r.method(), r.source(), r.inputLength() > 0 ? String.valueOf(r.inputLength()) : "", r.mse(), r.mae(),
-                r.validationMse(), r.seconds(), r.choice()));
+                r.method(), r.source(), r.inputLength() > 0 ? String.valueOf(r.inputLength()) : "–", r.mse(), r.mae(),
+                r.validationMse(), r.seconds(), r.choice().isEmpty() ? "–" : r.choice()));
         section.table(table);
         List<String> readings = new ArrayList<>();
         standing(rows, EttExperiment.UNIVARIATE, List.of("NLinear", "DLinear")).ifPresent(readings::add);

@@ -91,24 +91,31 @@ public final class PipelineBenchmark {
             return new Options(meters, intervals, duplicateEvery, parallelism, rate, true, false, settings);
         }
 
-        Options withRate(double recordsPerSecond) {
+        public Options withRate(double recordsPerSecond) {
             return new Options(meters, intervals, duplicateEvery, parallelism, recordsPerSecond, false, false,
                     settings);
         }
 
         public static Options from(Arguments a) {
+            Options size = sizeFrom(a);
+            return new Options(size.meters(), size.intervals(), size.duplicateEvery(), size.parallelism(),
+                    a.decimal("rate", 0, "records/s of the source, open loop; 0 = saturate"),
+                    Boolean.parseBoolean(a.string("paced-latency", "true", "also run ours at half its saturated "
+                            + "rate and report that run's latency")),
+                    Boolean.parseBoolean(a.string("sql-peer", "true", "also run the same pipeline in Flink SQL and "
+                            + "print the ratio")),
+                    size.settings());
+        }
+
+        /** The generated load and the pipeline's settings; saturating, without the paced run or the SQL peer. */
+        public static Options sizeFrom(Arguments a) {
             a.note("plus the pipeline's settings (PipelineConfig), here with checkpoint.dir a temporary directory, "
                     + "checkpoint.interval 10s and watermark.out-of-orderness 1min, and Flink options as "
                     + "--flink.<key> value", JobSettings.pipeline().prefix("flink.", "Flink configuration options."));
             return new Options(a.integer("meters", METERS, "meters generated"),
                     a.integer("intervals", INTERVALS, "15-minute readings per meter"),
                     a.integer("duplicate-every", DUPLICATE_EVERY, "every n-th record is a re-send"),
-                    a.integer("parallelism", PARALLELISM, "parallel pipeline instances"),
-                    a.decimal("rate", 0, "records/s of the source, open loop; 0 = saturate"),
-                    Boolean.parseBoolean(a.string("paced-latency", "true", "also run ours at half its saturated "
-                            + "rate and report that run's latency")),
-                    Boolean.parseBoolean(a.string("sql-peer", "true", "also run the same pipeline in Flink SQL and "
-                            + "print the ratio")),
+                    a.integer("parallelism", PARALLELISM, "parallel pipeline instances"), 0, false, false,
                     a.settings());
         }
 

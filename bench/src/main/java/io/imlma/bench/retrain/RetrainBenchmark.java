@@ -42,13 +42,18 @@ public final class RetrainBenchmark {
         }
 
         public static Options from(Arguments a) {
-            return new Options(a.integer("weeks", 8, "weeks of data from the start of the file"),
-                    List.of(a.string("channels", "HUFL,MUFL,LUFL", "ETT columns, one meter each").split(",")),
-                    a.integer("trials", 20, "tuning trials"),
-                    a.integer("round-size", 4, "trials per round, each round a Flink job"),
-                    a.string("trainer", "linear", "linear or mlp"),
-                    a.string("method", "bo", "tuning method: bo, random or grid"),
-                    a.integer("parallelism", 2, "parallelism of the local environment"));
+            return from(a, "", RetrainConfig.TRAINER.defaultValue().orElseThrow());
+        }
+
+        /** The options named {@code prefix + name}, with {@code trainer} as the trainer's default. */
+        public static Options from(Arguments a, String prefix, String trainer) {
+            return new Options(a.integer(prefix + "weeks", 8, "weeks of data from the start of the file"),
+                    List.of(a.string(prefix + "channels", "HUFL,MUFL,LUFL", "ETT columns, one meter each").split(",")),
+                    a.integer(prefix + "trials", 20, "tuning trials"),
+                    a.integer(prefix + "round-size", 4, "trials per round, each round a Flink job"),
+                    a.string(prefix + "trainer", trainer, "linear, nlinear, nlinear-scaled, dlinear or mlp"),
+                    a.string(prefix + "method", "bo", "tuning method: bo, random or grid"),
+                    a.integer(prefix + "parallelism", 2, "parallelism of the local environment"));
         }
     }
 
@@ -58,10 +63,12 @@ public final class RetrainBenchmark {
             out.printf(Locale.ROOT, "ETTm1 %s, %d weeks, %s/%s, %d trials in rounds of %d: wall time %.1f s%n",
                     options.channels(), options.weeks(), result.trainer(), options.method(), result.trials().size(),
                     options.roundSize(), seconds);
-            out.printf(Locale.ROOT, "test rows %d: MAE candidate %.4f, last value %.4f, seasonal %.4f;"
-                            + " R² candidate %.4f, last value %.4f; best %s%n", result.candidate().count(),
-                    result.candidate().mae(), result.lastValue().mae(), result.seasonalValue().mae(),
-                    result.candidate().r2(), result.lastValue().r2(), result.hyperparameters());
+            out.printf(Locale.ROOT, "test forecasts %d values (every step of every window): MAE candidate %.4f,"
+                            + " last value %.4f, same time yesterday %s; R² candidate %.4f, last value %.4f; best %s%n",
+                    result.candidate().count(), result.candidate().mae(), result.lastValue().mae(),
+                    result.seasonalValue() == null ? "-" : String.format(Locale.ROOT, "%.4f",
+                            result.seasonalValue().mae()), result.candidate().r2(), result.lastValue().r2(),
+                    result.hyperparameters());
         }
     }
 

@@ -67,8 +67,8 @@ public record ReplacementPolicy(ReplacementRule rule, double maeMargin, double t
     private boolean strict(MetricChange change, List<String> reasons) {
         double maeGain = change.improvement(Metric.MAE);
         boolean maeOk = maeGain >= maeMargin && maeGain > 0;
-        reasons.add(format("MAE improves by %.2f %% (%s), needs at least %.2f %%", 100 * maeGain,
-                change.oldMetrics().mae() + " → " + change.newMetrics().mae(), 100 * maeMargin));
+        reasons.add(format("MAE improves by %.2f %% (%.4f → %.4f), needs at least %.2f %%", 100 * maeGain,
+                change.oldMetrics().mae(), change.newMetrics().mae(), 100 * maeMargin));
         double mseGain = change.improvement(Metric.MSE);
         boolean mseOk = mseGain >= -tolerance;
         reasons.add(format("MSE changes by %+.2f %% improvement, %s (tolerance %.2f %%)", 100 * mseGain,
