@@ -331,6 +331,30 @@ class RetrainJobIT {
         }
     }
 
+    /**
+     * The day-ahead MLP through the whole retraining: its trials' models (2.7 MB of JSON at width 256) come back from
+     * the tuning rounds' jobs, which Flink's default collect batch of 2 MB refused.
+     */
+    @Test
+    @Order(20)
+    void anMlpRetrainingRegistersItsModel() throws Exception {
+        Map<String, String> mlp = new HashMap<>(Map.of("model", "load-forecast-mlp", "training.model", "mlp",
+                "tuning.trials", "2", "tuning.round-size", "2", "training.min-windows-per-meter", "100",
+                "data-to", FROM.plus(Duration.ofDays(14)).toString()));
+        RetrainResult result = retrain("mlp-1", mlp);
+        report("mlp run", result);
+
+        assertThat(result.trainer()).isEqualTo("mlp");
+        assertThat(result.promoted()).isTrue();
+        assertThat(result.trials()).hasSize(2).allSatisfy(t -> assertThat(t.validationMae()).isFinite());
+        ModelArtifact artifact = ModelArtifact.fromBytes(Files.readAllBytes(
+                Path.of(models.primary(result.artifactPath()).toUri())));
+        assertThat(artifact.model()).isInstanceOf(io.imlma.ml.horizon.MlpHorizonModel.class);
+        assertThat(artifact.toBytes().length).as("larger than Flink's default collect batch")
+                .isGreaterThan(2 * 1024 * 1024);
+        assertThat(artifact.horizon()).isEqualTo(96);
+    }
+
     private static Metrics metrics(ModelVersion v, VersionMetrics stored) {
         return new Metrics(v.testRows().count() * 96, stored.mse(), stored.mae(), stored.r2());
     }

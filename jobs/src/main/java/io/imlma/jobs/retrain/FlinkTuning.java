@@ -11,8 +11,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.operators.collect.CollectSinkOperatorFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +28,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class FlinkTuning {
     private static final Logger LOG = LoggerFactory.getLogger(FlinkTuning.class);
+    /**
+     * Largest batch a round's results come back in. A trial's result carries its model, and one record must fit in
+     * a batch: Flink's 2 MB default refused the day-ahead MLP of width 256 (2.7 MB of JSON); the search space's
+     * largest network (3 layers of 512) is about 15 MB.
+     */
+    static final MemorySize RESULT_BATCH = MemorySize.ofMebiBytes(64);
 
     /**
      * @param trials       every trial in trial order
@@ -38,6 +47,7 @@ public final class FlinkTuning {
     /** @param onTrial called for every finished trial, in trial order (e.g. to record it in the registry) */
     public static Outcome run(StreamExecutionEnvironment env, Tuner tuner, TuningBudget budget, Settings settings,
             List<SnapshotManifest> manifests, String jobName, Consumer<TrialRecord> onTrial) throws Exception {
+        env.configure(new Configuration().set(CollectSinkOperatorFactory.MAX_BATCH_SIZE, RESULT_BATCH));
         TrainTrial trainTrial = new TrainTrial(settings, manifests);
         TuningDriver.Stall stall = new TuningDriver.Stall(budget.patience());
         List<TrialRecord> trials = new ArrayList<>();

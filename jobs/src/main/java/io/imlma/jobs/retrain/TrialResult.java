@@ -1,7 +1,7 @@
 package io.imlma.jobs.retrain;
 
 /**
- * What one trial measured on the validation part, with the model it trained (JSON, {@code ModelCodec}), so the
+ * What one trial measured on the validation part, with the model it trained (JSON, {@code HorizonModelCodec}), so the
  * best trial's model is kept rather than trained again.
  *
  * @param task the trial that was run

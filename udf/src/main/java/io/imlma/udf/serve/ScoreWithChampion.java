@@ -105,8 +105,7 @@ public final class ScoreWithChampion extends KeyedBroadcastProcessFunction<Strin
         // an imputed row has no reading behind it (ingest time 0): it is as fresh as its scoring, not decades late
         long ingestTime = row.maxIngestTime() > 0 ? row.maxIngestTime() : now;
         out.collect(new Prediction(row.meterId(), row.windowEnd(), row.windowEnd() - row.windowStart(), forecast,
-                loadedFor.modelName(),
-                loadedFor.version(), now, row.windowEnd(), ingestTime, receivedAt));
+                loadedFor.modelName(), loadedFor.version(), now, row.windowEnd(), ingestTime, receivedAt));
     }
 
     @Override
