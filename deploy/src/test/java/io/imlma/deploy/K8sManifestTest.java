@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -42,8 +40,8 @@ class K8sManifestTest {
     @BeforeAll
     static void load() throws IOException {
         manifests = K8sManifests.all();
-        jobJarPathInImage = dockerCopyDestination(shadedJarName("jobs"));
-        apiJarPathInImage = dockerCopyDestination(shadedJarName("api"));
+        jobJarPathInImage = DockerImage.destinationOf(shadedJarName("jobs"));
+        apiJarPathInImage = DockerImage.destinationOf(shadedJarName("api"));
     }
 
     @Test
@@ -62,7 +60,8 @@ class K8sManifestTest {
     void flinkResourcesMatchTheOperatorsCrds() {
         CrdSchemaValidator validator = CrdSchemaValidator.load();
         List<Manifest> flinkResources = manifests.stream().filter(m -> validator.handles(m.resource())).toList();
-        assertThat(flinkResources).hasSize(1);
+        assertThat(flinkResources).extracting(Manifest::name)
+                .containsExactlyInAnyOrder("imlma-meter-pipeline", "imlma-training");
         assertThat(flinkResources).allSatisfy(m ->
                 assertThat(validator.validate(m.resource())).as(m.toString()).isEmpty());
     }
@@ -133,7 +132,7 @@ class K8sManifestTest {
         assertThat(command).last().isEqualTo("io.imlma.jobs.RetrainJob");
         assertThat(command).anySatisfy(arg -> assertThat(arg).contains(jobJarPathInImage));
         // Flink on Java 17 needs its module opens: the argument file the image holds
-        assertThat(command).contains("@" + dockerCopyDestination(JVM_OPTIONS));
+        assertThat(command).contains("@" + DockerImage.destinationOf(JVM_OPTIONS));
         assertThat(podSpec.path("restartPolicy").asText()).isEqualTo("Never");
     }
 
@@ -169,7 +168,7 @@ class K8sManifestTest {
 
     @Test
     void dockerImageIsBuiltFromFlink120WithThePrometheusPlugin() throws IOException {
-        List<String> lines = dockerfile();
+        List<String> lines = DockerImage.lines();
         assertThat(lines).contains("FROM flink:1.20-java17");
         assertThat(String.join("\n", lines)).contains("/opt/flink/plugins/metrics-prometheus/");
         assertThat(jobJarPathInImage).startsWith("/opt/flink/usrlib/");
@@ -223,22 +222,7 @@ class K8sManifestTest {
         return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
     }
 
-    private static List<String> dockerfile() throws IOException {
-        return Files.readAllLines(RepoFiles.resolve("k8s/Dockerfile")).stream().map(String::strip).toList();
-    }
-
     /** Where the Dockerfile copies the given build output to. */
-    private static String dockerCopyDestination(String buildOutput) throws IOException {
-        Pattern copy = Pattern.compile("COPY\\s+(\\S+)\\s+(\\S+)");
-        for (String line : dockerfile()) {
-            Matcher matcher = copy.matcher(line);
-            if (matcher.matches() && matcher.group(1).equals(buildOutput)) {
-                return matcher.group(2);
-            }
-        }
-        throw new AssertionError("k8s/Dockerfile does not COPY " + buildOutput);
-    }
-
     /** &lt;module&gt;/target/&lt;artifactId&gt;-&lt;version&gt;-&lt;shaded classifier&gt;.jar, as the module's pom builds it. */
     private static String shadedJarName(String module) {
         Document pom = pom(module);

@@ -16,6 +16,7 @@ import io.imlma.common.kafka.ModelUpdates;
 import io.imlma.common.kafka.RetrainCommands;
 import io.imlma.common.types.RetrainReason;
 import io.imlma.common.types.RetrainRequest;
+import io.imlma.deploy.DockerImage;
 import io.imlma.deploy.K8sManifests;
 import io.imlma.jobs.JobSettings;
 import io.imlma.jobs.MeterPipelineJob;
@@ -26,7 +27,7 @@ import io.imlma.jobs.loop.ModelLoop;
 import io.imlma.jobs.pipeline.PipelineConfig;
 import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.jobs.snapshot.SnapshotStage;
-import io.imlma.ml.data.FeatureSpec;
+import io.imlma.ml.horizon.HorizonSpec;
 import io.imlma.registry.ModelStore;
 import io.imlma.registry.jdbc.RegistryDataSource;
 import io.imlma.udf.monitor.DataQualityMonitor;
@@ -101,6 +102,17 @@ class JobConfigurationTest {
         assertRegistryCredentials(settings);
         assertThat(RegistryDataSource.JDBC_URL.value(settings))
                 .as("the MySQL registry, not the embedded default").startsWith("jdbc:mysql:");
+    }
+
+    /** The streaming job's TaskManager runs only the retrainings' drivers; their rounds run on the session cluster. */
+    @Test
+    void streamingJobTrainsOnTheSessionClusterOutsideItsTaskManagers() {
+        LauncherConfig config = launcher(Settings.fromArgs(streamingJobArgs.toArray(String[]::new)));
+        assertThat(config.mode()).isEqualTo(LauncherConfig.Mode.FLINK_CLIENT);
+        JsonNode session = K8sManifests.one("FlinkDeployment", "imlma-training").resource().path("spec");
+        assertThat(session.has("job")).as("a session cluster runs no job of its own").isFalse();
+        // the operator serves a FlinkDeployment's REST API as the Service <name>-rest on port 8081
+        assertThat(config.restAddress()).hasHost("imlma-training-rest").hasPort(8081);
     }
 
     @Test
@@ -248,17 +260,23 @@ class JobConfigurationTest {
         SnapshotStage.Config.from(settings);
         launcher(settings);
         ModelStore.location(settings);
-        ModelLoop.HISTORY.find(settings).orElseGet(() -> FeatureSpec.from(settings).lags());
+        ModelLoop.HISTORY.find(settings).orElseGet(() -> HorizonSpec.from(settings).inputLength());
         LatencyMonitor.Config.fromSettings(settings);
         StabilityMonitor.Config.fromSettings(settings);
         DriftMonitor.Config.fromSettings(settings);
         DataQualityMonitor.Config.fromSettings(settings);
     }
 
-    /** The streaming job's launcher, as ModelLoop.attach configures it. */
+    /**
+     * The streaming job's launcher, as ModelLoop.attach configures it in its pod: a job jar named by its path in the
+     * image is the build output the Dockerfile copies there.
+     */
     private static LauncherConfig launcher(Settings settings) {
-        return LauncherConfig.from(
-                settings.withDefaults(Map.of(LauncherConfig.LEDGER.key(), LauncherConfig.Ledger.REGISTRY.name())));
+        Map<String, String> inPod = new HashMap<>(settings.asMap());
+        LauncherConfig.JAR.find(settings).ifPresent(jar -> inPod.put(LauncherConfig.JAR.key(),
+                DockerImage.sourceOf(jar).toString()));
+        return LauncherConfig.from(new Settings(inPod)
+                .withDefaults(Map.of(LauncherConfig.LEDGER.key(), LauncherConfig.Ledger.REGISTRY.name())));
     }
 
     private static void assertRegistryCredentials(Settings settings) {
