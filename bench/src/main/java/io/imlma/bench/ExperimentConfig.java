@@ -2,12 +2,15 @@ package io.imlma.bench;
 
 import io.imlma.bench.cli.Arguments;
 import io.imlma.bench.ett.EttExperiment;
+import io.imlma.common.config.ConfigException;
 import io.imlma.common.config.Settings;
+import io.imlma.jobs.retrain.RetrainConfig;
 import io.imlma.ml.data.BundledData;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What the experiments run on and how much of it: {@code --mode quick} (CI, a few minutes on 2 cores) or
@@ -43,6 +46,7 @@ public record ExperimentConfig(
         double latencySpeedUp,
         int latencyTuningTrials,
         int latencyMinutes,
+        String latencyTrainer,
         List<String> ettTasks,
         List<Integer> ettLengths,
         boolean ettMlp,
@@ -90,6 +94,8 @@ public record ExperimentConfig(
                         "replay pace after the first weeks, × real time"),
                 a.integer("latency.tuning-trials", full ? 8 : 2, "tuning trials per closed-loop retraining"),
                 a.integer("latency.minutes", full ? 20 : 5, "time limit of the closed-loop run"),
+                a.string("latency.trainer", full ? "mlp" : "nlinear", "the closed loop's trainer (training.model):"
+                        + " the neural network in full mode, whose trigger-to-serving time must stay under 60 s"),
                 Arrays.stream(a.string("ett.tasks", full ? "univariate,multivariate" : "univariate",
                         "tasks of the ETT benchmark protocol: univariate (OT) and/or multivariate (all channels)")
                         .split(",")).map(String::trim)
@@ -105,6 +111,11 @@ public record ExperimentConfig(
                 a.integer("day-ahead.seeds", full ? 8 : 2, "seeds of the day-ahead tuning comparison"));
         Settings.require(c.ettTasks().stream().allMatch(t -> t.equals(EttExperiment.UNIVARIATE)
                 || t.equals(EttExperiment.MULTIVARIATE)), "ett.tasks", "expected univariate and/or multivariate");
+        try {
+            RetrainConfig.TRAINER.value(new Settings(Map.of(RetrainConfig.TRAINER.key(), c.latencyTrainer())));
+        } catch (ConfigException e) {
+            throw new ConfigException("latency.trainer", e.getMessage());
+        }
         Settings.require(c.dayAheadSeeds() >= 1, "day-ahead.seeds", "must be at least 1");
         Settings.require(c.dayAheadBudget() >= 2, "day-ahead.budget", "must be at least 2");
         Settings.require(c.pipelineSqlIntervals() >= 2, "pipeline.sql-intervals", "must be at least 2");

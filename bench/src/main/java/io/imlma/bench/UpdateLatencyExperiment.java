@@ -105,6 +105,7 @@ final class UpdateLatencyExperiment {
         s.put(LauncherConfig.PARALLELISM.key(), Integer.toString(PARALLELISM));
         // the default pass-through hands no tuning.* setting to the retraining job
         s.put(LauncherConfig.PASS_THROUGH.key(), LauncherConfig.PASS_THROUGH.defaultValue().orElseThrow() + ",tuning.");
+        s.put(RetrainConfig.TRAINER.key(), config.latencyTrainer());
         s.put(RetrainConfig.TUNING_TRIALS.key(), Integer.toString(config.latencyTuningTrials()));
         s.put(RetrainConfig.TUNING_ROUND_SIZE.key(), Integer.toString(Math.min(4, config.latencyTuningTrials())));
         s.put(TriggerConfig.MIN_INITIAL_ROWS.key(), Long.toString(initialRows(config, channels)));
@@ -354,7 +355,8 @@ final class UpdateLatencyExperiment {
                 %d): %s's lines (all channels) through the meter pipeline and `ModelLoop` — daily snapshot \
                 partitions committed on checkpoints (every 1 s), `RetrainTrigger` with the system's defaults (θ = \
                 0.10, minimum interval 1 h, Monday 02:00 UTC), its first volume-triggered training after %d weeks \
-                of data, the local launcher running `RetrainJob` (%d Bayesian-optimization trials, parallelism %d) \
+                of data, the local launcher running `RetrainJob` (the day-ahead %s trainer, %d Bayesian-optimization trials, \
+                parallelism %d) \
                 in a fresh local Flink environment per request, an H2 registry and file:// model store, and the \
                 champion scorer, which swaps models through broadcast state. The first %d weeks and a day are fed \
                 at once; from then on the replay runs at %.0f× real time (one 15-minute interval every %.0f ms) \
@@ -371,8 +373,8 @@ final class UpdateLatencyExperiment {
                 version arrives at a sink behind the scorer. The first table gives seconds after the trigger \
                 decision; – = the step did not happen (a rejected candidate is registered, never served).
                 """, PARALLELISM, config.input().getFileName(), config.latencyInitialWeeks(),
-                config.latencyTuningTrials(), PARALLELISM, config.latencyInitialWeeks(), config.latencySpeedUp(),
-                INTERVAL_MS / config.latencySpeedUp(), config.latencyRetrainings()));
+                config.latencyTrainer(), config.latencyTuningTrials(), PARALLELISM, config.latencyInitialWeeks(),
+                config.latencySpeedUp(), INTERVAL_MS / config.latencySpeedUp(), config.latencyRetrainings()));
         MarkdownTable rows = new MarkdownTable("#", "reason", "training data (days, up to)", "launch started",
                 "version registered", "promoted", "launch finished", "first forecast", "outcome");
         for (int i = 0; i < retrains.size(); i++) {
