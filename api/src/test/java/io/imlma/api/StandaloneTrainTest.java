@@ -50,10 +50,7 @@ class StandaloneTrainTest {
     @Test
     void trainPublishesAManualRetrainCommand(KafkaBroker kafka) throws Exception {
         String topic = "api-retrain-commands-" + UUID.randomUUID();
-        kafka.createTopic(topic, 1);
-        Map<String, String> settings = settings();
-        settings.put(KafkaOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
-        settings.put(RetrainCommands.TOPIC.key(), topic);
+        Map<String, String> settings = withTopic(kafka, RetrainCommands.TOPIC.key(), topic, 1);
 
         try (ApiServer server = ApiServer.standalone(new Settings(settings)).start()) {
             HttpResponse<String> unauthorized = train(server, null);
@@ -80,10 +77,7 @@ class StandaloneTrainTest {
     @Test
     void predictAnswersWithTheJobsLatestForecastOfAMeter(KafkaBroker kafka) throws Exception {
         String topic = "api-predictions-" + UUID.randomUUID();
-        kafka.createTopic(topic, 2);
-        Map<String, String> settings = settings();
-        settings.put(KafkaOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
-        settings.put(Predictions.TOPIC.key(), topic);
+        Map<String, String> settings = withTopic(kafka, Predictions.TOPIC.key(), topic, 2);
         long interval = 900_000L;
         long issued = Instant.parse("2016-09-01T12:00:00Z").toEpochMilli();
 
@@ -137,6 +131,15 @@ class StandaloneTrainTest {
             assertThat(Json.MAPPER.readTree(refused.body()).path("error").asText())
                     .contains("retraining is not available").contains(KafkaOptions.BOOTSTRAP_SERVERS.key());
         }
+    }
+
+    /** The server's settings with the broker and {@code topic}, created with {@code partitions}, as {@code key}. */
+    private Map<String, String> withTopic(KafkaBroker kafka, String key, String topic, int partitions) {
+        kafka.createTopic(topic, partitions);
+        Map<String, String> settings = settings();
+        settings.put(KafkaOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
+        settings.put(key, topic);
+        return settings;
     }
 
     private Map<String, String> settings() {
